@@ -1,0 +1,14 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.config.ConfigKinds;
+import io.ukiyoe.training.TrainConfig;
+
+/** Every config kind this build knows; each feature registers its schema here as it lands. */
+final class Kinds {
+    private Kinds() {}
+
+    static ConfigKinds all() {
+        return new ConfigKinds()
+                .register("train", TrainConfig.class);
+    }
+}

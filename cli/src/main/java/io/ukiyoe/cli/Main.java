@@ -1,0 +1,96 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.BuildInfo;
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.run.Provenance;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code ukiyoe} command. */
+@Command(name = "ukiyoe",
+        description = "StyleGAN2 fine-tuning, layer blending and distillation on DL4J/SameDiff.",
+        versionProvider = Main.Versions.class,
+        subcommands = {DemoCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        usageHelpAutoWidth = true,
+        footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})
+public final class Main implements Runnable {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true,
+            description = "Print the ukiyoe, DL4J and backend versions and exit.")
+    boolean version;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "More output: progress details and library logging.")
+    boolean verbose;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Show stack traces and debug logging.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 invalid config or usage). */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        boolean verbose = debug || Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        configureLogging(verbose, debug);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            Throwable t = ex;
+            while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            if (t instanceof UserError ue) {
+                err.println(ue.getMessage());
+                return ue.exitCode();
+            }
+            err.println("ukiyoe: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** ND4J logs its start-up banner at INFO: keep stdout and stderr quiet unless asked. */
+    static void configureLogging(boolean verbose, boolean debug) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+    }
+
+    /** {@code --version}: project, DL4J and backend versions (loads ND4J to report the real backend). */
+    static final class Versions implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return List.of(
+                    "ukiyoe " + BuildInfo.projectVersion(),
+                    "DL4J/ND4J " + BuildInfo.dl4jVersion(),
+                    "backend " + Provenance.loadedBackend() + " [" + BuildInfo.backendArtifact() + "]",
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            ).toArray(String[]::new);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.ukiyoe.training;
+
+import io.ukiyoe.core.config.Schema.Default;
+import io.ukiyoe.core.config.Schema.NonNegative;
+import io.ukiyoe.core.config.Schema.Positive;
+import io.ukiyoe.core.config.Schema.PowerOfTwo;
+import io.ukiyoe.core.config.Schema.Range;
+
+/**
+ * {@code kind: train} — train a StyleGAN2 from scratch or fine-tune one (the schema; the training
+ * loop itself lands with the training issue).
+ */
+public record TrainConfig(
+        @Default("null") String name,                  // suffix of the run folder name; none by default
+        @Default("1") @Positive long seed,              // seed of every random stream (non-zero: ND4J's 0 is not repeatable)
+        @Default("null") String resumeFrom,            // model file to fine-tune from; null = train from scratch
+        @Default("{}") Architecture model,              // architecture when training from scratch
+        Data data,                                      // the training images (required)
+        @Default("{}") Training training,               // optimisation settings
+        @Default("{}") Freeze freeze) {                 // what stays fixed while fine-tuning
+
+    /** Generator/discriminator shape (ignored when fine-tuning: the model file has its own). */
+    public record Architecture(
+            @Default("256") @PowerOfTwo(min = 4, max = 1024) int resolution, // output size in pixels
+            @Default("512") @Positive int zDim,         // latent z size
+            @Default("512") @Positive int wDim,         // intermediate latent w size
+            @Default("8") @Positive int nMlp,           // mapping network depth
+            @Default("16384") @Positive int channelBase, // channels at resolution r = min(channel_base / r, channel_max)
+            @Default("512") @Positive int channelMax) {} // upper bound on channels per layer
+
+    /** Where the images come from. */
+    public record Data(
+            String path,                                // image folder, zip, or prepared dataset (required)
+            @Default("true") boolean xflip) {}          // add mirrored copies of every image
+
+    /** Losses and optimiser. */
+    public record Training(
+            @Default("1000") @Positive double kimg,     // length of training in thousands of real images shown
+            @Default("8") @Positive int batch,          // images per step
+            @Default("0.002") @Positive double learningRate, // Adam learning rate for G and D
+            @Default("10") @NonNegative double r1Gamma,  // R1 weight gamma; 0 disables R1
+            @Default("16") @Positive int r1Interval,    // lazy regularisation: R1 every N minibatches
+            @Default("0") @NonNegative double plWeight, // path-length weight; 0 disables it (default for fine-tuning)
+            @Default("0.9") @Range(min = 0, max = 1) double styleMixing, // probability of style mixing per batch
+            @Default("10") @Positive double emaKimg) {} // G EMA half-life in kimg
+
+    /** Freezing for fine-tuning. */
+    public record Freeze(
+            @Default("0") @NonNegative int generatorUpTo, // keep generator layers at resolution <= this; 0 = none
+            @Default("false") boolean trainMapping,     // train the mapping network even when generator_up_to > 0
+            @Default("0") @NonNegative int discriminatorLayers) {} // freeze D's first N layers (FreezeD)
+}
