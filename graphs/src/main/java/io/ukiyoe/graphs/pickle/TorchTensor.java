@@ -1,0 +1,65 @@
+package io.ukiyoe.graphs.pickle;
+
+import io.ukiyoe.core.io.Tensor;
+import java.util.Arrays;
+
+/** A tensor view into a storage (offset, size, stride in elements) as torch pickles it. */
+public final class TorchTensor {
+    final TorchStorage storage;
+    final long offset;
+    final long[] shape;
+    final long[] stride;
+
+    TorchTensor(TorchStorage storage, long offset, long[] shape, long[] stride) {
+        if (shape.length != stride.length) {
+            throw new SafeUnpickler.Refused("tensor size and stride differ in rank");
+        }
+        long last = offset;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0 || stride[i] < 0) {
+                throw new SafeUnpickler.Refused("negative tensor size or stride");
+            }
+            if (shape[i] == 0) {
+                last = -1;
+                break;
+            }
+            last += (shape[i] - 1) * stride[i];
+        }
+        if (offset < 0 || last >= storage.numel) {
+            throw new SafeUnpickler.Refused("tensor of size " + Arrays.toString(shape) + " at offset " + offset
+                    + " does not fit its storage of " + storage.numel + " elements");
+        }
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape;
+        this.stride = stride;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Copies the viewed elements into a dense float32 tensor. */
+    public Tensor toTensor() {
+        if (storage.data == null) {
+            throw new SafeUnpickler.Refused("storage " + storage.key + " has no data");
+        }
+        int n = Math.toIntExact(Tensor.numel(shape));
+        float[] out = new float[n];
+        long[] idx = new long[shape.length];
+        for (int i = 0; i < n; i++) {
+            long pos = offset;
+            for (int k = 0; k < shape.length; k++) {
+                pos += idx[k] * stride[k];
+            }
+            out[i] = storage.get(pos);
+            for (int k = shape.length - 1; k >= 0; k--) {
+                if (++idx[k] < shape[k]) {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        return new Tensor(shape.clone(), out);
+    }
+}
