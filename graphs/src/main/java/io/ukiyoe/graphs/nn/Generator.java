@@ -1,0 +1,141 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanConfig;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Inference with a StyleGAN2 generator: mapping (z -> w), per-layer latents with truncation and
+ * style mixing (W+), and synthesis (W+ -> image). Mapping and synthesis are separate graphs, so
+ * W / W+ can be fed directly; the batch size is free.
+ */
+public final class Generator {
+    public static final String Z = "z";
+    public static final String W = "w";
+    public static final String WS = "ws";
+    public static final String IMG = "img";
+
+    private final StyleGanModel model;
+    private SameDiff mapping;
+    private final Map<GeneratorGraph.Noise, SameDiff> synthesis = new EnumMap<>(GeneratorGraph.Noise.class);
+
+    public Generator(StyleGanModel model) {
+        this.model = model;
+    }
+
+    public StyleGanConfig config() {
+        return model.config();
+    }
+
+    /** z [N, z_dim] -> w [N, w_dim]. */
+    public synchronized INDArray mapping(INDArray z) {
+        if (mapping == null) {
+            SameDiff sd = SameDiff.create();
+            SDVariable zin = sd.placeHolder(Z, DataType.FLOAT, -1, config().zDim());
+            sd.identity(W, new GeneratorGraph(sd, model, false).mapping(zin));
+            mapping = sd;
+        }
+        return mapping.output(Map.of(Z, z.castTo(DataType.FLOAT)), W).get(W);
+    }
+
+    /** Truncation psi towards w_avg for the first {@code cutoff} layers (all when cutoff is null). */
+    public record Truncation(double psi, Integer cutoff) {
+        public static final Truncation NONE = new Truncation(1, null);
+    }
+
+    /**
+     * Per-layer latents [N, num_ws, w_dim] for z, truncated, and when {@code mixZ} is given with
+     * layers [mixIndex, num_ws) taken from mixZ (rosinality's inject_index).
+     */
+    public INDArray ws(INDArray z, Truncation trunc, INDArray mixZ, int mixIndex) {
+        int n = config().numWs();
+        INDArray ws = broadcast(mapping(z));
+        if (mixZ != null) {
+            if (mixIndex < 0 || mixIndex > n) {
+                throw new IllegalArgumentException("mix index must be in [0, " + n + "], got " + mixIndex);
+            }
+            INDArray ws2 = broadcast(mapping(mixZ));
+            ws.get(NDArrayIndex.all(), NDArrayIndex.interval(mixIndex, n), NDArrayIndex.all())
+                    .assign(ws2.get(NDArrayIndex.all(), NDArrayIndex.interval(mixIndex, n), NDArrayIndex.all()));
+        }
+        return truncate(ws, trunc);
+    }
+
+    /** w [N, w_dim] -> ws [N, num_ws, w_dim] (the same w for every layer). */
+    public INDArray broadcast(INDArray w) {
+        long batch = w.size(0);
+        INDArray ws = Nd4j.create(DataType.FLOAT, batch, config().numWs(), config().wDim());
+        for (int i = 0; i < config().numWs(); i++) {
+            ws.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(w);
+        }
+        return ws;
+    }
+
+    /** ws <- w_avg + psi (ws - w_avg) for layers below the cutoff. */
+    public INDArray truncate(INDArray ws, Truncation t) {
+        if (t.psi() == 1) {
+            return ws;
+        }
+        INDArray avg = Ops.array(model.tensor(Names.W_AVG)).reshape(1, config().wDim());
+        int cut = t.cutoff() == null ? config().numWs() : Math.min(t.cutoff(), config().numWs());
+        for (int i = 0; i < cut; i++) {
+            INDArray layer = ws.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all());
+            layer.assign(layer.sub(avg).muli(t.psi()).addi(avg));
+        }
+        return ws;
+    }
+
+    /**
+     * ws [N, num_ws, w_dim] -> images [N, 3, R, R] (about [-1, 1]). Noise RANDOM draws N(0,1) maps
+     * from {@code noiseSeed}; CONST uses the stored maps; NONE disables noise.
+     */
+    public synchronized INDArray synthesis(INDArray ws, NoiseMode noise, long noiseSeed) {
+        GeneratorGraph.Noise g = switch (noise) {
+            case CONST -> GeneratorGraph.Noise.CONST;
+            case RANDOM -> GeneratorGraph.Noise.INPUT;
+            case NONE -> GeneratorGraph.Noise.NONE;
+        };
+        SameDiff sd = synthesis.computeIfAbsent(g, mode -> {
+            SameDiff s = SameDiff.create();
+            SDVariable in = s.placeHolder(WS, DataType.FLOAT, -1, config().numWs(), config().wDim());
+            s.identity(IMG, new GeneratorGraph(s, model, false).synthesis(in, mode));
+            return s;
+        });
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(WS, ws.castTo(DataType.FLOAT));
+        if (g == GeneratorGraph.Noise.INPUT) {
+            feed.putAll(randomNoise(ws.size(0), noiseSeed));
+        }
+        return sd.output(feed, IMG).get(IMG);
+    }
+
+    /** Noise inputs for every layer, N(0,1), from a seeded stream (repeatable for the same seed). */
+    public Map<String, INDArray> randomNoise(long batch, long seed) {
+        Random rnd = new Random(seed);
+        Map<String, INDArray> feed = new HashMap<>();
+        for (int res = 4; res <= config().resolution(); res *= 2) {
+            for (String conv : res == 4 ? new String[] {"conv1"} : new String[] {"conv0", "conv1"}) {
+                float[] v = new float[(int) (batch * res * res)];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) rnd.nextGaussian();
+                }
+                feed.put(GeneratorGraph.noiseInput(Names.layer(res, conv)),
+                        Nd4j.create(v, new long[] {batch, 1, res, res}, DataType.FLOAT));
+            }
+        }
+        return feed;
+    }
+
+    /** How per-layer noise is chosen at inference. */
+    public enum NoiseMode { CONST, RANDOM, NONE }
+}

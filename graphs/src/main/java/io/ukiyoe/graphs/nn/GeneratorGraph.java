@@ -1,0 +1,162 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanConfig;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Builds the StyleGAN2 generator ('skip' architecture) in a SameDiff graph, one small method per
+ * concept, with every parameter a variable under its canonical name. Equalised learning rate is
+ * applied in the graph: stored weights are never rescaled.
+ */
+public final class GeneratorGraph {
+    /** Where the per-layer noise comes from. */
+    public enum Noise {
+        CONST,  // the stored noise_const maps (reproducible; what reference outputs use)
+        INPUT,  // placeholders "noise/<layer>" [N,1,r,r] fed by the caller (random noise)
+        NONE    // no noise
+    }
+
+    private final SameDiff sd;
+    private final StyleGanModel model;
+    private final StyleGanConfig c;
+    private final boolean trainable;
+    private final Map<String, SDVariable> params = new LinkedHashMap<>();
+
+    /**
+     * @param trainable true: parameters become trainable variables; false: constants (inference,
+     *                  cheaper and safe to export)
+     */
+    public GeneratorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
+        this.sd = sd;
+        this.model = model;
+        this.c = model.config();
+        this.trainable = trainable;
+    }
+
+    /** The variable of a canonical tensor, created on first use. */
+    public SDVariable param(String name) {
+        return params.computeIfAbsent(name, n -> {
+            var arr = Ops.array(model.tensor(n));
+            return trainable && !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
+        });
+    }
+
+    public Map<String, SDVariable> params() {
+        return params;
+    }
+
+    // ---- mapping ---------------------------------------------------------------------------------
+
+    /** z [N, z_dim] -> w [N, w_dim]: 2nd-moment normalisation, then n_mlp equalised FC + lrelu. */
+    public SDVariable mapping(SDVariable z) {
+        SDVariable x = z.mul(sd.math().rsqrt(sd.math().square(z).mean(true, 1).add(1e-8)));
+        for (int i = 0; i < c.nMlp(); i++) {
+            long in = i == 0 ? c.zDim() : c.wDim();
+            double gain = c.mappingLrMul() / Math.sqrt(in);
+            SDVariable w = param(Names.fc(i, "weight"));
+            SDVariable y = x.mmul(w.permute(1, 0)).mul(gain);
+            x = Ops.lrelu(sd, y.add(param(Names.fc(i, "bias")).mul(c.mappingLrMul())), 1, null);
+        }
+        return x;
+    }
+
+    /** w [N, w_dim] -> ws [N, num_ws, w_dim] with truncation psi towards w_avg for layers below cutoff. */
+    public SDVariable broadcastAndTruncate(SDVariable w, double psi, int cutoff) {
+        SDVariable ws = sd.expandDims(w, 1).mul(sd.constant(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 1, c.numWs(), 1)));
+        if (psi == 1) {
+            return ws;
+        }
+        float[] per = new float[c.numWs()];
+        for (int i = 0; i < per.length; i++) {
+            per[i] = i < cutoff ? (float) psi : 1f;
+        }
+        SDVariable p = sd.constant(org.nd4j.linalg.factory.Nd4j.create(per, new long[] {1, c.numWs(), 1}, DataType.FLOAT));
+        SDVariable avg = param(Names.W_AVG).reshape(1, 1, c.wDim());
+        return avg.add(ws.sub(avg).mul(p));
+    }
+
+    // ---- synthesis -------------------------------------------------------------------------------
+
+    /** ws [N, num_ws, w_dim] -> image [N, 3, R, R]. */
+    public SDVariable synthesis(SDVariable ws, Noise noise) {
+        SDVariable constant = param(Names.block(4) + "/const");
+        SDVariable batchOnes = sd.expandDims(sd.expandDims(sd.expandDims(
+                ws.get(SDIndex.all(), SDIndex.point(0), SDIndex.point(0)).mul(0).add(1), 1), 2), 3);
+        SDVariable x = batchOnes.mul(sd.expandDims(constant, 0)); // [N, C4, 4, 4]
+        x = styledConv(x, ws, 0, 4, "conv1", false, noise);
+        SDVariable img = toRgb(x, ws, 1, 4);
+        for (int res = 8; res <= c.resolution(); res *= 2) {
+            int l = Integer.numberOfTrailingZeros(res);
+            x = styledConv(x, ws, 2 * l - 5, res, "conv0", true, noise);
+            x = styledConv(x, ws, 2 * l - 4, res, "conv1", false, noise);
+            img = Ops.upsample2d(sd, img, 3, res / 2).add(toRgb(x, ws, 2 * l - 3, res));
+        }
+        return img;
+    }
+
+    /** The style of one layer: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
+    private SDVariable style(SDVariable ws, int idx, String layer) {
+        SDVariable w = ws.get(SDIndex.all(), SDIndex.point(idx), SDIndex.all());
+        SDVariable a = param(layer + "/affine/weight");
+        return w.mmul(a.permute(1, 0)).mul(1 / Math.sqrt(c.wDim())).add(param(layer + "/affine/bias"));
+    }
+
+    /**
+     * Modulated 3x3 conv (+ optional 2x up), demodulation, noise, bias, lrelu. SameDiff has no
+     * grouped conv, so the style scales the input, one conv is shared by the batch, and the
+     * demodulation coefficients scale the output — the same result as the fused grouped form.
+     */
+    private SDVariable styledConv(SDVariable x, SDVariable ws, int idx, int res, String conv, boolean up,
+                                  Noise noise) {
+        String layer = Names.layer(res, conv);
+        int cin = up ? c.channels(res / 2) : c.channels(res);
+        int cout = c.channels(res);
+        SDVariable s = style(ws, idx, layer);                                    // [N, Cin]
+        SDVariable w = param(layer + "/weight").mul(1 / Math.sqrt(cin * 9.0));   // [Cout, Cin, 3, 3]
+        SDVariable xs = x.mul(s.reshape(-1, cin, 1, 1));
+        SDVariable y;
+        if (up) {
+            y = Ops.convTransposeStride2(sd, xs, w, 3);                          // [N, Cout, 2H+1, 2W+1]
+            y = Ops.blur(sd, y, cout, res + 1, 1, 1, 4);                         // FIR pad (1,1) gain 4
+        } else {
+            y = Ops.conv(sd, xs, w, 3, 1, 1);
+        }
+        SDVariable wsq = sd.math().square(w).sum(2, 3);                                   // [Cout, Cin]
+        SDVariable d = sd.math().rsqrt(sd.math().square(s).mmul(wsq.permute(1, 0)).add(1e-8)); // [N, Cout]
+        y = y.mul(d.reshape(-1, cout, 1, 1));
+        y = addNoise(y, layer, res, noise);
+        return Ops.lrelu(sd, Ops.addChannelBias(y, param(layer + "/bias"), cout, 1), 1, c.convClamp());
+    }
+
+    private SDVariable addNoise(SDVariable y, String layer, int res, Noise noise) {
+        SDVariable strength = param(layer + "/noise_strength");
+        return switch (noise) {
+            case NONE -> y;
+            case CONST -> y.add(param(layer + "/noise_const").reshape(1, 1, res, res).mul(strength));
+            case INPUT -> y.add(sd.placeHolder(noiseInput(layer), DataType.FLOAT, -1, 1, res, res).mul(strength));
+        };
+    }
+
+    /** Placeholder name of a layer's noise input in {@link Noise#INPUT} mode. */
+    public static String noiseInput(String layer) {
+        return "noise/" + layer;
+    }
+
+    /** 1x1 modulated conv without demodulation, + bias (no activation), clamped to +-conv_clamp. */
+    private SDVariable toRgb(SDVariable x, SDVariable ws, int idx, int res) {
+        String layer = Names.layer(res, "torgb");
+        int cin = c.channels(res);
+        SDVariable s = style(ws, idx, layer).mul(1 / Math.sqrt(cin));
+        SDVariable y = Ops.conv(sd, x.mul(s.reshape(-1, cin, 1, 1)), param(layer + "/weight"), 1, 1, 0);
+        y = Ops.addChannelBias(y, param(layer + "/bias"), 3, 1);
+        Double clamp = c.convClamp();
+        return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
+    }
+}

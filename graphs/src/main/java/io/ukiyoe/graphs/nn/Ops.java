@@ -1,0 +1,99 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.core.io.Tensor;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.PadMode;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The StyleGAN2 building blocks as SameDiff ops, NCHW throughout. Weights arrive in PyTorch layouts
+ * and are permuted inside the graph (SameDiff's OIYX weight format is broken in backprop on M2.1).
+ */
+public final class Ops {
+    static final double SQRT2 = Math.sqrt(2);
+
+    private Ops() {}
+
+    public static INDArray array(Tensor t) {
+        if (t.rank() == 0) {
+            return Nd4j.scalar(t.data()[0]);
+        }
+        return Nd4j.create(t.data(), t.shape(), DataType.FLOAT).reshape('c', t.shape());
+    }
+
+    /** The [1,3,3,1] FIR filter, normalised to sum {@code gain}, as a [4,4,1,1] conv weight. */
+    static INDArray fir(double gain) {
+        double[] k = {1, 3, 3, 1};
+        float[] f = new float[16];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                f[i * 4 + j] = (float) (k[i] * k[j] / 64.0 * gain);
+            }
+        }
+        return Nd4j.create(f, new long[] {4, 4, 1, 1}, DataType.FLOAT);
+    }
+
+    /** leaky_relu(x, 0.2) * sqrt(2) (times {@code gain}), clamped to +-clamp when given. */
+    static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp) {
+        SDVariable y = sd.nn().leakyRelu(x, 0.2).mul(SQRT2 * gain);
+        return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain * SQRT2, clamp * gain * SQRT2);
+    }
+
+    /** Adds a per-channel bias [C] to NCHW activations. */
+    static SDVariable addChannelBias(SDVariable x, SDVariable bias, long channels, double gain) {
+        SDVariable b = gain == 1 ? bias : bias.mul(gain);
+        return x.add(b.reshape(1, channels, 1, 1));
+    }
+
+    /** Plain 2-D convolution (correlation, as torch conv2d) with a [O,I,k,k] weight. */
+    static SDVariable conv(SameDiff sd, SDVariable x, SDVariable weightOIkk, int k, int stride, int pad) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        return sd.cnn().conv2d(x, weightOIkk.permute(2, 3, 1, 0), cfg);
+    }
+
+    /** torch conv_transpose2d(x, W.transpose(0,1), stride 2) for a [O,I,k,k] weight: 2H+k-2 outputs. */
+    static SDVariable convTransposeStride2(SameDiff sd, SDVariable x, SDVariable weightOIkk, int k) {
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(0).pW(0)
+                .isSameMode(false).dataFormat("NCHW").build();
+        return sd.cnn().deconv2d(x, weightOIkk.permute(2, 3, 0, 1), cfg);
+    }
+
+    /** Zero padding of the two spatial axes: before/after on each. */
+    static SDVariable pad(SameDiff sd, SDVariable x, int before, int after) {
+        SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {before, after}, {before, after}}));
+        return sd.nn().pad(x, p, PadMode.CONSTANT, 0.0);
+    }
+
+    /**
+     * upfirdn2d with up = down = 1: pad, then the [1,3,3,1] FIR per channel (gain = filter sum).
+     * Channels are folded into the batch so one single-channel convolution serves them all.
+     */
+    static SDVariable blur(SameDiff sd, SDVariable x, long channels, long size, int pad0, int pad1, double gain) {
+        SDVariable flat = x.reshape(-1, 1, size, size);
+        SDVariable padded = pad(sd, flat, pad0, pad1);
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(4).kW(4).sH(1).sW(1).pH(0).pW(0)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        SDVariable y = sd.cnn().conv2d(padded, sd.constant(fir(gain)), cfg);
+        long out = size + pad0 + pad1 - 3;
+        return y.reshape(-1, channels, out, out);
+    }
+
+    /**
+     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — as the equivalent
+     * transposed convolution with the filter, stride 2 and one pixel cropped on each side.
+     */
+    static SDVariable upsample2d(SameDiff sd, SDVariable x, long channels, long size) {
+        SDVariable flat = x.reshape(-1, 1, size, size);
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1).isSameMode(false)
+                .dataFormat("NCHW").build();
+        SDVariable y = sd.cnn().deconv2d(flat, sd.constant(fir(4)), cfg);
+        return y.reshape(-1, channels, size * 2, size * 2);
+    }
+}
