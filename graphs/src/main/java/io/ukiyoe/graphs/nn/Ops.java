@@ -39,10 +39,13 @@ public final class Ops {
         return Nd4j.create(f, new long[] {4, 4, 1, 1}, DataType.FLOAT);
     }
 
-    /** leaky_relu(x, 0.2) * sqrt(2) (times {@code gain}), clamped to +-clamp when given. */
+    /**
+     * leaky_relu(x, 0.2) * sqrt(2) * gain, then (stylegan2-ada bias_act) clamped to +-conv_clamp * gain
+     * when a clamp is set.
+     */
     static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp) {
         SDVariable y = sd.nn().leakyRelu(x, 0.2).mul(SQRT2 * gain);
-        return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain * SQRT2, clamp * gain * SQRT2);
+        return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 
     /** Adds a per-channel bias [C] to NCHW activations. */

@@ -1,0 +1,50 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Inference with the discriminator: images [N, 3, R, R] -> logits [N, 1], stddev over the batch as given. */
+public final class Discriminator {
+    public static final String IMAGES = "images";
+    public static final String LOGITS = "logits";
+
+    private final StyleGanModel model;
+    private final Map<Integer, SameDiff> byGroup = new HashMap<>();
+
+    public Discriminator(StyleGanModel model) {
+        if (!model.hasDiscriminator()) {
+            throw new UserError("the model has no discriminator (import a checkpoint that carries one)");
+        }
+        this.model = model;
+    }
+
+    /** min(mbstd group, N); N must be a multiple of it, as in the references. */
+    public int groupFor(long batch) {
+        int g = (int) Math.min(model.config().mbstdGroup(), batch);
+        if (batch % g != 0) {
+            throw new UserError("batch of " + batch + " images is not a multiple of the minibatch-stddev group " + g);
+        }
+        return g;
+    }
+
+    public synchronized INDArray logits(INDArray images) {
+        int r = model.config().resolution();
+        long[] s = images.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != r || s[3] != r) {
+            throw new UserError("images must be [N, 3, " + r + ", " + r + "], got " + java.util.Arrays.toString(s));
+        }
+        int g = groupFor(s[0]);
+        SameDiff sd = byGroup.computeIfAbsent(g, k -> {
+            SameDiff d = SameDiff.create();
+            var in = d.placeHolder(IMAGES, DataType.FLOAT, -1, 3, r, r);
+            d.identity(LOGITS, new DiscriminatorGraph(d, model, false).logits(in, k));
+            return d;
+        });
+        return sd.output(Map.of(IMAGES, images.castTo(DataType.FLOAT)), LOGITS).get(LOGITS);
+    }
+}
