@@ -16,7 +16,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ukiyoe",
         description = "StyleGAN2 fine-tuning, layer blending and distillation on DL4J/SameDiff.",
         versionProvider = Main.Versions.class,
-        subcommands = {DemoCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, CheckCommand.class, ImportCommand.class, GenerateCommand.class,
+                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})
 public final class Main implements Runnable {

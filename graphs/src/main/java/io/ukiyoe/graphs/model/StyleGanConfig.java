@@ -25,7 +25,7 @@ public record StyleGanConfig(
         if (zDim <= 0 || wDim <= 0 || nMlp <= 0) {
             throw new IllegalArgumentException("z_dim, w_dim and n_mlp must be positive");
         }
-        channels = Map.copyOf(new TreeMap<>(channels));
+        channels = java.util.Collections.unmodifiableMap(new TreeMap<>(channels));
         for (int r = 4; r <= resolution; r *= 2) {
             Integer c = channels.get(r);
             if (c == null || c <= 0) {

@@ -95,11 +95,21 @@ public final class Generator {
         return ws;
     }
 
+    /** Like {@link #synthesis(INDArray, NoiseMode, long[])} with noise seeds noiseSeed, noiseSeed+1, ... per row. */
+    public INDArray synthesis(INDArray ws, NoiseMode noise, long noiseSeed) {
+        long[] seeds = new long[(int) ws.size(0)];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = noiseSeed + i;
+        }
+        return synthesis(ws, noise, seeds);
+    }
+
     /**
-     * ws [N, num_ws, w_dim] -> images [N, 3, R, R] (about [-1, 1]). Noise RANDOM draws N(0,1) maps
-     * from {@code noiseSeed}; CONST uses the stored maps; NONE disables noise.
+     * ws [N, num_ws, w_dim] -> images [N, 3, R, R] (about [-1, 1]). Noise RANDOM draws N(0,1) maps,
+     * row i from {@code noiseSeeds[i]} (so an image does not depend on its batch); CONST uses the
+     * stored maps; NONE disables noise.
      */
-    public synchronized INDArray synthesis(INDArray ws, NoiseMode noise, long noiseSeed) {
+    public synchronized INDArray synthesis(INDArray ws, NoiseMode noise, long[] noiseSeeds) {
         GeneratorGraph.Noise g = switch (noise) {
             case CONST -> GeneratorGraph.Noise.CONST;
             case RANDOM -> GeneratorGraph.Noise.INPUT;
@@ -114,25 +124,34 @@ public final class Generator {
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(WS, ws.castTo(DataType.FLOAT));
         if (g == GeneratorGraph.Noise.INPUT) {
-            feed.putAll(randomNoise(ws.size(0), noiseSeed));
+            feed.putAll(randomNoise(noiseSeeds));
         }
         return sd.output(feed, IMG).get(IMG);
     }
 
-    /** Noise inputs for every layer, N(0,1), from a seeded stream (repeatable for the same seed). */
-    public Map<String, INDArray> randomNoise(long batch, long seed) {
-        Random rnd = new Random(seed);
-        Map<String, INDArray> feed = new HashMap<>();
+    /** Noise inputs for every layer, N(0,1); row i drawn from its own seeded stream. */
+    public Map<String, INDArray> randomNoise(long[] seeds) {
+        int batch = seeds.length;
+        Map<String, float[]> maps = new java.util.LinkedHashMap<>();
         for (int res = 4; res <= config().resolution(); res *= 2) {
             for (String conv : res == 4 ? new String[] {"conv1"} : new String[] {"conv0", "conv1"}) {
-                float[] v = new float[(int) (batch * res * res)];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) rnd.nextGaussian();
-                }
-                feed.put(GeneratorGraph.noiseInput(Names.layer(res, conv)),
-                        Nd4j.create(v, new long[] {batch, 1, res, res}, DataType.FLOAT));
+                maps.put(Names.layer(res, conv), new float[batch * res * res]);
             }
         }
+        for (int b = 0; b < batch; b++) {
+            Random rnd = new Random(seeds[b]);
+            for (var e : maps.entrySet()) {
+                int size = e.getValue().length / batch;
+                for (int i = 0; i < size; i++) {
+                    e.getValue()[b * size + i] = (float) rnd.nextGaussian();
+                }
+            }
+        }
+        Map<String, INDArray> feed = new HashMap<>();
+        maps.forEach((layer, v) -> {
+            int res = (int) Math.round(Math.sqrt(v.length / (double) batch));
+            feed.put(GeneratorGraph.noiseInput(layer), Nd4j.create(v, new long[] {batch, 1, res, res}, DataType.FLOAT));
+        });
         return feed;
     }
 

@@ -1,0 +1,115 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanConfig;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Generator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
+        subcommands = BenchCommand.Generate.class)
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Generator forward pass (mapping + synthesis, const noise) of a config-f model with random weights. */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Time the config-f generator (channel_base 32768) with random weights; prints seconds/image "
+                    + "and GFLOP/s (median after warm-up).")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--resolution", defaultValue = "256", description = "Output resolution (default: ${DEFAULT-VALUE}).")
+        int resolution;
+
+        @Option(names = "--batch", defaultValue = "1", description = "Images per pass (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--iters", defaultValue = "5", description = "Timed passes (default: ${DEFAULT-VALUE}).")
+        int iters;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed passes first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (resolution < 4 || resolution > 1024 || Integer.bitCount(resolution) != 1 || batch <= 0 || iters <= 0) {
+                throw new UserError("bench generate: resolution must be a power of two in [4, 1024], batch and iters positive", 2, null);
+            }
+            StyleGanConfig c = StyleGanConfig.of(resolution, 512, 512, 8, StyleGanConfig.adaChannels(resolution, 32768, 512));
+            var out = spec.commandLine().getOut();
+            out.printf("config-f generator at %d px, batch %d, %,d synthesis MACs per image (convolutions)%n",
+                    resolution, batch, synthesisMacs(c));
+            Generator g = new Generator(randomModel(c, 7));
+            INDArray z = Nd4j.randn(DataType.FLOAT, batch, 512);
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < warmup + iters; i++) {
+                long t0 = System.nanoTime();
+                INDArray img = g.synthesis(g.ws(z, Generator.Truncation.NONE, null, 0), Generator.NoiseMode.CONST, 0);
+                img.sumNumber();
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (i >= warmup) {
+                    times.add(s);
+                }
+                out.printf("  pass %d%s: %.3f s%n", i + 1, i < warmup ? " (warm-up)" : "", s);
+            }
+            times.sort(Double::compare);
+            double median = times.get(times.size() / 2);
+            double perImage = median / batch;
+            out.printf("seconds/image: %.3f  GFLOP/s: %.1f%n", perImage, 2.0 * synthesisMacs(c) / perImage / 1e9);
+            return 0;
+        }
+    }
+
+    /** Multiply-accumulates of the synthesis convolutions (up-convs as stride-2 transposed convs) and toRGB. */
+    static long synthesisMacs(StyleGanConfig c) {
+        long macs = 0;
+        for (int r = 4; r <= c.resolution(); r *= 2) {
+            long ch = c.channels(r);
+            if (r > 4) {
+                macs += ch * c.channels(r / 2) * 9L * (r / 2) * (r / 2);
+            }
+            macs += ch * ch * 9L * r * r + 3L * ch * r * r;
+        }
+        return macs;
+    }
+
+    /** A model with random weights in the usual initialisation (affine bias 1, noise strength 0). */
+    static StyleGanModel randomModel(StyleGanConfig c, long seed) {
+        Random rnd = new Random(seed);
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        Names.generator(c).forEach((name, shape) -> {
+            Tensor x = Tensor.zeros(shape);
+            if (name.endsWith("/affine/bias")) {
+                java.util.Arrays.fill(x.data(), 1f);
+            } else if (name.endsWith("weight") || name.endsWith("/const") || name.endsWith("noise_const")) {
+                for (int i = 0; i < x.data().length; i++) {
+                    x.data()[i] = (float) rnd.nextGaussian();
+                }
+            }
+            t.put(name, x);
+        });
+        return new StyleGanModel(c, t, Map.of("source", "random weights for benchmarking"));
+    }
+}

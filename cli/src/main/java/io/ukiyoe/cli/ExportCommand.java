@@ -1,0 +1,47 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Export;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ukiyoe export}: an inference graph any SameDiff program can load. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Export mapping + synthesis (truncation baked in) as a SameDiff FlatBuffers file: "
+                + "placeholder 'z' [N,z_dim], outputs 'img' [N,3,R,R] and 'ws'.")
+final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M", description = "Model file or checkpoint.")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "G.fb", description = "FlatBuffers file to write.")
+    Path out;
+
+    @Option(names = "--truncation", defaultValue = "1", paramLabel = "PSI", description = "Truncation psi baked into the graph (default: ${DEFAULT-VALUE}).")
+    double psi;
+
+    @Option(names = "--truncation-cutoff", paramLabel = "K", description = "Truncate only the first K ws.")
+    Integer cutoff;
+
+    @Option(names = "--noise", defaultValue = "const", paramLabel = "MODE", description = "const | none (default: ${DEFAULT-VALUE}).")
+    String noise;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!noise.equals("const") && !noise.equals("none")) {
+            throw new UserError("--noise: must be const or none, got '" + noise + "'", 2, null);
+        }
+        StyleGanModel m = Models.load(model);
+        Export.save(Export.build(m, psi, cutoff, noise.equals("const")), out);
+        spec.commandLine().getOut().printf("wrote %s: placeholder '%s' float32 [N,%d] -> '%s' float32 [N,3,%d,%d]%n",
+                out, Export.Z, m.config().zDim(), Export.IMG, m.config().resolution(), m.config().resolution());
+        return 0;
+    }
+}

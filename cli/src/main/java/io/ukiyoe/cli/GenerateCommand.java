@@ -1,0 +1,219 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.Seeds;
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.Npy;
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.core.rng.NumpyRandomState;
+import io.ukiyoe.core.run.RunFolder;
+import io.ukiyoe.data.Images;
+import io.ukiyoe.graphs.model.StyleGanConfig;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.nn.Ops;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ukiyoe generate}: images from seeds, z vectors or W+ latents. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Generate images from seeds (same z as stylegan2-ada's generate.py), z or W+ arrays.")
+final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M", description = "Model file or checkpoint.")
+    Path model;
+
+    static final class Input {
+        @Option(names = "--seeds", paramLabel = "SEEDS", description = "Seeds, e.g. 0-15 or 1,7,42: z = RandomState(seed).randn(1, z_dim).")
+        String seeds;
+
+        @Option(names = "--z", paramLabel = "Z.npy", description = "Latents z [N, z_dim].")
+        Path z;
+
+        @Option(names = "--ws", paramLabel = "WS.npy", description = "Per-layer latents W+ [N, num_ws, w_dim] (used as given).")
+        Path ws;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Option(names = "--truncation", defaultValue = "1", paramLabel = "PSI", description = "Truncation psi (default: ${DEFAULT-VALUE} = none).")
+    double psi;
+
+    @Option(names = "--truncation-cutoff", paramLabel = "K", description = "Truncate only the first K ws (default: all).")
+    Integer cutoff;
+
+    @Option(names = "--noise", defaultValue = "const", paramLabel = "MODE", description = "const | random | none (default: ${DEFAULT-VALUE}).")
+    String noise;
+
+    @Option(names = "--noise-seed", defaultValue = "0", paramLabel = "S", description = "Random noise: image i uses seed S+i, or its own seed with --seeds.")
+    long noiseSeed;
+
+    @Option(names = "--mix-z", paramLabel = "Z2.npy", description = "Style mixing: latents for layers [K, num_ws).")
+    Path mixZ;
+
+    @Option(names = "--mix-index", paramLabel = "K", description = "First layer taken from --mix-z.")
+    Integer mixIndex;
+
+    @Option(names = "--batch", defaultValue = "4", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (new or empty).")
+    Path out;
+
+    @Option(names = "--npy", description = "Also write DIR/images.npy (raw output, float32 [N,3,R,R]) and DIR/ws.npy.")
+    boolean npy;
+
+    @Option(names = "--grid", paramLabel = "FILE.png", description = "Also write all images as one grid.")
+    Path grid;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Generator.NoiseMode mode = switch (noise) {
+            case "const" -> Generator.NoiseMode.CONST;
+            case "random" -> Generator.NoiseMode.RANDOM;
+            case "none" -> Generator.NoiseMode.NONE;
+            default -> throw new UserError("--noise: must be const, random or none, got '" + noise + "'", 2, null);
+        };
+        if (batch <= 0) {
+            throw new UserError("--batch: must be a positive integer, got " + batch, 2, null);
+        }
+        if ((mixZ == null) != (mixIndex == null)) {
+            throw new UserError("--mix-z and --mix-index go together", 2, null);
+        }
+        if (input.ws != null && (mixZ != null || psi != 1)) {
+            throw new UserError("--ws is used as given: --truncation and --mix-z apply to z inputs only", 2, null);
+        }
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(model);
+        StyleGanModel m = Models.load(model);
+        StyleGanConfig c = m.config();
+        Generator g = new Generator(m);
+        List<String> names = new ArrayList<>();
+        long[] noiseSeeds;
+        INDArray ws;
+        if (input.ws != null) {
+            inputs.add(input.ws);
+            ws = Ops.array(Npy.read(input.ws));
+            checkShape(input.ws, ws, -1, c.numWs(), c.wDim());
+            noiseSeeds = rows(ws.size(0), names, "img");
+        } else {
+            INDArray z;
+            if (input.seeds != null) {
+                Seeds seeds;
+                try {
+                    seeds = Seeds.parse(input.seeds);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--seeds: " + e.getMessage(), 2, e);
+                }
+                z = Nd4j.create(DataType.FLOAT, seeds.size(), c.zDim());
+                noiseSeeds = new long[seeds.size()];
+                for (int i = 0; i < seeds.size(); i++) {
+                    long s = seeds.values().get(i);
+                    double[] v = new NumpyRandomState(s).randn(c.zDim());
+                    for (int j = 0; j < v.length; j++) {
+                        z.putScalar(i, j, (float) v[j]);
+                    }
+                    names.add(String.format("seed%04d", s));
+                    noiseSeeds[i] = s + noiseSeed;
+                }
+            } else {
+                inputs.add(input.z);
+                z = Ops.array(Npy.read(input.z));
+                checkShape(input.z, z, -1, c.zDim());
+                noiseSeeds = rows(z.size(0), names, "img");
+            }
+            INDArray z2 = null;
+            if (mixZ != null) {
+                inputs.add(mixZ);
+                z2 = Ops.array(Npy.read(mixZ));
+                checkShape(mixZ, z2, z.size(0), c.zDim());
+                if (mixIndex < 0 || mixIndex > c.numWs()) {
+                    throw new UserError("--mix-index: must be in [0, " + c.numWs() + "], got " + mixIndex, 2, null);
+                }
+            }
+            ws = Nd4j.create(DataType.FLOAT, z.size(0), c.numWs(), c.wDim());
+            Generator.Truncation t = new Generator.Truncation(psi, cutoff);
+            for (long s = 0; s < z.size(0); s += batch) {
+                long e = Math.min(z.size(0), s + batch);
+                var rows = NDArrayIndex.interval(s, e);
+                INDArray part = g.ws(z.get(rows, NDArrayIndex.all()), t,
+                        z2 == null ? null : z2.get(rows, NDArrayIndex.all()), mixIndex == null ? 0 : mixIndex);
+                ws.get(rows, NDArrayIndex.all(), NDArrayIndex.all()).assign(part);
+            }
+        }
+        if (!noise.equals("random")) {
+            noiseSeeds = new long[(int) ws.size(0)];
+        }
+        try (RunFolder run = Jobs.open("generate", out, input.seeds != null ? null : noiseSeed,
+                spec.commandLine().getParseResult().originalArgs(), inputs)) {
+            long n = ws.size(0);
+            INDArray images = Nd4j.create(DataType.FLOAT, n, 3, c.resolution(), c.resolution());
+            List<BufferedImage> pictures = new ArrayList<>();
+            Progress progress = new Progress(spec.commandLine().getErr(), "generate", n);
+            for (long s = 0; s < n; s += batch) {
+                long e = Math.min(n, s + batch);
+                var rows = NDArrayIndex.interval(s, e);
+                INDArray img = g.synthesis(ws.get(rows, NDArrayIndex.all(), NDArrayIndex.all()).dup(), mode,
+                        java.util.Arrays.copyOfRange(noiseSeeds, (int) s, (int) e));
+                images.get(rows, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(img);
+                for (long i = s; i < e; i++) {
+                    BufferedImage p = Images.toImage(img.get(NDArrayIndex.point(i - s), NDArrayIndex.all(),
+                            NDArrayIndex.all(), NDArrayIndex.all()));
+                    Images.writePng(run.resolve(names.get((int) i) + ".png"), p);
+                    pictures.add(p);
+                }
+                progress.update(e);
+            }
+            progress.done();
+            if (npy) {
+                Npy.write(run.resolve("images.npy"), tensor(images));
+                Npy.write(run.resolve("ws.npy"), tensor(ws));
+            }
+            if (grid != null) {
+                Images.writePng(grid, Images.grid(pictures, (int) Math.ceil(Math.sqrt(pictures.size())), null));
+            }
+            run.log("wrote " + n + " images");
+            spec.commandLine().getOut().printf("wrote %d images to %s%s%n", n, run.dir(),
+                    grid != null ? " and a grid to " + grid : "");
+        }
+        return 0;
+    }
+
+    private static long[] rows(long n, List<String> names, String prefix) {
+        long[] seeds = new long[(int) n];
+        for (int i = 0; i < n; i++) {
+            names.add(String.format("%s%04d", prefix, i));
+        }
+        return seeds;
+    }
+
+    static Tensor tensor(INDArray a) {
+        return new Tensor(a.shape(), a.castTo(DataType.FLOAT).dup('c').data().asFloat());
+    }
+
+    /** Checks an input array's shape; -1 matches any size. */
+    static void checkShape(Path file, INDArray a, long... expect) {
+        boolean ok = a.rank() == expect.length;
+        for (int i = 0; ok && i < expect.length; i++) {
+            ok = expect[i] < 0 || a.size(i) == expect[i];
+        }
+        if (!ok) {
+            String want = java.util.Arrays.toString(expect).replace("-1", "N");
+            throw new UserError(file + ": expected shape " + want + ", got " + java.util.Arrays.toString(a.shape()));
+        }
+    }
+}
