@@ -1,7 +1,7 @@
 package io.ukiyoe.graphs.nn;
 
-import static io.ukiyoe.graphs.nn.GeneratorFixturesTest.assertClose;
-import static io.ukiyoe.graphs.nn.GeneratorFixturesTest.npy;
+import static io.ukiyoe.graphs.Fixtures.assertClose;
+import static io.ukiyoe.graphs.Fixtures.npy;
 
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;

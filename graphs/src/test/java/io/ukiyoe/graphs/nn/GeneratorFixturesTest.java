@@ -1,5 +1,7 @@
 package io.ukiyoe.graphs.nn;
 
+import static io.ukiyoe.graphs.Fixtures.assertClose;
+import static io.ukiyoe.graphs.Fixtures.npy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.core.io.Npy;
@@ -19,19 +21,6 @@ class GeneratorFixturesTest {
     static void load() {
         ros = Importer.importFile(Fixtures.file("rosinality_tiny.pt"), Importer.Format.AUTO);
         g = new Generator(ros);
-    }
-
-    static INDArray npy(String name) {
-        return Ops.array(Npy.read(Fixtures.file(name)));
-    }
-
-    /** max |a - b| <= 1e-4 * max(1, max |b|), the acceptance bound of the reference outputs. */
-    static void assertClose(INDArray expected, INDArray actual, String what) {
-        assertTrue(java.util.Arrays.equals(expected.shape(), actual.shape()),
-                what + ": shape " + java.util.Arrays.toString(actual.shape()));
-        double diff = expected.sub(actual).amaxNumber().doubleValue();
-        double tol = 1e-4 * Math.max(1, expected.amaxNumber().doubleValue());
-        assertTrue(diff <= tol, what + ": max |diff| " + diff + " > " + tol);
     }
 
     @Test
