@@ -54,7 +54,10 @@ final class SafeUnpickler extends Unpickler {
             return super.load(bounded);
         } catch (PickleException e) {
             throw new Refused("malformed pickle: " + e.getMessage());
-        } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException e) {
+        } catch (Refused e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // razorvine signals many malformations with plain runtime exceptions (bad numbers, casts, ...)
             throw new Refused("malformed pickle (" + e.getClass().getSimpleName() + ")");
         }
     }

@@ -57,8 +57,13 @@ final class PickleBuilder {
         if (v >= 0 && v < 256) {
             return raw('K', (int) v);
         }
-        raw('J');
-        return len4(v);
+        if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            raw('J');
+            return len4(v);
+        }
+        byte[] le = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+        raw(0x8a, 8); // LONG1
+        return raw(le);
     }
 
     PickleBuilder none() {
