@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
         subcommands = BenchCommand.Generate.class)
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
@@ -96,7 +96,7 @@ final class BenchCommand implements Runnable {
     }
 
     /** A model with random weights in the usual initialisation (affine bias 1, noise strength 0). */
-    static StyleGanModel randomModel(StyleGanConfig c, long seed) {
+    public static StyleGanModel randomModel(StyleGanConfig c, long seed) {
         Random rnd = new Random(seed);
         Map<String, Tensor> t = new LinkedHashMap<>();
         Names.generator(c).forEach((name, shape) -> {

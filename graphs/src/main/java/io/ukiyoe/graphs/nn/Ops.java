@@ -56,16 +56,48 @@ public final class Ops {
 
     /** Plain 2-D convolution (correlation, as torch conv2d) with a [O,I,k,k] weight. */
     static SDVariable conv(SameDiff sd, SDVariable x, SDVariable weightOIkk, int k, int stride, int pad) {
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
-                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
-        return sd.cnn().conv2d(x, weightOIkk.permute(2, 3, 1, 0), cfg);
+        return convPrepared(sd, x, weightOIkk.permute(2, 3, 1, 0), k, stride, pad);
     }
 
-    /** torch conv_transpose2d(x, W.transpose(0,1), stride 2) for a [O,I,k,k] weight: 2H+k-2 outputs. */
-    static SDVariable convTransposeStride2(SameDiff sd, SDVariable x, SDVariable weightOIkk, int k) {
+    /** Convolution with a weight already in SameDiff's [k, k, I, O] layout. */
+    static SDVariable convPrepared(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int stride, int pad) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        return sd.cnn().conv2d(x, weightHWIO, cfg);
+    }
+
+    /**
+     * torch conv_transpose2d(x, W.transpose(0,1), stride 2) (2H+k-2 outputs) with the weight
+     * already in SameDiff's deconv layout [k, k, O, I] (a [O,I,k,k] weight permuted (2,3,0,1)).
+     */
+    static SDVariable convTransposeStride2Prepared(SameDiff sd, SDVariable x, SDVariable weightKKOI, int k) {
         DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(0).pW(0)
                 .isSameMode(false).dataFormat("NCHW").build();
-        return sd.cnn().deconv2d(x, weightOIkk.permute(2, 3, 0, 1), cfg);
+        return sd.cnn().deconv2d(x, weightKKOI, cfg);
+    }
+
+    /** Convolution of NHWC activations with a weight in SameDiff's [k, k, I, O] layout. */
+    static SDVariable convNhwc(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int pad) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(1).sW(1).pH(pad).pW(pad)
+                .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
+        return sd.cnn().conv2d(x, weightHWIO, cfg);
+    }
+
+    /** The stride-2 transposed conv of {@link #convTransposeStride2Prepared} on NHWC activations. */
+    static SDVariable convTransposeStride2Nhwc(SameDiff sd, SDVariable x, SDVariable weightKKOI, int k) {
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(0).pW(0)
+                .isSameMode(false).dataFormat("NHWC").build();
+        return sd.cnn().deconv2d(x, weightKKOI, cfg);
+    }
+
+    /** upfirdn2d (up = down = 1) on NHWC activations: pad, then the FIR as a depthwise 4x4 conv. */
+    static SDVariable blurNhwc(SameDiff sd, SDVariable x, long channels, int pad0, int pad1, double gain) {
+        SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {pad0, pad1}, {pad0, pad1}, {0, 0}}));
+        SDVariable padded = sd.nn().pad(x, p, PadMode.CONSTANT, 0.0);
+        INDArray f = fir(gain).reshape(4, 4, 1, 1).repeat(2, channels).reshape(4, 4, channels, 1);
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(4).kW(4).sH(1).sW(1).pH(0).pW(0)
+                .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
+        return sd.cnn().depthWiseConv2d(padded, sd.constant(f), cfg);
     }
 
     /** Zero padding of the two spatial axes: before/after on each. */
