@@ -85,8 +85,8 @@ public final class GeneratorGraph {
     // ---- synthesis -------------------------------------------------------------------------------
 
     /**
-     * ws [N, num_ws, w_dim] -> image [N, 3, R, R]. Feature maps run channels-last (NHWC), where
-     * oneDNN's convolutions are about twice as fast here; the skip image stays NCHW.
+     * ws [N, num_ws, w_dim] -> image [N, 3, R, R]. Feature maps and the skip image run channels-last
+     * (NHWC), where oneDNN's convolutions are about twice as fast here; only the output is permuted.
      */
     public SDVariable synthesis(SDVariable ws, Noise noise) {
         SDVariable constant = param(Names.block(4) + "/const").permute(1, 2, 0);      // [4, 4, C4]
@@ -99,9 +99,9 @@ public final class GeneratorGraph {
             int l = Integer.numberOfTrailingZeros(res);
             x = styledConv(x, ws, 2 * l - 5, res, "conv0", true, noise);
             x = styledConv(x, ws, 2 * l - 4, res, "conv1", false, noise);
-            img = Ops.upsample2d(sd, img, 3, res / 2).add(toRgb(x, ws, 2 * l - 3, res));
+            img = Ops.upsample2dNhwc(sd, img, 3).add(toRgb(x, ws, 2 * l - 3, res));
         }
-        return img;
+        return img.permute(0, 3, 1, 2);                                          // [N, 3, R, R]
     }
 
     /** The style of one layer: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
@@ -179,8 +179,8 @@ public final class GeneratorGraph {
         int cin = c.channels(res);
         SDVariable s = style(ws, idx, layer).mul(1 / Math.sqrt(cin));
         SDVariable y = Ops.convNhwc(sd, x.mul(s.reshape(-1, 1, 1, cin)), kernel(layer + "/weight", 1, false).kernel(),
-                1, 0).permute(0, 3, 1, 2);                                             // NHWC -> NCHW [N, 3, H, W]
-        y = Ops.addChannelBias(y, param(layer + "/bias"), 3, 1);
+                1, 0);                                                                 // [N, H, W, 3]
+        y = y.add(param(layer + "/bias").reshape(1, 1, 1, 3));
         Double clamp = c.convClamp();
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
     }

@@ -100,6 +100,22 @@ public final class Ops {
         return sd.cnn().depthWiseConv2d(padded, sd.constant(f), cfg);
     }
 
+    /**
+     * {@link #upsample2d} for NHWC images: the same transposed convolution, with the FIR on the
+     * diagonal of a [4, 4, C, C] kernel (cheap for the 3-channel skip image, and no layout change).
+     */
+    static SDVariable upsample2dNhwc(SameDiff sd, SDVariable x, int channels) {
+        INDArray f = fir(4).reshape(4, 4);
+        INDArray k = Nd4j.zeros(DataType.FLOAT, 4, 4, channels, channels);
+        for (int c = 0; c < channels; c++) {
+            k.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(c), org.nd4j.linalg.indexing.NDArrayIndex.point(c)).assign(f);
+        }
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1).isSameMode(false)
+                .dataFormat("NHWC").build();
+        return sd.cnn().deconv2d(x, sd.constant(k), cfg);
+    }
+
     /** Zero padding of the two spatial axes: before/after on each. */
     static SDVariable pad(SameDiff sd, SDVariable x, int before, int after) {
         SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {before, after}, {before, after}}));
