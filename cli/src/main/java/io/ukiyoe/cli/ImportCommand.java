@@ -34,12 +34,17 @@ final class ImportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         long t0 = System.nanoTime();
         StyleGanModel m = Importer.importFile(source, Importer.parseFormat(format));
         Map<String, String> meta = new LinkedHashMap<>(m.metadata());
-        meta.put("provenance", JsonMapper.builder().build().writeValueAsString(Provenance.capture(null,
-                spec.commandLine().getParseResult().originalArgs(), List.of(source))));
+        // the importer already hashed the source: reuse it rather than reading the file again
+        Provenance p0 = Provenance.capture(null, spec.commandLine().getParseResult().originalArgs(), List.of());
+        Provenance prov = new Provenance(p0.project(), p0.gitCommit(), p0.gitDirty(), p0.dl4j(), p0.backend(),
+                p0.backendArtifact(), p0.java(), p0.os(), p0.cpu(), null, p0.command(), p0.created(),
+                List.of(new Provenance.Input(source.toString(), java.nio.file.Files.size(source),
+                        m.metadata().get("imported_sha256"))));
+        meta.put("provenance", JsonMapper.builder().build().writeValueAsString(prov));
         m.with(m.tensors(), meta).write(out);
         var p = Inspect.counts(m);
         spec.commandLine().getOut().printf("imported %s: %d px, %d ws, mapping %,d + synthesis %,d params%s -> %s (%.1f s)%n",

@@ -53,6 +53,9 @@ public final class Importer {
         if (format == Format.SAFETENSORS || (format == Format.AUTO && looksLikeSafetensors(src))) {
             return fromSafetensors(src);
         }
+        // hash on the second core while the first parses: the digest goes into the model's metadata
+        java.util.concurrent.CompletableFuture<String> sha = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Hashing.sha256(src));
         Pickles.Loaded loaded = Pickles.load(src);
         Format detected = switch (loaded.container()) {
             case TORCH_ZIP, TORCH_LEGACY -> Format.ROSINALITY;
@@ -70,7 +73,7 @@ public final class Importer {
             case TF_PKL -> TfPkl.convert(loaded.root());
             default -> throw new IllegalStateException();
         });
-        return build(src, c, source);
+        return build(src, c, source, sha.join());
     }
 
     static String name(Format f) {
@@ -81,7 +84,7 @@ public final class Importer {
     record Converted(Map<String, Tensor> tensors, StyleGanConfig config, Double convClamp, int mbstdGroup,
                      int mbstdChannels, double mappingLrMul) {}
 
-    private static StyleGanModel build(Path src, Converted c, String source) {
+    private static StyleGanModel build(Path src, Converted c, String source, String sha256) {
         StyleGanConfig config;
         try {
             config = c.config() != null ? c.config()
@@ -101,7 +104,7 @@ public final class Importer {
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("imported_from", source);
-        meta.put("imported_sha256", Hashing.sha256(src));
+        meta.put("imported_sha256", sha256);
         return new StyleGanModel(config, StyleGanModel.canonicalOrder(config, tensors), meta);
     }
 
@@ -135,7 +138,7 @@ public final class Importer {
         } else {
             throw new UserError(src + ": safetensors file without StyleGAN2 tensors (no mapping network found)");
         }
-        return build(src, conv, src.getFileName() + " (safetensors state dict)");
+        return build(src, conv, src.getFileName() + " (safetensors state dict)", Hashing.sha256(src));
     }
 
     // ---- shared helpers --------------------------------------------------------------------------

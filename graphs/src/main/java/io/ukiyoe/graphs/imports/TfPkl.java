@@ -179,14 +179,22 @@ final class TfPkl {
         int kw = (int) t.shape()[1];
         int in = (int) t.shape()[2];
         int o = (int) t.shape()[3];
-        float[] out = new float[t.data().length];
+        float[] src = t.data();
+        float[] out = new float[src.length];
+        int taps = kh * kw;
+        int block = 32; // transpose [I, O] in tiles so both sides stay in cache
         for (int y = 0; y < kh; y++) {
             for (int x = 0; x < kw; x++) {
-                int sy = flip ? kh - 1 - y : y;
-                int sx = flip ? kw - 1 - x : x;
-                for (int i = 0; i < in; i++) {
-                    for (int oc = 0; oc < o; oc++) {
-                        out[((oc * in + i) * kh + y) * kw + x] = t.data()[((sy * kw + sx) * in + i) * o + oc];
+                int tap = y * kw + x;
+                int srcTap = (flip ? (kh - 1 - y) * kw + (kw - 1 - x) : tap) * in * o;
+                for (int i0 = 0; i0 < in; i0 += block) {
+                    for (int o0 = 0; o0 < o; o0 += block) {
+                        for (int i = i0; i < Math.min(in, i0 + block); i++) {
+                            int row = srcTap + i * o;
+                            for (int oc = o0; oc < Math.min(o, o0 + block); oc++) {
+                                out[(oc * in + i) * taps + tap] = src[row + oc];
+                            }
+                        }
                     }
                 }
             }

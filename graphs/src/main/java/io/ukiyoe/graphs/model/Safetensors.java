@@ -224,16 +224,17 @@ public final class Safetensors {
             out.write(len.array());
             out.write(padded);
             ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            var floats = buf.asFloatBuffer();
             for (Tensor t : tensors.values()) {
-                for (float v : t.data()) {
-                    if (!buf.hasRemaining()) {
-                        out.write(buf.array(), 0, buf.position());
-                        buf.clear();
-                    }
-                    buf.putFloat(v);
+                float[] d = t.data();
+                for (int off = 0; off < d.length; ) {
+                    int n = Math.min(floats.capacity(), d.length - off);
+                    floats.clear();
+                    floats.put(d, off, n);
+                    out.write(buf.array(), 0, n * 4);
+                    off += n;
                 }
             }
-            out.write(buf.array(), 0, buf.position());
         });
     }
 }

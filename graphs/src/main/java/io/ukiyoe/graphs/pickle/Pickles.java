@@ -348,6 +348,10 @@ public final class Pickles {
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(order);
         float[] out = new float[Math.toIntExact(n)];
+        if (code.equals("f4")) {
+            b.asFloatBuffer().get(out); // bulk: the common case, and fast before the JIT warms up
+            return out;
+        }
         for (int i = 0; i < n; i++) {
             out[i] = switch (code) {
                 case "f4" -> b.getFloat(i * 4);

@@ -39,6 +39,18 @@ public final class TorchTensor {
         return shape.clone();
     }
 
+    /** True when the view is dense in C order (strides are the suffix products of the shape). */
+    boolean contiguous() {
+        long expect = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expect) {
+                return false;
+            }
+            expect *= shape[i];
+        }
+        return true;
+    }
+
     /** Copies the viewed elements into a dense float32 tensor. */
     public Tensor toTensor() {
         if (storage.data == null) {
@@ -46,6 +58,11 @@ public final class TorchTensor {
         }
         int n = Math.toIntExact(Tensor.numel(shape));
         float[] out = new float[n];
+        if (storage.type.name().equals("FloatStorage") && contiguous()) {
+            storage.data.duplicate().order(storage.data.order()).position(Math.toIntExact(offset * 4)).slice()
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+            return new Tensor(shape.clone(), out);
+        }
         long[] idx = new long[shape.length];
         for (int i = 0; i < n; i++) {
             long pos = offset;
