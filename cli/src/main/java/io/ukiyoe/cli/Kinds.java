@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.config.ConfigKinds;
+import io.ukiyoe.swap.BlendConfig;
 import io.ukiyoe.training.TrainConfig;
 
 /** Every config kind this build knows; each feature registers its schema here as it lands. */
@@ -9,6 +10,7 @@ final class Kinds {
 
     static ConfigKinds all() {
         return new ConfigKinds()
+                .register("blend", BlendConfig.class, BlendConfig::normalize)
                 .register("train", TrainConfig.class);
     }
 }

@@ -58,8 +58,10 @@ public final class Images {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images for the grid");
         }
-        int w = images.get(0).getWidth();
-        int h = images.get(0).getHeight();
+        // labelled sheets of tiny models are enlarged (nearest neighbour) so the labels fit their columns
+        int scale = columnLabels == null ? 1 : Math.max(1, (int) Math.ceil(96.0 / images.get(0).getWidth()));
+        int w = images.get(0).getWidth() * scale;
+        int h = images.get(0).getHeight() * scale;
         int gap = 2;
         int rows = (images.size() + cols - 1) / cols;
         int labelH = columnLabels == null ? 0 : 16;
@@ -76,7 +78,7 @@ public final class Images {
             }
         }
         for (int i = 0; i < images.size(); i++) {
-            gr.drawImage(images.get(i), gap + (i % cols) * (w + gap), labelH + gap + (i / cols) * (h + gap), null);
+            gr.drawImage(images.get(i), gap + (i % cols) * (w + gap), labelH + gap + (i / cols) * (h + gap), w, h, null);
         }
         gr.dispose();
         return g;

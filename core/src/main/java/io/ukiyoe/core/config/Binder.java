@@ -101,7 +101,7 @@ public final class Binder {
                 && comp != null && isOptional(comp)) {
             return null;
         }
-        if (raw.isRecord()) {
+        if (raw.isRecord() && parseMethod(raw) == null) {
             return record(expectMapping(node, path, "a mapping"), raw, path, List.of());
         }
         if (raw.isInterface() && raw.isSealed() && raw.isAnnotationPresent(Schema.Discriminator.class)) {
@@ -332,7 +332,8 @@ public final class Binder {
         throw new IllegalStateException("config type not supported: " + raw);
     }
 
-    private static Method parseMethod(Class<?> raw) {
+    /** A value type written as one string: a static {@code parse(String)} returning the type. */
+    static Method parseMethod(Class<?> raw) {
         try {
             Method m = raw.getMethod("parse", String.class);
             return Modifier.isStatic(m.getModifiers()) && raw.isAssignableFrom(m.getReturnType()) ? m : null;

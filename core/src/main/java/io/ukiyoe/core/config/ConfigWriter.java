@@ -48,7 +48,7 @@ public final class ConfigWriter {
             m.forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
             return out;
         }
-        if (v.getClass().isRecord()) {
+        if (v.getClass().isRecord() && Binder.parseMethod(v.getClass()) == null) {
             Map<String, Object> out = new LinkedHashMap<>();
             Schema.Variant variant = v.getClass().getAnnotation(Schema.Variant.class);
             if (variant != null) {

@@ -23,6 +23,14 @@ public record ExperimentConfig<T>(String kind, Path file, Binder.Bound<T> bound,
         return bind(root, file, overrides, kinds, null);
     }
 
+    /** Binds an already-built tree (e.g. from command-line flags) like a file. */
+    public static <T> ExperimentConfig<T> fromTree(Node.Mapping root, Path file, List<String> overrides,
+                                                   ConfigKinds kinds, String expected, Class<T> type) {
+        @SuppressWarnings("unchecked")
+        ExperimentConfig<T> c = (ExperimentConfig<T>) bind(root, file, overrides, kinds, expected);
+        return c;
+    }
+
     /** Like {@link #load} but the kind must be {@code expected} (a command that runs one kind). */
     public static <T> ExperimentConfig<T> load(Path file, List<String> overrides, ConfigKinds kinds,
                                                String expected, Class<T> type) {
@@ -57,7 +65,7 @@ public record ExperimentConfig<T>(String kind, Path file, Binder.Bound<T> bound,
             throw new ConfigException(kindNode.pos(), "this command runs 'kind: " + expected
                     + "' configs, this file is 'kind: " + kind + "'");
         }
-        Binder.Bound<? extends Record> bound = Binder.bindRecord(m, schema, Set.of("kind"));
+        Binder.Bound<? extends Record> bound = Binder.bindRecord(kinds.normalize(kind, m), schema, Set.of("kind"));
         return new ExperimentConfig<>(kind, file, bound, inFile);
     }
 
