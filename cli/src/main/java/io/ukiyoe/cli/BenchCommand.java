@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = BenchCommand.Generate.class)
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -78,6 +78,54 @@ public final class BenchCommand implements Runnable {
             double median = times.get(times.size() / 2);
             double perImage = median / batch;
             out.printf("seconds/image: %.3f  GFLOP/s: %.1f%n", perImage, 2.0 * synthesisMacs(c) / perImage / 1e9);
+            return 0;
+        }
+    }
+
+    /** Read two model files, blend them with a sigmoid schedule, write the result: the blend command's I/O path. */
+    @Command(name = "blend", mixinStandardHelpOptions = true,
+            description = "Time read + blend + write of two config-f generators (random weights, 30 M parameters each at 1024).")
+    static final class Blend implements Callable<Integer> {
+        @Option(names = "--resolution", defaultValue = "1024", description = "Output resolution (default: ${DEFAULT-VALUE}).")
+        int resolution;
+
+        @Option(names = "--iters", defaultValue = "3", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")
+        int iters;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            StyleGanConfig c = StyleGanConfig.of(resolution, 512, 512, 8, StyleGanConfig.adaChannels(resolution, 32768, 512));
+            var out = spec.commandLine().getOut();
+            java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("ukiyoe-bench-blend");
+            try {
+                java.nio.file.Path a = tmp.resolve("base.safetensors");
+                java.nio.file.Path b = tmp.resolve("target.safetensors");
+                java.nio.file.Path o = tmp.resolve("blended.safetensors");
+                StyleGanModel base = randomModel(c, 1);
+                base.write(a);
+                randomModel(c, 2).write(b);
+                long params = base.tensors().values().stream().mapToLong(Tensor::numel).sum();
+                out.printf("two %d px generators, %,d values each%n", resolution, params);
+                List<Double> times = new ArrayList<>();
+                for (int i = 0; i < iters; i++) {
+                    long t0 = System.nanoTime();
+                    var r = io.ukiyoe.swap.Blender.blend(StyleGanModel.read(a), StyleGanModel.read(b),
+                            io.ukiyoe.swap.BlendOptions.of(new io.ukiyoe.swap.Schedule.Sigmoid(16, 0.7, 1)), Map.of());
+                    r.model().write(o);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    times.add(s);
+                    out.printf("  pass %d: %.3f s%n", i + 1, s);
+                }
+                times.sort(Double::compare);
+                out.printf("seconds (read + blend + write, median): %.3f%n", times.get(times.size() / 2));
+            } finally {
+                try (var files = java.nio.file.Files.walk(tmp)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
             return 0;
         }
     }

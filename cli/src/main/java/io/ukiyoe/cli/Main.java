@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         description = "StyleGAN2 fine-tuning, layer blending and distillation on DL4J/SameDiff.",
         versionProvider = Main.Versions.class,
         subcommands = {DemoCommand.class, CheckCommand.class, ImportCommand.class, GenerateCommand.class,
-                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, BenchCommand.class,
+                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, VideoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})
@@ -72,7 +72,15 @@ public final class Main implements Runnable {
             err.println("ukiyoe: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Throwable t) { // Errors (e.g. a missing native library) bypass picocli's handler
+            if (debug) {
+                t.printStackTrace(err);
+            }
+            err.println("ukiyoe: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
+            return 1;
+        }
     }
 
     /** ND4J logs its start-up banner at INFO: keep stdout and stderr quiet unless asked. */

@@ -93,15 +93,25 @@ public final class Blender {
     }
 
     public static Result blend(StyleGanModel base, StyleGanModel target, BlendOptions o, Map<String, String> metadata) {
-        List<String> bad = mismatches(base, target);
-        if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("the models cannot be blended: " + String.join("; ", bad));
-        }
         Map<String, String> problems = scheduleProblems(o.schedule(), o, base.config().resolution(),
                 base.tensors().keySet());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(problems.entrySet().iterator().next().getKey() + ": "
                     + problems.values().iterator().next());
+        }
+        return blend(base, target, o, at -> o.schedule().alpha(at.resolution(), at.position()), metadata);
+    }
+
+    /**
+     * The same with the synthesis alphas given per layer by a function (e.g. a continuously sliding
+     * sigmoid for videos); the options' schedule then only decides what "blend" means for the mapping.
+     */
+    public static Result blend(StyleGanModel base, StyleGanModel target, BlendOptions o,
+                               java.util.function.ToDoubleFunction<LayerAddress> synthesisAlpha,
+                               Map<String, String> metadata) {
+        List<String> bad = mismatches(base, target);
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("the models cannot be blended: " + String.join("; ", bad));
         }
         List<Map.Entry<Pattern, Double>> overrides = new ArrayList<>();
         o.layers().forEach((g, a) -> overrides.add(Map.entry(LayerAddress.glob(g), a)));
@@ -125,7 +135,7 @@ public final class Blender {
                     kind = "buffer";
                 }
                 case SYNTHESIS -> {
-                    alpha = o.schedule().alpha(at.resolution(), at.position());
+                    alpha = synthesisAlpha.applyAsDouble(at);
                     for (var ov : overrides) {
                         if (ov.getKey().matcher(name).matches()) {
                             alpha = ov.getValue();
