@@ -125,24 +125,30 @@ final class VideoCommand implements Runnable {
         }
     }
 
-    /** Two checked models for the blend videos. */
-    static StyleGanModel[] pair(Path base, Path target) {
-        StyleGanModel a = Models.load(base);
-        StyleGanModel b = Models.load(target);
-        List<String> bad = Blender.mismatches(a, b);
-        if (!bad.isEmpty()) {
-            throw new UserError("cannot blend " + base + " with " + target + ": " + String.join("; ", bad));
+    /** The two models of the blend videos. */
+    static final class Pair {
+        @Option(names = "--base", required = true, paramLabel = "A", description = "Base model (alpha 0).")
+        Path base;
+
+        @Option(names = "--target", required = true, paramLabel = "B", description = "Model fine-tuned from the base (alpha 1).")
+        Path target;
+
+        /** Both models, checked to be blendable. */
+        StyleGanModel[] load() {
+            StyleGanModel a = Models.load(base);
+            StyleGanModel b = Models.load(target);
+            List<String> bad = Blender.mismatches(a, b);
+            if (!bad.isEmpty()) {
+                throw new UserError("cannot blend " + base + " with " + target + ": " + String.join("; ", bad));
+            }
+            return new StyleGanModel[] {a, b};
         }
-        return new StyleGanModel[] {a, b};
     }
 
     @Command(name = "weights", mixinStandardHelpOptions = true, description = "Whole-model weight averaging: uniform alpha 0 -> 1.")
     static final class Weights implements Callable<Integer> {
-        @Option(names = "--base", required = true, paramLabel = "A", description = "Base model (alpha 0).")
-        Path base;
-
-        @Option(names = "--target", required = true, paramLabel = "B", description = "Fine-tuned model (alpha 1).")
-        Path target;
+        @Mixin
+        Pair models;
 
         @Option(names = "--frames", defaultValue = "60", description = "Number of frames (default: ${DEFAULT-VALUE}).")
         int frames;
@@ -158,7 +164,7 @@ final class VideoCommand implements Runnable {
             if (frames <= 0) {
                 throw new UserError("--frames: must be a positive integer, got " + frames, 2, null);
             }
-            StyleGanModel[] ab = pair(base, target);
+            StyleGanModel[] ab = models.load();
             List<Long> seeds = c.seedList();
             Videos.Settings s = c.settings(ab[0]);
             render(spec, c, frames, (w, p) -> Videos.weights(ab[0], ab[1], seeds, frames, s, w, p));
@@ -169,11 +175,8 @@ final class VideoCommand implements Runnable {
     @Command(name = "swap", mixinStandardHelpOptions = true,
             description = "Layer swapping: more and more layers from the base, one resolution per step (or a sliding sigmoid with --smooth).")
     static final class Swap implements Callable<Integer> {
-        @Option(names = "--base", required = true, paramLabel = "A", description = "Base model.")
-        Path base;
-
-        @Option(names = "--target", required = true, paramLabel = "B", description = "Fine-tuned model.")
-        Path target;
+        @Mixin
+        Pair models;
 
         @Option(names = "--frames-per-step", defaultValue = "15", description = "Frames per resolution step (default: ${DEFAULT-VALUE}).")
         int framesPerStep;
@@ -192,7 +195,7 @@ final class VideoCommand implements Runnable {
             if (framesPerStep <= 0) {
                 throw new UserError("--frames-per-step: must be a positive integer, got " + framesPerStep, 2, null);
             }
-            StyleGanModel[] ab = pair(base, target);
+            StyleGanModel[] ab = models.load();
             List<Long> seeds = c.seedList();
             Videos.Settings s = c.settings(ab[0]);
             render(spec, c, Videos.swapFrames(ab[0], framesPerStep), (w, p) -> Videos.swap(ab[0], ab[1], seeds,

@@ -3,7 +3,6 @@ package io.ukiyoe.graphs.nn;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -17,8 +16,7 @@ public final class DiscriminatorGraph {
     private final SameDiff sd;
     private final StyleGanModel model;
     private final StyleGanConfig c;
-    private final boolean trainable;
-    private final Map<String, SDVariable> params = new LinkedHashMap<>();
+    private final GraphParams params;
 
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
         if (!model.hasDiscriminator()) {
@@ -27,16 +25,15 @@ public final class DiscriminatorGraph {
         this.sd = sd;
         this.model = model;
         this.c = model.config();
-        this.trainable = trainable;
+        this.params = new GraphParams(sd, model, trainable);
     }
 
     public SDVariable param(String name) {
-        return params.computeIfAbsent(name, n -> trainable ? sd.var(n, Ops.array(model.tensor(n)))
-                : sd.constant(n, Ops.array(model.tensor(n))));
+        return params.get(name);
     }
 
     public Map<String, SDVariable> params() {
-        return params;
+        return params.all();
     }
 
     /** images [N, 3, R, R] -> logits [N, 1]; {@code group} is the minibatch-stddev group (divides N). */

@@ -4,7 +4,6 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,7 +37,7 @@ public final class Export {
         Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
         try {
             sd.save(tmp.toFile(), false);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            io.ukiyoe.core.io.AtomicFiles.moveIntoPlace(tmp, out);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -3,7 +3,6 @@ package io.ukiyoe.graphs.nn;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -27,7 +26,7 @@ public final class GeneratorGraph {
     private final StyleGanModel model;
     private final StyleGanConfig c;
     private final boolean trainable;
-    private final Map<String, SDVariable> params = new LinkedHashMap<>();
+    private final GraphParams params;
 
     /**
      * @param trainable true: parameters become trainable variables; false: constants (inference,
@@ -38,18 +37,16 @@ public final class GeneratorGraph {
         this.model = model;
         this.c = model.config();
         this.trainable = trainable;
+        this.params = new GraphParams(sd, model, trainable);
     }
 
     /** The variable of a canonical tensor, created on first use. */
     public SDVariable param(String name) {
-        return params.computeIfAbsent(name, n -> {
-            var arr = Ops.array(model.tensor(n));
-            return trainable && !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
-        });
+        return params.get(name);
     }
 
     public Map<String, SDVariable> params() {
-        return params;
+        return params.all();
     }
 
     // ---- mapping ---------------------------------------------------------------------------------

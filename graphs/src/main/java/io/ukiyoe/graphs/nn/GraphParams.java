@@ -1,0 +1,37 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * A model's tensors as graph variables under their canonical names, created on first use:
+ * trainable variables for training graphs (buffers stay constants), constants for inference.
+ */
+final class GraphParams {
+    private final SameDiff sd;
+    private final StyleGanModel model;
+    private final boolean trainable;
+    private final Map<String, SDVariable> vars = new LinkedHashMap<>();
+
+    GraphParams(SameDiff sd, StyleGanModel model, boolean trainable) {
+        this.sd = sd;
+        this.model = model;
+        this.trainable = trainable;
+    }
+
+    SDVariable get(String name) {
+        return vars.computeIfAbsent(name, n -> {
+            var arr = Ops.array(model.tensor(n));
+            return trainable && !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
+        });
+    }
+
+    Map<String, SDVariable> all() {
+        return Collections.unmodifiableMap(vars);
+    }
+}
