@@ -47,7 +47,7 @@ public final class Images {
             if (!ImageIO.write(img, "png", out)) {
                 throw new IOException("no PNG writer");
             }
-        });
+        }, false);
     }
 
     /**

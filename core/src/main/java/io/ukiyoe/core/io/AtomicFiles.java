@@ -23,6 +23,14 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Body body) throws IOException {
+        write(target, body, true);
+    }
+
+    /**
+     * As {@link #write(Path, Body)}; {@code sync = false} skips the flush to disk (still never a
+     * half-written file under the target name) for bulk outputs such as thousands of images.
+     */
+    public static void write(Path target, Body body, boolean sync) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -30,8 +38,10 @@ public final class AtomicFiles {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 body.writeTo(out);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (sync) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
             moveIntoPlace(tmp, target);
         } finally {
