@@ -1,0 +1,201 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.data.ImageDataset;
+import io.ukiyoe.data.Prepare;
+import io.ukiyoe.data.Resample;
+import io.ukiyoe.data.align.AlignJob;
+import io.ukiyoe.data.align.LandmarkFiles;
+import io.ukiyoe.data.synth.SynthFace;
+import io.ukiyoe.data.synth.SynthSet;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ukiyoe data}: prepare datasets, align faces, render synthetic faces. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Image data: prepare datasets, align faces (FFHQ recipe), render synthetic two-domain faces.",
+        subcommands = {DataCommand.PrepareCmd.class, DataCommand.AlignCmd.class, DataCommand.SynthCmd.class,
+                DataCommand.ReadCmd.class})
+final class DataCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static Resample.Fit fit(String s) {
+        return switch (s) {
+            case "crop" -> Resample.Fit.CROP;
+            case "pad" -> Resample.Fit.PAD;
+            default -> throw new UserError("--fit: must be crop or pad, got '" + s + "'", 2, null);
+        };
+    }
+
+    static void positive(String option, int v) {
+        if (v <= 0) {
+            throw new UserError(option + ": must be a positive integer, got " + v, 2, null);
+        }
+    }
+
+    @Command(name = "prepare", mixinStandardHelpOptions = true,
+            description = "Decode, crop and resize a folder or zip of images once into DATASET.zip with a manifest.")
+    static final class PrepareCmd implements Callable<Integer> {
+        @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder (recursive) or .zip of PNG/JPEG.")
+        Path images;
+
+        @Option(names = "--resolution", required = true, paramLabel = "PX", description = "Output size.")
+        int resolution;
+
+        @Option(names = "--fit", defaultValue = "crop", description = "crop | pad non-square images (default: ${DEFAULT-VALUE}).")
+        String fit;
+
+        @Option(names = "--out", required = true, paramLabel = "DATASET.zip", description = "Prepared dataset to write.")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            positive("--resolution", resolution);
+            Progress[] p = new Progress[1];
+            Prepare.Summary s = Prepare.run(images, resolution, fit(fit), out, i -> {
+                if (p[0] == null) {
+                    p[0] = new Progress(spec.commandLine().getErr(), "prepare", countImages(images));
+                }
+                p[0].update(i);
+            });
+            if (p[0] != null) {
+                p[0].done();
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "prepared %d images at %d px -> %s (%d skipped; %.1f s, %.0f images/s)%n",
+                    s.images(), resolution, out, s.skipped(), s.seconds(), (s.images() + s.skipped()) / s.seconds());
+            return 0;
+        }
+    }
+
+    static int countImages(Path images) {
+        try (var src = io.ukiyoe.data.ImageSource.open(images)) {
+            return src.names().size();
+        }
+    }
+
+    @Command(name = "read", mixinStandardHelpOptions = true,
+            description = "Read a dataset once through the training loader and report images/s (a benchmark).")
+    static final class ReadCmd implements Callable<Integer> {
+        @Option(names = "--images", required = true, paramLabel = "DIR|ZIP", description = "Folder, zip or prepared dataset.")
+        Path images;
+
+        @Option(names = "--resolution", required = true, paramLabel = "PX", description = "Size to read at.")
+        int resolution;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            positive("--resolution", resolution);
+            positive("--batch", batch);
+            try (ImageDataset ds = ImageDataset.open(images, new ImageDataset.Options(resolution, Resample.Fit.CROP, false));
+                 var loader = new io.ukiyoe.data.BatchLoader(ds, batch, 1, new io.ukiyoe.data.BatchLoader.Position(0, 0), 4)) {
+                int batches = Math.max(1, ds.files() / batch);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < batches; i++) {
+                    loader.next();
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                spec.commandLine().getOut().printf(Locale.ROOT, "read %d images at %d px in %.2f s: %.0f images/s%n",
+                        batches * batch, resolution, s, batches * batch / s);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "align", mixinStandardHelpOptions = true,
+            description = "Align faces the FFHQ way from landmarks (Rekognition JSON, dlib 68 or five points).")
+    static final class AlignCmd implements Callable<Integer> {
+        @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder or .zip of photos.")
+        Path images;
+
+        @Option(names = "--landmarks", required = true, paramLabel = "PATH",
+                description = "A folder of per-image files (named after the image) or one file keyed by image file name.")
+        Path landmarks;
+
+        @Option(names = "--format", required = true, paramLabel = "FMT", description = "rekognition | dlib68 | five-point.")
+        String format;
+
+        @Option(names = "--size", defaultValue = "1024", description = "Output size (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the aligned faces and align-report.csv.")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            positive("--size", size);
+            LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
+            if (!java.nio.file.Files.exists(landmarks)) {
+                throw new UserError(landmarks + ": no such file or folder");
+            }
+            Progress p = new Progress(spec.commandLine().getErr(), "align", countImages(images));
+            AlignJob.Summary s = AlignJob.run(images, landmarks, f, size, out, p::update);
+            p.done();
+            spec.commandLine().getOut().printf("aligned %d faces from %d images -> %s (%d skipped, see %s)%n", s.aligned(),
+                    s.images(), out, s.skipped(), out.resolve(AlignJob.REPORT));
+            return 0;
+        }
+    }
+
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = "Render procedural faces (photo | ukiyoe domain) with labels.csv; same seed, same images.")
+    static final class SynthCmd implements Callable<Integer> {
+        @Option(names = "--domain", required = true, description = "photo | ukiyoe.")
+        String domain;
+
+        @Option(names = "--n", required = true, description = "Number of images.")
+        int n;
+
+        @Option(names = "--size", defaultValue = "64", description = "Image size (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SynthFace.Domain d = switch (domain) {
+                case "photo" -> SynthFace.Domain.PHOTO;
+                case "ukiyoe" -> SynthFace.Domain.UKIYOE;
+                default -> throw new UserError("--domain: must be photo or ukiyoe, got '" + domain + "'", 2, null);
+            };
+            positive("--n", n);
+            long t0 = System.nanoTime();
+            Progress p = new Progress(spec.commandLine().getErr(), "synth", n);
+            SynthSet.write(d, n, size, seed, out, p::update);
+            p.done();
+            double s = (System.nanoTime() - t0) / 1e9;
+            spec.commandLine().getOut().printf(Locale.ROOT, "rendered %d %s faces at %d px -> %s (%.1f s, %.0f images/min)%n",
+                    n, domain, size, out, s, n / s * 60);
+            return 0;
+        }
+    }
+}
