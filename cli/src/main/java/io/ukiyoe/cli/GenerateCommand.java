@@ -202,7 +202,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     static Tensor tensor(INDArray a) {
-        return new Tensor(a.shape(), a.castTo(DataType.FLOAT).dup('c').data().asFloat());
+        return io.ukiyoe.core.io.NdArrays.tensor(a);
     }
 
     /** Checks an input array's shape; -1 matches any size. */

@@ -24,7 +24,7 @@ public final class Images {
         }
         int h = (int) s[1];
         int w = (int) s[2];
-        float[] v = chw.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] v = io.ukiyoe.core.io.NdArrays.floats(chw);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int plane = h * w;
         for (int y = 0; y < h; y++) {

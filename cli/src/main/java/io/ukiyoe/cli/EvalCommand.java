@@ -1,0 +1,146 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.Seeds;
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.AtomicFiles;
+import io.ukiyoe.eval.Compare;
+import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.eval.Swd;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Generator;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code ukiyoe eval}: metrics without pretrained networks. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Metrics: sliced Wasserstein distance, structure preservation.",
+        subcommands = {EvalCommand.SwdCmd.class, EvalCommand.CompareCmd.class})
+final class EvalCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Descriptors of an image set: a model (n generated images, seeds 0..n-1) or images. */
+    static Swd.Descriptors descriptors(Path source, int n, int resolution, long seed) {
+        Swd.Descriptors d = new Swd.Descriptors(resolution, seed);
+        if (ImageSets.isModel(source)) {
+            StyleGanModel m = Models.load(source);
+            if (m.config().resolution() != resolution) {
+                throw new UserError(source + ": generates " + m.config().resolution() + " px images, the comparison is at "
+                        + resolution + " px");
+            }
+            ImageSets.generate(new Generator(m), ImageSets.range(n), 1, 8, img -> d.add(ImageSets.to255(img)));
+        } else {
+            ImageSets.read(source, resolution, n, seed, img -> d.add(ImageSets.to255(img)));
+        }
+        return d;
+    }
+
+    @Command(name = "swd", mixinStandardHelpOptions = true,
+            description = "Sliced Wasserstein distance (x1e3 per pyramid level and average) between two image sets.")
+    static final class SwdCmd implements Callable<Integer> {
+        @Option(names = "--a", required = true, paramLabel = "A", description = "Image folder, prepared dataset, or model file.")
+        Path a;
+
+        @Option(names = "--b", required = true, paramLabel = "B", description = "Image folder, prepared dataset, or model file.")
+        Path b;
+
+        @Option(names = "--n", defaultValue = "2000", description = "Images per set (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--resolution", paramLabel = "PX", description = "Compare at this size (default: a model's, else 64).")
+        Integer resolution;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of patch and direction sampling (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+        Path json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (n <= 0) {
+                throw new UserError("--n: must be a positive integer, got " + n, 2, null);
+            }
+            int res = resolution != null ? resolution
+                    : ImageSets.isModel(a) ? Models.load(a).config().resolution()
+                    : ImageSets.isModel(b) ? Models.load(b).config().resolution() : 64;
+            if (res < Swd.MIN_RESOLUTION || Integer.bitCount(res) != 1) {
+                throw new UserError("SWD needs a power-of-two resolution of at least 16 px, got " + res, 2, null);
+            }
+            Swd.Result r = Swd.compute(descriptors(a, n, res, seed), descriptors(b, n, res, seed + 1), seed);
+            var out = spec.commandLine().getOut();
+            Map<String, Object> j = new LinkedHashMap<>();
+            for (int i = 0; i < r.perLevel().length; i++) {
+                out.printf(Locale.ROOT, "SWD x1e3 %d: %.4f%n", r.resolutions().get(i), r.perLevel()[i]);
+                j.put(Integer.toString(r.resolutions().get(i)), r.perLevel()[i]);
+            }
+            out.printf(Locale.ROOT, "SWD x1e3 avg: %.4f%n", r.average());
+            if (json != null) {
+                j.put("avg", r.average());
+                AtomicFiles.writeString(json, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+                        .writeValueAsString(Map.of("swd_x1e3", j, "n", n, "resolution", res)) + "\n");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Structure preservation between two models on the same latents and noise.")
+    static final class CompareCmd implements Callable<Integer> {
+        @Option(names = "--a", required = true, paramLabel = "M1", description = "Reference model (e.g. the base).")
+        Path a;
+
+        @Option(names = "--b", required = true, paramLabel = "M2", description = "Model to compare (e.g. a blend).")
+        Path b;
+
+        @Option(names = "--seeds", defaultValue = "0-63", description = "Seeds (default: ${DEFAULT-VALUE}).")
+        String seeds;
+
+        @Option(names = "--truncation", defaultValue = "0.7", description = "Truncation psi (default: ${DEFAULT-VALUE}).")
+        double psi;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            StyleGanModel ma = Models.load(a);
+            StyleGanModel mb = Models.load(b);
+            if (ma.config().resolution() != mb.config().resolution()) {
+                throw new UserError("the models generate different sizes (" + ma.config().resolution() + " vs "
+                        + mb.config().resolution() + " px)");
+            }
+            Seeds s;
+            try {
+                s = Seeds.parse(seeds);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--seeds: " + e.getMessage(), 2, e);
+            }
+            Compare.Result r = Compare.run(new Generator(ma), new Generator(mb), s.values(), psi);
+            var out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "images: %d%n", r.images());
+            out.printf(Locale.ROOT, "correlation at 16 px: %.4f%n", r.correlation16());
+            out.printf(Locale.ROOT, "correlation at 32 px: %.4f%n", r.correlation32());
+            out.printf(Locale.ROOT, "SSIM at 32 px: %.4f%n", r.ssim32());
+            out.printf(Locale.ROOT, "yaw (synthetic-face regressor): a %.2f deg, b %.2f deg, mean |b - a| %.2f deg%n",
+                    r.yawA(), r.yawB(), r.yawDifference());
+            return 0;
+        }
+    }
+}

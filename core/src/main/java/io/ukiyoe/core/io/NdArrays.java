@@ -1,0 +1,26 @@
+package io.ukiyoe.core.io;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Bulk copies between ND4J arrays and Java arrays (DataBuffer.asFloat() copies element by element). */
+public final class NdArrays {
+    private NdArrays() {}
+
+    /** The values of {@code a} in C order as float32. */
+    public static float[] floats(INDArray a) {
+        INDArray c = a.dataType() == DataType.FLOAT && a.isView() == false && a.ordering() == 'c'
+                && a.data().offset() == 0 && a.data().length() == a.length() ? a : a.castTo(DataType.FLOAT).dup('c');
+        float[] out = new float[(int) c.length()];
+        FloatBuffer fb = c.data().asNioFloat();
+        fb.position((int) c.data().offset());
+        fb.get(out, 0, out.length);
+        return out;
+    }
+
+    /** A float32 tensor of {@code a}'s shape and values. */
+    public static Tensor tensor(INDArray a) {
+        return new Tensor(a.shape(), floats(a));
+    }
+}
