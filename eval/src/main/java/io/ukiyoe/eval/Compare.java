@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Structure preservation between two generators on the same latents and noise: correlation of
- * low-passed images (16 and 32 px), SSIM at 32 px, and on the synthetic face domains the pose
+ * Structure preservation between two generators on the same latents and noise: correlation of the
+ * luminance of low-passed images (16 and 32 px; colour is style, not structure), SSIM at 32 px, and on the synthetic face domains the pose
  * difference (yaw of B vs yaw of A, from a regressor trained on {@code data synth} labels).
  */
 public final class Compare {
@@ -42,11 +42,13 @@ public final class Compare {
         for (int i = 0; i < n; i++) {
             float[] a = ia.get(i);
             float[] b = ib.get(i);
-            c16 += Structure.correlation(Structure.downsample(a, res, 16), Structure.downsample(b, res, 16)) / n;
+            int s16 = Math.min(16, res);
+            c16 += Structure.correlation(Structure.luminance(Structure.downsample(a, res, s16), s16),
+                    Structure.luminance(Structure.downsample(b, res, s16), s16)) / n;
             int s32 = Math.min(32, res);
             float[] a32 = Structure.downsample(a, res, s32);
             float[] b32 = Structure.downsample(b, res, s32);
-            c32 += Structure.correlation(a32, b32) / n;
+            c32 += Structure.correlation(Structure.luminance(a32, s32), Structure.luminance(b32, s32)) / n;
             ssim += Structure.ssim(a32, b32, s32) / n;
             double pa = yaw == null ? Double.NaN : yaw.predict(YawRegressor.features(a, res));
             double pb = yaw == null ? Double.NaN : yaw.predict(YawRegressor.features(b, res));

@@ -96,7 +96,7 @@ public final class Structure {
         return count == 0 ? 1 : total / count;
     }
 
-    static float[] luminance(float[] chw, int n) {
+    public static float[] luminance(float[] chw, int n) {
         float[] l = new float[n * n];
         for (int i = 0; i < n * n; i++) {
             double r = (chw[i] + 1) / 2;

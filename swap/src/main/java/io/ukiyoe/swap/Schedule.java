@@ -13,7 +13,7 @@ import java.util.Map;
  * synthesis layer, from its resolution r and position p = 2 log2(r/4) + level.
  */
 @Discriminator("type")
-public sealed interface Schedule permits Schedule.Swap, Schedule.SwapPinkney, Schedule.Sigmoid, Schedule.Linear,
+public sealed interface Schedule extends java.io.Serializable permits Schedule.Swap, Schedule.SwapPinkney, Schedule.Sigmoid, Schedule.Linear,
         Schedule.Uniform, Schedule.Table {
 
     /** alpha of a layer at resolution {@code res} and position {@code position}. */

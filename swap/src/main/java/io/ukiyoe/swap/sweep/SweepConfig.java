@@ -1,0 +1,61 @@
+package io.ukiyoe.swap.sweep;
+
+import io.ukiyoe.core.Seeds;
+import io.ukiyoe.core.config.Schema.Default;
+import io.ukiyoe.core.config.Schema.NonNegative;
+import io.ukiyoe.core.config.Schema.Positive;
+import io.ukiyoe.core.config.Schema.Range;
+import io.ukiyoe.swap.BlendOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code kind: sweep} — search blend schedules, scored by style distance and structure preservation. */
+public record SweepConfig(
+        @Default("null") String name,                   // suffix of the run folder name
+        Path base,                                      // original model (structure reference)
+        Path target,                                    // fine-tuned model
+        @Default("null") Path styleData,                // images of the target domain for SWD; null = the target's own images
+        @Default("{}") Space space,                     // the schedules to search
+        @Default("random") Search search,               // random | grid | genetic candidate generator
+        @Default("5") @Positive int gridPoints,          // grid: values per continuous parameter
+        @Default("20") @Positive int candidates,        // stop after this many candidates
+        @Default("null") Double maxMinutes,             // also stop after this many minutes; null = no limit
+        @Default("{}") Objective objective,             // what "better" means (lower is better)
+        @Default("0-31") Seeds seeds,                   // latents for structure and pose, same for every candidate
+        @Default("128") @Positive int styleImages,      // generated images per candidate for SWD
+        @Default("0.7") @Range(min = 0, max = 1) double truncation, // psi for every image
+        @Default("base") BlendOptions.Source mapping,   // mapping network of the blends: base | target
+        @Default("base") BlendOptions.Side noise,       // noise maps of the blends: base | target
+        @Default("6") @Positive int topK,               // rows of the contact sheet
+        @Default("1") @Positive long seed,              // seed of the candidate generator and of SWD sampling
+        Path out) {                                     // the best blend's model file
+
+    /** The candidate generators. */
+    public enum Search { RANDOM, GRID, GENETIC }
+
+    /** Search space; every list must be non-empty for the schedule types that use it. */
+    public record Space(
+            @Default("[swap, sigmoid]") List<String> schedules,    // swap | swap-pinkney | sigmoid | linear | uniform | table
+            @Default("[]") List<Integer> resolutions,             // discrete resolutions; [] = all of the model's
+            @Default("{min: 0.3, max: 2.0}") Interval width,      // sigmoid width
+            @Default("[0, 1]") List<Integer> levels,              // sigmoid / swap-pinkney level
+            @Default("{min: 0.0, max: 1.0}") Interval alpha) {}   // uniform alpha and table entries
+
+    /** A continuous range. */
+    public record Interval(double min, double max) {
+        public Interval {
+            if (!(max >= min)) {
+                throw new IllegalArgumentException("needs min <= max, got " + min + " and " + max);
+            }
+        }
+    }
+
+    /**
+     * objective = style x SWD(x1e3, average over levels) + structure x 100 x (1 - correlation at 16 px)
+     * + pose x mean |yaw difference| (degrees).
+     */
+    public record Objective(
+            @Default("1.0") @NonNegative double style,      // weight of the style distance to the target domain
+            @Default("1.0") @NonNegative double structure,  // weight of the structure loss against the base
+            @Default("0.0") @NonNegative double pose) {}    // weight of the pose change against the base
+}

@@ -1,0 +1,383 @@
+package io.ukiyoe.swap.sweep;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.config.ConfigWriter;
+import io.ukiyoe.eval.Compare;
+import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.eval.Swd;
+import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.swap.BlendOptions;
+import io.ukiyoe.swap.Blender;
+import io.ukiyoe.swap.Schedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
+import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
+import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
+import org.deeplearning4j.arbiter.optimize.api.saving.InMemoryResultSaver;
+import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
+import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
+import org.deeplearning4j.arbiter.optimize.generator.BaseCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
+import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
+import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
+import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs a blend-schedule sweep with Arbiter's {@link LocalOptimizationRunner}: candidates come from
+ * an Arbiter generator over a {@link BlendSpace}; each is blended in memory and scored on the same
+ * seeds; every finished candidate is appended to {@code results.csv} at once, so a crash loses
+ * nothing, and a resumed sweep takes finished candidates from that file instead of recomputing them.
+ */
+public final class SweepRunner {
+    public static final String RESULTS = "results.csv";
+    static final String HEADER = "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,objective,seconds,status,error";
+    /** Seeds of the target's own images when no style data is given (disjoint from candidate seeds). */
+    static final long STYLE_SEED_OFFSET = 1_000_000;
+
+    /** One finished candidate. */
+    public record Row(int index, String schedule, double swd, double correlation16, double ssim32, double yawDifference,
+                      double objective, double seconds, String status, String error) {
+        String csv() {
+            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, quote(schedule), swd,
+                    correlation16, ssim32, yawDifference, objective, seconds, status, quote(error == null ? "" : error));
+        }
+    }
+
+    /** The finished table and the best row (null when every candidate failed). */
+    public record Result(List<Row> rows, Row best, StyleGanModel bestModel) {}
+
+    private final SweepConfig c;
+    private final Path runDir;
+    private final StyleGanModel base;
+    private final StyleGanModel target;
+    private final Swd.Descriptors style;
+    private final List<float[]> baseImages = new ArrayList<>();
+    private final Map<String, Row> finished;
+    private final List<Row> rows = new ArrayList<>();
+    private final IntConsumer progress;
+    /** Test hook: candidates for which scoring fails on purpose. */
+    Predicate<Schedule> injectFailure = s -> false;
+
+    public SweepRunner(SweepConfig c, Path runDir, IntConsumer progress) {
+        this.c = c;
+        this.runDir = runDir;
+        this.progress = progress;
+        base = Importer.importFile(c.base(), Importer.Format.AUTO);
+        target = Importer.importFile(c.target(), Importer.Format.AUTO);
+        List<String> bad = Blender.mismatches(base, target);
+        if (!bad.isEmpty()) {
+            throw new UserError("cannot blend " + c.base() + " with " + c.target() + ": " + String.join("; ", bad));
+        }
+        int res = base.config().resolution();
+        if (res < Swd.MIN_RESOLUTION) {
+            throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is " + res + ")");
+        }
+        finished = readFinished(runDir.resolve(RESULTS));
+        rows.addAll(finished.values());
+        style = new Swd.Descriptors(res, c.seed());
+        if (c.styleData() != null) {
+            int got = ImageSets.read(c.styleData(), res, c.styleImages(), c.seed(), img -> style.add(ImageSets.to255(img)));
+            if (got == 0) {
+                throw new UserError(c.styleData() + ": no readable images for the style reference");
+            }
+        } else {
+            List<Long> seeds = new ArrayList<>();
+            for (long i = 0; i < c.styleImages(); i++) {
+                seeds.add(STYLE_SEED_OFFSET + i);
+            }
+            ImageSets.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
+        }
+        ImageSets.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
+    }
+
+    BlendOptions options(Schedule s) {
+        return new BlendOptions(s, c.mapping(), null, c.noise(), BlendOptions.DiscriminatorChoice.DROP, Map.of());
+    }
+
+    static String key(Schedule s) {
+        Map<String, Object> tree = ConfigWriter.toTree(s);
+        return JsonMapper.builder().build().writeValueAsString(tree);
+    }
+
+    /** Scores one schedule: SWD of blended images vs the style reference, structure and pose vs the base. */
+    Row score(int index, Schedule s) {
+        long t0 = System.nanoTime();
+        if (injectFailure.test(s)) {
+            throw new IllegalStateException("injected failure");
+        }
+        StyleGanModel blended = Blender.blend(base, target, options(s), Map.of()).model();
+        Generator g = new Generator(blended);
+        Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
+        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
+        double swd = Swd.compute(style, d, c.seed()).average();
+        List<float[]> imgs = new ArrayList<>();
+        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
+        Compare.Result cmp = Compare.compare(baseImages, imgs, base.config().resolution());
+        SweepConfig.Objective o = c.objective();
+        double yaw = Double.isNaN(cmp.yawDifference()) ? 0 : cmp.yawDifference();
+        double objective = o.style() * swd + o.structure() * 100 * (1 - cmp.correlation16()) + o.pose() * yaw;
+        return new Row(index, key(s), swd, cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(), objective,
+                (System.nanoTime() - t0) / 1e9, "ok", null);
+    }
+
+    private synchronized Row scoredThisRun(String key) {
+        return rows.stream().filter(r -> r.schedule().equals(key)).findFirst().orElse(null);
+    }
+
+    private synchronized void record(Row r) {
+        rows.add(r);
+        Path f = runDir.resolve(RESULTS);
+        try {
+            boolean fresh = !Files.exists(f);
+            try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                if (fresh) {
+                    w.write(HEADER + "\n");
+                }
+                w.write(r.csv() + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        progress.accept(rows.size());
+    }
+
+    public Result run() {
+        BlendSpace space = new BlendSpace(c.space(), base.config().resolution());
+        ScoreFunction minimize = new Minimize();
+        CandidateGenerator gen = switch (c.search()) {
+            case RANDOM -> new RandomSearchGenerator(space, null);
+            case GRID -> new GridSearchCandidateGenerator(space, c.gridPoints(), GridSearchCandidateGenerator.Mode.Sequential,
+                    null);
+            case GENETIC -> new GeneticSearchCandidateGenerator.Builder(space, minimize).build();
+        };
+        if (gen instanceof BaseCandidateGenerator<?> b) {
+            b.setRngSeed(c.seed());
+        }
+        List<TerminationCondition> stop = new ArrayList<>();
+        stop.add(new MaxCandidatesCondition(c.candidates()));
+        if (c.maxMinutes() != null) {
+            stop.add(new MaxTimeCondition(Math.max(1, Math.round(c.maxMinutes() * 60)), TimeUnit.SECONDS));
+        }
+        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(gen)
+                .dataProvider(new NoData()).modelSaver(new InMemoryResultSaver()).scoreFunction(minimize)
+                .terminationConditions(stop).rngSeed(c.seed()).build();
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, new Tasks());
+        runner.execute();
+        Row best = rows.stream().filter(r -> r.status().equals("ok")).min(Comparator.comparingDouble(Row::objective))
+                .orElse(null);
+        StyleGanModel bestModel = null;
+        if (best != null) {
+            Schedule s = parse(best.schedule());
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("blend", best.schedule());
+            meta.put("sweep_objective", Double.toString(best.objective()));
+            bestModel = Blender.blend(base, target, options(s), meta).model();
+        }
+        return new Result(List.copyOf(rows), best, bestModel);
+    }
+
+    public StyleGanModel base() {
+        return base;
+    }
+
+    public StyleGanModel target() {
+        return target;
+    }
+
+    /** Sorted rows, best first (failed rows last). */
+    public static List<Row> ranked(List<Row> rows) {
+        List<Row> out = new ArrayList<>(rows);
+        out.sort(Comparator.comparing((Row r) -> !r.status().equals("ok")).thenComparingDouble(Row::objective));
+        return out;
+    }
+
+    /** A schedule back from its JSON key. */
+    public static Schedule parse(String json) {
+        var node = io.ukiyoe.core.config.YamlTree.parseValue(json, new io.ukiyoe.core.config.Pos("results.csv", 0, 0));
+        return io.ukiyoe.core.config.Binder.bind(node, Schedule.class).value();
+    }
+
+    // ---- results.csv -------------------------------------------------------------------------------
+
+    static String quote(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /** Finished candidates of an earlier (interrupted) run, by schedule key. */
+    static Map<String, Row> readFinished(Path file) {
+        Map<String, Row> out = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 1; i < lines.size(); i++) {
+                List<String> cells = splitCsv(lines.get(i));
+                if (cells.size() < 10) {
+                    continue; // a line cut short by a crash: computed again
+                }
+                Row r = new Row(Integer.parseInt(cells.get(0)), cells.get(1), Double.parseDouble(cells.get(2)),
+                        Double.parseDouble(cells.get(3)), Double.parseDouble(cells.get(4)), Double.parseDouble(cells.get(5)),
+                        Double.parseDouble(cells.get(6)), Double.parseDouble(cells.get(7)), cells.get(8),
+                        cells.get(9).isEmpty() ? null : cells.get(9));
+                out.put(r.schedule(), r);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(file + ": cannot read the results of the earlier run: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean q = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (q) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    q = false;
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"') {
+                q = true;
+            } else if (ch == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    // ---- Arbiter plumbing ------------------------------------------------------------------------
+
+    /** Blends and scores a candidate; a finished one (resume) is taken from results.csv. */
+    private final class Tasks implements TaskCreator {
+        @Override
+        public Callable<OptimizationResult> create(Candidate candidate, DataProvider data, ScoreFunction score,
+                                                   List<StatusListener> listeners, IOptimizationRunner runner) {
+            return () -> {
+                long start = System.currentTimeMillis();
+                Schedule s = (Schedule) candidate.getValue();
+                String key = key(s);
+                Row done = finished.get(key);
+                if (done == null) {
+                    done = scoredThisRun(key);
+                }
+                if (done != null) { // resumed, or the same schedule drawn again: not scored twice
+                    return result(candidate, done.status().equals("ok") ? done.objective() : null, done.error(), start);
+                }
+                Row r;
+                try {
+                    r = score(candidate.getIndex(), s);
+                } catch (RuntimeException e) {
+                    // recorded as failed; the sweep goes on with the next candidate
+                    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    record(new Row(candidate.getIndex(), key, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                            Double.NaN, 0, "failed", why));
+                    return result(candidate, null, why, start);
+                }
+                record(r);
+                return result(candidate, r.objective(), null, start);
+            };
+        }
+
+        private OptimizationResult result(Candidate candidate, Double score, String error, long start) {
+            CandidateInfo info = new CandidateInfo(candidate.getIndex(), score == null ? CandidateStatus.Failed
+                    : CandidateStatus.Complete, score, start, start, System.currentTimeMillis(),
+                    candidate.getFlatParameters(), error);
+            return new OptimizationResult(candidate, score, candidate.getIndex(), null, info, null);
+        }
+
+        @Override
+        public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
+                                                   Properties props, ScoreFunction score, List<StatusListener> listeners,
+                                                   IOptimizationRunner runner) {
+            return create(candidate, (DataProvider) null, score, listeners, runner);
+        }
+    }
+
+    /** Lower objective is better; the score is computed by the task itself. */
+    static final class Minimize implements ScoreFunction {
+        @Override
+        public double score(Object model, DataProvider data, Map<String, Object> params) {
+            throw new UnsupportedOperationException("scored by the sweep task");
+        }
+
+        @Override
+        public double score(Object model, Class<? extends DataSource> data, Properties props) {
+            throw new UnsupportedOperationException("scored by the sweep task");
+        }
+
+        @Override
+        public boolean minimize() {
+            return true;
+        }
+
+        @Override
+        public List<Class<?>> getSupportedModelTypes() {
+            return List.of(Object.class);
+        }
+
+        @Override
+        public List<Class<?>> getSupportedDataTypes() {
+            return List.of(Object.class);
+        }
+    }
+
+    /** Blends need no data set: the style reference is prepared once by the runner. */
+    static final class NoData implements DataProvider {
+        @Override
+        public Object trainData(Map<String, Object> params) {
+            return null;
+        }
+
+        @Override
+        public Object testData(Map<String, Object> params) {
+            return null;
+        }
+
+        @Override
+        public Class<?> getDataType() {
+            return Object.class;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.ukiyoe.swap.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ukiyoe.core.Seeds;
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.Fixtures;
+import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.swap.BlendOptions;
+import io.ukiyoe.swap.Schedule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sweep on a problem whose answer is known: the target is the base with only its high-resolution
+ * layers (16 and 32 px) changed, and the style reference is the target's own images. Any swap that
+ * takes 16 px and up from the target (a swap at 4 or 8) then reproduces the target exactly, which no
+ * other schedule does, so with the style objective the sweep must rank those two first and the
+ * others (swap at 16, or the base itself with a swap at 32) clearly behind.
+ */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class SweepTest {
+    @TempDir
+    static Path dir;
+    static Path base;
+    static Path target;
+
+    @BeforeAll
+    static void models() {
+        StyleGanModel b = Importer.importFile(Fixtures.file("rosinality_tiny.pt"), Importer.Format.AUTO).withoutDiscriminator();
+        Random r = new Random(3);
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        b.tensors().forEach((k, v) -> {
+            boolean high = (k.startsWith("synthesis/b16/") || k.startsWith("synthesis/b32/")) && k.contains("/conv")
+                    && k.endsWith("/weight") && !k.contains("affine");
+            if (high) {
+                float[] d = v.data().clone();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] += (float) (0.6 * r.nextGaussian());
+                }
+                t.put(k, new Tensor(v.shape(), d));
+            } else {
+                t.put(k, v);
+            }
+        });
+        base = dir.resolve("base.safetensors");
+        target = dir.resolve("target.safetensors");
+        b.write(base);
+        b.with(t, Map.of()).write(target);
+    }
+
+    static SweepConfig config(Path out, SweepConfig.Search search, int candidates) {
+        return new SweepConfig(null, base, target, null,
+                new SweepConfig.Space(List.of("swap"), List.of(4, 8, 16, 32), new SweepConfig.Interval(0.3, 2),
+                        List.of(0, 1), new SweepConfig.Interval(0, 1)),
+                search, 4, candidates, null, new SweepConfig.Objective(1, 0, 0), Seeds.parse("0-15"), 48, 0.7,
+                BlendOptions.Source.BASE, BlendOptions.Side.BASE, 3, 7, out);
+    }
+
+    @Test
+    void theKnownBestScheduleRanksFirst() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("grid"));
+        SweepRunner runner = new SweepRunner(config(run.resolve("best.safetensors"), SweepConfig.Search.GRID, 4), run, i -> { });
+        SweepRunner.Result r = runner.run();
+        assertEquals(4, r.rows().size(), r.rows().toString());
+        assertNotNull(r.best());
+        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows());
+        List<Schedule> order = ranked.stream().map(x -> SweepRunner.parse(x.schedule())).toList();
+        assertTrue(List.of(new Schedule.Swap(4), new Schedule.Swap(8)).contains(order.get(0)), ranked.toString());
+        assertTrue(List.of(new Schedule.Swap(4), new Schedule.Swap(8)).contains(order.get(1)), ranked.toString());
+        assertEquals(ranked.get(0).objective(), ranked.get(1).objective(), 1e-9, "4 and 8 give the same model");
+        assertTrue(ranked.get(2).objective() > ranked.get(0).objective() * 1.1, "the others are clearly worse");
+        List<String> csv = Files.readAllLines(run.resolve(SweepRunner.RESULTS));
+        assertEquals(5, csv.size());
+        assertEquals(SweepRunner.HEADER, csv.get(0));
+    }
+
+    @Test
+    void failuresAreRecordedAndResumingGivesTheSameTable() throws Exception {
+        Path full = Files.createDirectories(dir.resolve("full"));
+        SweepRunner.Result whole = new SweepRunner(config(full.resolve("b.safetensors"), SweepConfig.Search.RANDOM, 5),
+                full, i -> { }).run();
+        // the same sweep, "interrupted" after two rows: keep the first two lines of the table, then resume
+        Path part = Files.createDirectories(dir.resolve("part"));
+        List<String> lines = Files.readAllLines(full.resolve(SweepRunner.RESULTS));
+        Files.write(part.resolve(SweepRunner.RESULTS), lines.subList(0, 3));
+        new SweepRunner(config(part.resolve("b.safetensors"), SweepConfig.Search.RANDOM, 5), part, i -> { }).run();
+        List<String> resumed = Files.readAllLines(part.resolve(SweepRunner.RESULTS));
+        assertEquals(stripSeconds(lines), stripSeconds(resumed));
+        assertTrue(whole.rows().size() >= 2);
+
+        Path failing = Files.createDirectories(dir.resolve("failing"));
+        SweepRunner f = new SweepRunner(config(failing.resolve("b.safetensors"), SweepConfig.Search.GRID, 4), failing, i -> { });
+        f.injectFailure = s -> s.equals(new Schedule.Swap(16));
+        SweepRunner.Result fr = f.run();
+        assertEquals(4, fr.rows().size());
+        assertEquals(1, fr.rows().stream().filter(x -> x.status().equals("failed")).count());
+        assertTrue(List.of(new Schedule.Swap(4), new Schedule.Swap(8)).contains(SweepRunner.parse(fr.best().schedule())));
+    }
+
+    static List<String> stripSeconds(List<String> lines) {
+        return lines.stream().map(l -> {
+            List<String> c = SweepRunner.splitCsv(l);
+            if (c.size() > 7) {
+                c.set(7, "");
+            }
+            return String.join("|", c);
+        }).toList();
+    }
+}
