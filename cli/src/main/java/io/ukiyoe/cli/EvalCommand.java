@@ -83,7 +83,8 @@ final class EvalCommand implements Runnable {
             if (res < Swd.MIN_RESOLUTION || Integer.bitCount(res) != 1) {
                 throw new UserError("SWD needs a power-of-two resolution of at least 16 px, got " + res, 2, null);
             }
-            Swd.Result r = Swd.compute(descriptors(a, n, res, seed), descriptors(b, n, res, seed + 1), seed);
+            // the same patch positions on both sides: a set against itself scores exactly 0
+            Swd.Result r = Swd.compute(descriptors(a, n, res, seed), descriptors(b, n, res, seed), seed);
             var out = spec.commandLine().getOut();
             Map<String, Object> j = new LinkedHashMap<>();
             for (int i = 0; i < r.perLevel().length; i++) {

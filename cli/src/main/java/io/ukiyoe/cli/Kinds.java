@@ -2,6 +2,7 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.config.ConfigKinds;
 import io.ukiyoe.swap.BlendConfig;
+import io.ukiyoe.swap.sweep.SweepConfig;
 import io.ukiyoe.training.TrainConfig;
 
 /** Every config kind this build knows; each feature registers its schema here as it lands. */
@@ -11,6 +12,7 @@ final class Kinds {
     static ConfigKinds all() {
         return new ConfigKinds()
                 .register("blend", BlendConfig.class, BlendConfig::normalize)
+                .register("sweep", SweepConfig.class)
                 .register("train", TrainConfig.class);
     }
 }

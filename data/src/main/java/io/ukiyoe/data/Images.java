@@ -83,4 +83,33 @@ public final class Images {
         gr.dispose();
         return g;
     }
+
+    /** Rows of images, each row labelled on its left (e.g. a contact sheet of sweep candidates). */
+    public static BufferedImage labelledRows(List<List<BufferedImage>> rows, List<String> labels) {
+        int scale = Math.max(1, (int) Math.ceil(96.0 / rows.get(0).get(0).getWidth()));
+        int w = rows.get(0).get(0).getWidth() * scale;
+        int h = rows.get(0).get(0).getHeight() * scale;
+        int gap = 2;
+        int labelW = 300;
+        int cols = rows.stream().mapToInt(List::size).max().orElse(1);
+        BufferedImage g = new BufferedImage(labelW + cols * (w + gap) + gap, rows.size() * (h + gap) + gap,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D gr = g.createGraphics();
+        gr.setColor(Color.WHITE);
+        gr.fillRect(0, 0, g.getWidth(), g.getHeight());
+        gr.setColor(Color.BLACK);
+        gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int r = 0; r < rows.size(); r++) {
+            int y = gap + r * (h + gap);
+            String[] lines = labels.get(r).split("\n");
+            for (int l = 0; l < lines.length; l++) {
+                gr.drawString(lines[l], 4, y + 14 + 13 * l);
+            }
+            for (int c = 0; c < rows.get(r).size(); c++) {
+                gr.drawImage(rows.get(r).get(c), labelW + gap + c * (w + gap), y, w, h, null);
+            }
+        }
+        gr.dispose();
+        return g;
+    }
 }

@@ -19,6 +19,9 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
     /** alpha of a layer at resolution {@code res} and position {@code position}. */
     double alpha(int res, int position);
 
+    /** A short human label, e.g. "sigmoid 16 px, width 0.70, level 1". */
+    String describe();
+
     /** The resolutions this schedule names, by config key (checked against the model). */
     Map<String, Integer> namedResolutions();
 
@@ -30,6 +33,11 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
     /** Hard swap: layers at resolution <= S from the base, the rest from the target. */
     @Variant("swap")
     record Swap(int resolution) implements Schedule {            // S: the last base resolution
+        @Override
+        public String describe() {
+            return "swap at " + resolution + " px";
+        }
+
         @Override
         public double alpha(int res, int position) {
             return res <= resolution ? 0 : 1;
@@ -45,6 +53,11 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
     @Variant("swap-pinkney")
     record SwapPinkney(int resolution,                           // S
                        @Default("0") @Range(min = 0, max = 1) int level) implements Schedule { // l: 0 or 1
+        @Override
+        public String describe() {
+            return "swap-pinkney at " + resolution + " px, level " + level;
+        }
+
         @Override
         public double alpha(int res, int position) {
             return position - position(resolution, level) > 1 ? 1 : 0;
@@ -62,6 +75,11 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
                    @Positive double width,                       // w > 0: positions per e-fold
                    @Default("0") @Range(min = 0, max = 1) int level) implements Schedule { // l: centre level
         @Override
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "sigmoid at %d px, width %.2f, level %d", resolution, width, level);
+        }
+
+        @Override
         public double alpha(int res, int position) {
             return 1 / (1 + Math.exp(-(position - position(resolution, level)) / width));
         }
@@ -76,6 +94,11 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
     @Variant("linear")
     record Linear(int start,                                     // S0: last resolution with alpha 0
                   int end) implements Schedule {                 // S1: first resolution with alpha 1
+        @Override
+        public String describe() {
+            return "linear from " + start + " to " + end + " px";
+        }
+
         public Linear {
             if (start >= end) {
                 throw new IllegalArgumentException("linear schedule needs start < end, got " + start + " and " + end);
@@ -102,6 +125,11 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
     @Variant("uniform")
     record Uniform(@Range(min = 0, max = 1) double alpha) implements Schedule { // a in [0, 1]
         @Override
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "uniform %.2f", alpha);
+        }
+
+        @Override
         public double alpha(int res, int position) {
             return alpha;
         }
@@ -115,6 +143,13 @@ public sealed interface Schedule extends java.io.Serializable permits Schedule.S
     /** One alpha per resolution; every resolution 4..R must be listed. */
     @Variant("table")
     record Table(@Range(min = 0, max = 1) Map<Integer, Double> alphas) implements Schedule { // resolution -> alpha
+        @Override
+        public String describe() {
+            StringBuilder sb = new StringBuilder("table");
+            alphas.forEach((r, a) -> sb.append(String.format(java.util.Locale.ROOT, " %d:%.2f", r, a)));
+            return sb.toString();
+        }
+
         @Override
         public double alpha(int res, int position) {
             Double a = alphas.get(res);

@@ -1,0 +1,122 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.config.ExperimentConfig;
+import io.ukiyoe.core.run.Provenance;
+import io.ukiyoe.core.run.RunFolder;
+import io.ukiyoe.data.Images;
+import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.swap.Blender;
+import io.ukiyoe.swap.sweep.SweepConfig;
+import io.ukiyoe.swap.sweep.SweepRunner;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ukiyoe sweep}: search blend schedules with Arbiter. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Search blend schedules (kind: sweep) scored by style distance and structure; resumable.")
+final class SweepCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "A 'kind: sweep' config.")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE", description = "Override a config setting (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted sweep: finished candidates are not recomputed.")
+    Path resume;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/sweep-<time>[-name]).")
+    Path runDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path configFile = file;
+        if (resume != null) {
+            if (!Files.isDirectory(resume) || !Files.exists(resume.resolve(RunFolder.CONFIG))) {
+                throw new UserError(resume + ": not a sweep run folder (no " + RunFolder.CONFIG + ")");
+            }
+            if (file != null) {
+                throw new UserError("--resume takes the config from the run folder; give no CONFIG.yaml", 2, null);
+            }
+            configFile = resume.resolve(RunFolder.CONFIG);
+        } else if (file == null) {
+            throw new UserError("sweep needs CONFIG.yaml (or --resume RUN_DIR)", 2, null);
+        }
+        ExperimentConfig<SweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.all(), "sweep",
+                SweepConfig.class);
+        SweepConfig c = cfg.value();
+        List<String> argv = spec.commandLine().getParseResult().originalArgs();
+        RunFolder run = resume != null ? null
+                : RunFolder.create(Path.of("runs"), "sweep", c.name(), runDir, LocalDateTime.now());
+        Path dir = resume != null ? resume : run.dir();
+        try {
+            if (run != null) {
+                run.writeConfig(cfg.resolvedYaml());
+                List<Path> inputs = new ArrayList<>(List.of(configFile, c.base(), c.target()));
+                run.writeProvenance(Provenance.capture(c.seed(), argv, inputs));
+            }
+            Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
+            SweepRunner runner = new SweepRunner(c, dir, p::update);
+            SweepRunner.Result r = runner.run();
+            p.done();
+            var out = spec.commandLine().getOut();
+            if (r.best() == null) {
+                throw new UserError("every candidate failed; see " + dir.resolve(SweepRunner.RESULTS));
+            }
+            r.bestModel().write(c.out());
+            Path sheet = dir.resolve("contact-sheet.png");
+            Images.writePng(sheet, contactSheet(runner, r, c));
+            out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepRunner.RESULTS));
+            out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f, correlation16 %.4f) -> %s%n",
+                    r.best().schedule(), r.best().objective(), r.best().swd(), r.best().correlation16(), c.out());
+            out.printf("contact sheet: %s%n", sheet);
+        } finally {
+            if (run != null) {
+                run.close();
+            }
+        }
+        return 0;
+    }
+
+    /** Top-k blends on the same four seeds, one row each, labelled with their schedule and scores. */
+    private static BufferedImage contactSheet(SweepRunner runner, SweepRunner.Result r, SweepConfig c) {
+        List<Long> seeds = c.seeds().values().subList(0, Math.min(4, c.seeds().size()));
+        List<List<BufferedImage>> rows = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows()).stream().filter(x -> x.status().equals("ok"))
+                .limit(c.topK()).toList();
+        for (SweepRunner.Row row : ranked) {
+            var opts = new io.ukiyoe.swap.BlendOptions(SweepRunner.parse(row.schedule()), c.mapping(), null, c.noise(),
+                    io.ukiyoe.swap.BlendOptions.DiscriminatorChoice.DROP, java.util.Map.of());
+            Generator g = new Generator(Blender.blend(runner.base(), runner.target(), opts, java.util.Map.of()).model());
+            List<BufferedImage> cells = new ArrayList<>();
+            ImageSets.generate(g, seeds, c.truncation(), 8, img -> cells.add(toImage(img, runner.base().config().resolution())));
+            rows.add(cells);
+            labels.add(String.format(Locale.ROOT, "#%d %s\nobjective %.3f  SWD %.2f  corr16 %.3f", row.index(),
+                    SweepRunner.parse(row.schedule()).describe(), row.objective(), row.swd(), row.correlation16()));
+        }
+        return Images.labelledRows(rows, labels);
+    }
+
+    private static BufferedImage toImage(float[] chw, int res) {
+        INDArray a = org.nd4j.linalg.factory.Nd4j.create(chw, new long[] {3, res, res},
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        return Images.toImage(a);
+    }
+}
