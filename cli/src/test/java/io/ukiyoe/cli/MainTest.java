@@ -103,7 +103,7 @@ class MainTest {
     void checkRejectsUnknownKindsAndMissingFiles() throws IOException {
         CliRun kind = CliRun.of("check", config("kind: trane\n").toString());
         assertEquals(2, kind.exit());
-        assertTrue(kind.err().contains(":1:7: unknown kind 'trane' (did you mean 'train'? valid kinds: blend, train"),
+        assertTrue(kind.err().contains(":1:7: unknown kind 'trane' (did you mean 'train'? valid kinds: blend, sweep, train"),
                 kind.err());
         CliRun missing = CliRun.of("check", dir.resolve("none.yaml").toString());
         assertEquals(2, missing.exit());
