@@ -141,6 +141,19 @@ public final class Importer {
         return build(src, conv, src.getFileName() + " (safetensors state dict)", Hashing.sha256(src));
     }
 
+    /**
+     * rosinality state-dict tensors (g_ema and/or d, e.g. gradients keyed like the parameters) under
+     * canonical names; no architecture check, derived FIR filters dropped.
+     */
+    public static Map<String, Tensor> rosinalityToCanonical(Map<String, Tensor> gEma, Map<String, Tensor> d) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("g_ema", gEma);
+        if (d != null) {
+            root.put("d", d);
+        }
+        return Rosinality.convert(root).tensors();
+    }
+
     // ---- shared helpers --------------------------------------------------------------------------
 
     static final Pattern RES = Pattern.compile("b(\\d+)");

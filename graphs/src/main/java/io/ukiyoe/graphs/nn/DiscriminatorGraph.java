@@ -19,13 +19,19 @@ public final class DiscriminatorGraph {
     private final GraphParams params;
 
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
+        this(sd, model, trainable, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    }
+
+    /** @param dtype FLOAT normally; DOUBLE for numerically delicate work (finite differences) */
+    public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable,
+                              org.nd4j.linalg.api.buffer.DataType dtype) {
         if (!model.hasDiscriminator()) {
             throw new IllegalArgumentException("the model has no discriminator");
         }
         this.sd = sd;
         this.model = model;
         this.c = model.config();
-        this.params = new GraphParams(sd, model, trainable);
+        this.params = new GraphParams(sd, model, trainable, dtype);
     }
 
     public SDVariable param(String name) {

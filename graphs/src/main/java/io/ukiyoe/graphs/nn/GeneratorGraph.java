@@ -26,6 +26,7 @@ public final class GeneratorGraph {
     private final StyleGanModel model;
     private final StyleGanConfig c;
     private final boolean trainable;
+    private final DataType dtype;
     private final GraphParams params;
 
     /**
@@ -33,11 +34,17 @@ public final class GeneratorGraph {
      *                  cheaper and safe to export)
      */
     public GeneratorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
+        this(sd, model, trainable, DataType.FLOAT);
+    }
+
+    /** @param dtype FLOAT normally; DOUBLE for numerically delicate work (finite differences) */
+    public GeneratorGraph(SameDiff sd, StyleGanModel model, boolean trainable, DataType dtype) {
         this.sd = sd;
         this.model = model;
         this.c = model.config();
         this.trainable = trainable;
-        this.params = new GraphParams(sd, model, trainable);
+        this.dtype = dtype;
+        this.params = new GraphParams(sd, model, trainable, dtype);
     }
 
     /** The variable of a canonical tensor, created on first use. */
@@ -66,7 +73,7 @@ public final class GeneratorGraph {
 
     /** w [N, w_dim] -> ws [N, num_ws, w_dim] with truncation psi towards w_avg for layers below cutoff. */
     public SDVariable broadcastAndTruncate(SDVariable w, double psi, int cutoff) {
-        SDVariable ws = sd.expandDims(w, 1).mul(sd.constant(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 1, c.numWs(), 1)));
+        SDVariable ws = sd.expandDims(w, 1).mul(sd.constant(org.nd4j.linalg.factory.Nd4j.ones(dtype, 1, c.numWs(), 1)));
         if (psi == 1) {
             return ws;
         }
@@ -74,7 +81,8 @@ public final class GeneratorGraph {
         for (int i = 0; i < per.length; i++) {
             per[i] = i < cutoff ? (float) psi : 1f;
         }
-        SDVariable p = sd.constant(org.nd4j.linalg.factory.Nd4j.create(per, new long[] {1, c.numWs(), 1}, DataType.FLOAT));
+        SDVariable p = sd.constant(org.nd4j.linalg.factory.Nd4j.create(per, new long[] {1, c.numWs(), 1}, DataType.FLOAT)
+                .castTo(dtype));
         SDVariable avg = param(Names.W_AVG).reshape(1, 1, c.wDim());
         return avg.add(ws.sub(avg).mul(p));
     }
@@ -148,7 +156,7 @@ public final class GeneratorGraph {
             SDVariable w = param(name).mul(scale);
             return new Kernel(w.permute(perm), sd.math().square(w).sum(2, 3).permute(1, 0));
         }
-        var w = Ops.array(model.tensor(name)).mul(scale);
+        var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
         var squares = w.mul(w).sum(2, 3).transpose().dup('c');
         return new Kernel(sd.constant(name + "/prepared", w.permute(perm).dup('c')),
                 sd.constant(name + "/squares", squares));
@@ -160,7 +168,7 @@ public final class GeneratorGraph {
             case NONE -> y;
             case CONST -> y.add(param(layer + "/noise_const").reshape(1, res, res, 1).mul(strength));
             // the public input is NCHW [N, 1, r, r]; with one channel that is a reshape away from NHWC
-            case INPUT -> y.add(sd.placeHolder(noiseInput(layer), DataType.FLOAT, -1, 1, res, res)
+            case INPUT -> y.add(sd.placeHolder(noiseInput(layer), dtype, -1, 1, res, res)
                     .reshape(-1, res, res, 1).mul(strength));
         };
     }

@@ -16,17 +16,19 @@ final class GraphParams {
     private final SameDiff sd;
     private final StyleGanModel model;
     private final boolean trainable;
+    private final org.nd4j.linalg.api.buffer.DataType dtype;
     private final Map<String, SDVariable> vars = new LinkedHashMap<>();
 
-    GraphParams(SameDiff sd, StyleGanModel model, boolean trainable) {
+    GraphParams(SameDiff sd, StyleGanModel model, boolean trainable, org.nd4j.linalg.api.buffer.DataType dtype) {
         this.sd = sd;
         this.model = model;
         this.trainable = trainable;
+        this.dtype = dtype;
     }
 
     SDVariable get(String name) {
         return vars.computeIfAbsent(name, n -> {
-            var arr = Ops.array(model.tensor(n));
+            var arr = Ops.array(model.tensor(n)).castTo(dtype);
             return trainable && !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
         });
     }

@@ -97,7 +97,7 @@ public final class Ops {
         INDArray f = fir(gain).reshape(4, 4, 1, 1).repeat(2, channels).reshape(4, 4, channels, 1);
         Conv2DConfig cfg = Conv2DConfig.builder().kH(4).kW(4).sH(1).sW(1).pH(0).pW(0)
                 .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
-        return sd.cnn().depthWiseConv2d(padded, sd.constant(f), cfg);
+        return sd.cnn().depthWiseConv2d(padded, sd.constant(f.castTo(x.dataType())), cfg);
     }
 
     /**
@@ -113,7 +113,7 @@ public final class Ops {
         }
         DeConv2DConfig cfg = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1).isSameMode(false)
                 .dataFormat("NHWC").build();
-        return sd.cnn().deconv2d(x, sd.constant(k), cfg);
+        return sd.cnn().deconv2d(x, sd.constant(k.castTo(x.dataType())), cfg);
     }
 
     /** Zero padding of the two spatial axes: before/after on each. */
@@ -131,7 +131,7 @@ public final class Ops {
         SDVariable padded = pad(sd, flat, pad0, pad1);
         Conv2DConfig cfg = Conv2DConfig.builder().kH(4).kW(4).sH(1).sW(1).pH(0).pW(0)
                 .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
-        SDVariable y = sd.cnn().conv2d(padded, sd.constant(fir(gain)), cfg);
+        SDVariable y = sd.cnn().conv2d(padded, sd.constant(fir(gain).castTo(x.dataType())), cfg);
         long out = size + pad0 + pad1 - 3;
         return y.reshape(-1, channels, out, out);
     }
@@ -144,7 +144,7 @@ public final class Ops {
         SDVariable flat = x.reshape(-1, 1, size, size);
         DeConv2DConfig cfg = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1).isSameMode(false)
                 .dataFormat("NCHW").build();
-        SDVariable y = sd.cnn().deconv2d(flat, sd.constant(fir(4)), cfg);
+        SDVariable y = sd.cnn().deconv2d(flat, sd.constant(fir(4).castTo(x.dataType())), cfg);
         return y.reshape(-1, channels, size * 2, size * 2);
     }
 }

@@ -374,6 +374,9 @@ public final class Pickles {
      * ({@code _reconstruct} + BUILD), or a Python/numpy scalar (shape []).
      */
     public static Tensor tensor(Object o) {
+        if (o instanceof Tensor t) {
+            return t;
+        }
         if (o instanceof TorchTensor t) {
             return t.toTensor();
         }

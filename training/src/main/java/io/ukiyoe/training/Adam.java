@@ -1,0 +1,52 @@
+package io.ukiyoe.training;
+
+import io.ukiyoe.core.io.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam as PyTorch 1.13 computes it (bias-corrected, eps added after the square root): the optimiser
+ * of StyleGAN2 with betas (0, 0.99). Moments live here, one pair per tensor name.
+ */
+public final class Adam {
+    private final double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final Map<String, float[]> m = new LinkedHashMap<>();
+    private final Map<String, float[]> v = new LinkedHashMap<>();
+    private long t;
+
+    public Adam(double lr, double beta1, double beta2, double eps) {
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    /** One step: returns the updated parameters (inputs are not modified). */
+    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        t++;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = Math.sqrt(1 - Math.pow(beta2, t));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        params.forEach((name, p) -> {
+            float[] g = grads.get(name).data();
+            float[] mm = m.computeIfAbsent(name, k -> new float[g.length]);
+            float[] vv = v.computeIfAbsent(name, k -> new float[g.length]);
+            float[] q = p.data().clone();
+            for (int i = 0; i < q.length; i++) {
+                mm[i] = (float) (beta1 * mm[i] + (1 - beta1) * g[i]);
+                vv[i] = (float) (beta2 * vv[i] + (1 - beta2) * g[i] * g[i]);
+                double denom = Math.sqrt(vv[i]) / bc2 + eps;
+                q[i] = (float) (q[i] - lr / bc1 * mm[i] / denom);
+            }
+            out.put(name, new Tensor(p.shape(), q));
+        });
+        return out;
+    }
+
+    public long steps() {
+        return t;
+    }
+}
