@@ -118,4 +118,14 @@ class SweepTest {
             return String.join("|", c);
         }).toList();
     }
+
+    @Test
+    void geneticSearchRunsThroughArbiter() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("genetic"));
+        SweepRunner.Result r = new SweepRunner(config(run.resolve("b.safetensors"), SweepConfig.Search.GENETIC, 4), run,
+                i -> { }).run();
+        assertTrue(r.rows().size() >= 1 && r.rows().size() <= 4, r.rows().toString());
+        assertNotNull(r.best());
+        assertEquals(r.rows().size() + 1, Files.readAllLines(run.resolve(SweepRunner.RESULTS)).size());
+    }
 }
