@@ -94,7 +94,8 @@ class StepGradientsTest {
     }
 
     @Test
-    void approximatedR1GradientsMatchWithin1e2() {
+    void approximatedR1AndPathLengthGradientsMatchWithin1e2() {
         assertGrads(canonical("rosinality_tiny_train_grads_R1.npz", false), r.gradsR1(), 1e-2, "grads_R1");
+        assertGrads(canonical("rosinality_tiny_train_grads_PL.npz", true), r.gradsPL(), 1e-2, "grads_PL");
     }
 }
