@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         description = "StyleGAN2 fine-tuning, layer blending and distillation on DL4J/SameDiff.",
         versionProvider = Main.Versions.class,
         subcommands = {DemoCommand.class, CheckCommand.class, ImportCommand.class, GenerateCommand.class,
-                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, BenchCommand.class,
+                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})
@@ -72,6 +72,12 @@ public final class Main implements Runnable {
             err.println("ukiyoe: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
         });
+        // Libraries print progress to System.out (SameDiff's gradient construction does); commands write
+        // to their own stream, so stdout carries only what ukiyoe means to say unless --verbose.
+        PrintStream systemOut = System.out;
+        if (!verbose) {
+            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+        }
         try {
             return cl.execute(args);
         } catch (Throwable t) { // Errors (e.g. a missing native library) bypass picocli's handler
@@ -80,6 +86,8 @@ public final class Main implements Runnable {
             }
             err.println("ukiyoe: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
+        } finally {
+            System.setOut(systemOut);
         }
     }
 

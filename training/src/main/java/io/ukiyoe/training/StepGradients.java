@@ -156,6 +156,10 @@ public final class StepGradients {
             gR1.put(n, plus.get(n).sub(minus.get(n)).div(2 * h).mul(r1Gamma / batch).castTo(DataType.FLOAT));
         }
 
+        if (plNoise == null) {
+            return new Result(lossDv, lossGv, r1, null, tensors(gD, Names.discriminator(model.config())),
+                    tensors(gG, generatorParams()), tensors(gR1, Names.discriminator(model.config())), null);
+        }
         // ---- path length: J = grad_ws sum(G(ws) * noise); one graph for gradients w.r.t. the latents,
         // one for gradients w.r.t. the parameters (SameDiff keeps one gradient function per graph)
         ws = ws.castTo(DataType.DOUBLE);

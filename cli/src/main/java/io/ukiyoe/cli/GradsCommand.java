@@ -1,0 +1,84 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.AtomicFiles;
+import io.ukiyoe.core.io.Npy;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.training.StepGradients;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code ukiyoe grads}: one training step's losses and gradients, to compare with other implementations. */
+@Command(name = "grads", mixinStandardHelpOptions = true,
+        description = "One StyleGAN2 training step's losses and gradients (const noise, no mixing or augmentation).")
+final class GradsCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M", description = "Model with a discriminator.")
+    Path model;
+
+    @Option(names = "--z", required = true, paramLabel = "Z.npy", description = "Latents [B, z_dim].")
+    Path z;
+
+    @Option(names = "--real", required = true, paramLabel = "X.npy", description = "Real images [B, 3, R, R].")
+    Path real;
+
+    @Option(names = "--r1-gamma", defaultValue = "10", paramLabel = "G", description = "R1 weight gamma (default: ${DEFAULT-VALUE}).")
+    double gamma;
+
+    @Option(names = "--pl-noise", paramLabel = "N.npy", description = "Path-length noise [B, 3, R, R] (used as given).")
+    Path plNoise;
+
+    @Option(names = "--pl-mean", defaultValue = "0", paramLabel = "M", description = "Path-length mean a (default: ${DEFAULT-VALUE}).")
+    double plMean;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for losses.json and the .npz files.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        StyleGanModel m = Models.load(model);
+        int r = m.config().resolution();
+        INDArray zs = Ops.array(Npy.read(z));
+        GenerateCommand.checkShape(z, zs, -1, m.config().zDim());
+        INDArray xs = Ops.array(Npy.read(real));
+        GenerateCommand.checkShape(real, xs, zs.size(0), 3, r, r);
+        INDArray noise = null;
+        if (plNoise != null) {
+            noise = Ops.array(Npy.read(plNoise));
+            GenerateCommand.checkShape(plNoise, noise, zs.size(0), 3, r, r);
+        }
+        if (gamma < 0) {
+            throw new UserError("--r1-gamma: must be >= 0, got " + gamma, 2, null);
+        }
+        StepGradients.Result res = new StepGradients(m).compute(zs, xs, noise, gamma, plMean);
+        Files.createDirectories(out);
+        Map<String, Object> losses = new LinkedHashMap<>();
+        losses.put("loss_D", res.lossD());
+        losses.put("loss_G", res.lossG());
+        losses.put("r1", res.r1());
+        losses.put("path_lengths", res.pathLengths());
+        AtomicFiles.writeString(out.resolve("losses.json"),
+                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(losses) + "\n");
+        Npy.writeNpz(out.resolve("grads_D.npz"), res.gradsD());
+        Npy.writeNpz(out.resolve("grads_G.npz"), res.gradsG());
+        Npy.writeNpz(out.resolve("grads_R1.npz"), res.gradsR1());
+        if (res.gradsPL() != null) {
+            Npy.writeNpz(out.resolve("grads_PL.npz"), res.gradsPL());
+        }
+        spec.commandLine().getOut().printf("loss_D %.6f  loss_G %.6f  r1 %.6g -> %s%n", res.lossD(), res.lossG(), res.r1(), out);
+        return 0;
+    }
+}
