@@ -3,6 +3,7 @@ package io.ukiyoe.data;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.Hashing;
+import io.ukiyoe.core.io.Zips;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,7 +50,7 @@ public final class Prepare {
                     }
                     float[] chw = Resample.toSquare(img, resolution, fit);
                     String file = String.format("img%08d.png", entries.size());
-                    put(zip, file, png(chw, resolution));
+                    Zips.putStored(zip, file, png(chw, resolution));
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("file", file);
                     e.put("source", name);
@@ -70,7 +69,7 @@ public final class Prepare {
                 manifest.put("fit", fit.name().toLowerCase(java.util.Locale.ROOT));
                 manifest.put("skipped", ds.skipped());
                 manifest.put("images", entries);
-                put(zip, MANIFEST, JsonMapper.builder().build().writeValueAsString(manifest)
+                Zips.putStored(zip, MANIFEST, JsonMapper.builder().build().writeValueAsString(manifest)
                         .getBytes(StandardCharsets.UTF_8));
                 zip.finish();
             });
@@ -96,15 +95,4 @@ public final class Prepare {
         return Math.max(0, Math.min(255, v));
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] b) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED); // PNG is already compressed
-        e.setSize(b.length);
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(b);
-        zip.closeEntry();
-    }
 }

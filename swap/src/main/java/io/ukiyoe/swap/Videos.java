@@ -27,18 +27,6 @@ public final class Videos {
     /** Frame layout and rendering settings shared by the videos. */
     public record Settings(int width, double truncation, Generator.NoiseMode noise) {}
 
-    /** z for each seed, as stylegan2-ada's generate.py draws it. */
-    public static INDArray seedsToZ(List<Long> seeds, int zDim) {
-        INDArray z = Nd4j.create(DataType.FLOAT, seeds.size(), zDim);
-        for (int i = 0; i < seeds.size(); i++) {
-            double[] v = new NumpyRandomState(seeds.get(i)).randn(zDim);
-            for (int j = 0; j < zDim; j++) {
-                z.putScalar(i, j, (float) v[j]);
-            }
-        }
-        return z;
-    }
-
     /**
      * A loop through the seeds' latents: {@code framesPerSeed} frames from each seed to the next, the
      * last back to the first. In W the per-seed w are lerped (then truncated); in Z the z are slerped.
@@ -46,7 +34,7 @@ public final class Videos {
     public static void latentWalk(StyleGanModel m, List<Long> seeds, int framesPerSeed, boolean slerpInZ, Settings s,
                                   VideoWriter out, IntConsumer progress) throws IOException {
         Generator g = new Generator(m);
-        INDArray z = seedsToZ(seeds, m.config().zDim());
+        INDArray z = io.ukiyoe.eval.ImageSets.z(seeds, m.config().zDim());
         INDArray w = g.mapping(z);
         int n = seeds.size();
         int frame = 0;
@@ -73,7 +61,7 @@ public final class Videos {
     /** Uniform alpha from 0 (base) to 1 (target) over {@code frames} frames, mapping and w_avg blended too. */
     public static void weights(StyleGanModel base, StyleGanModel target, List<Long> seeds, int frames, Settings s,
                                VideoWriter out, IntConsumer progress) throws IOException {
-        INDArray z = seedsToZ(seeds, base.config().zDim());
+        INDArray z = io.ukiyoe.eval.ImageSets.z(seeds, base.config().zDim());
         for (int f = 0; f < frames; f++) {
             double a = frames == 1 ? 1 : f / (double) (frames - 1);
             BlendOptions o = new BlendOptions(new Schedule.Uniform(a), BlendOptions.Source.BLEND, null,
@@ -91,7 +79,7 @@ public final class Videos {
      */
     public static void swap(StyleGanModel base, StyleGanModel target, List<Long> seeds, int framesPerStep, boolean smooth,
                             Settings s, VideoWriter out, IntConsumer progress) throws IOException {
-        INDArray z = seedsToZ(seeds, base.config().zDim());
+        INDArray z = io.ukiyoe.eval.ImageSets.z(seeds, base.config().zDim());
         List<Integer> res = Schedule.resolutions(base.config().resolution());
         BlendOptions o = new BlendOptions(new Schedule.Swap(4), BlendOptions.Source.BASE, null, BlendOptions.Side.BASE,
                 BlendOptions.DiscriminatorChoice.DROP, Map.of());

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import java.util.zip.CRC32;
 
 /**
  * NumPy {@code .npy} / {@code .npz} files, read into float32 {@link Tensor}s (f4, f8, f2, i8, i4, u1,
@@ -206,16 +205,7 @@ public final class Npy {
         AtomicFiles.write(file, os -> {
             ZipOutputStream zip = new ZipOutputStream(os);
             for (var e : arrays.entrySet()) {
-                byte[] b = bytes(e.getValue());
-                ZipEntry z = new ZipEntry(e.getKey() + ".npy");
-                z.setMethod(ZipEntry.STORED);
-                z.setSize(b.length);
-                CRC32 crc = new CRC32();
-                crc.update(b);
-                z.setCrc(crc.getValue());
-                zip.putNextEntry(z);
-                zip.write(b);
-                zip.closeEntry();
+                Zips.putStored(zip, e.getKey() + ".npy", bytes(e.getValue()));
             }
             zip.finish();
         });

@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,24 +71,13 @@ class BrokenInputTest {
     private static byte[] torchZip(byte[] pkl, byte[] storageBytes) throws Exception {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bos)) {
-            put(zip, "archive/data.pkl", pkl);
-            put(zip, "archive/data/0", storageBytes);
-            put(zip, "archive/version", "3\n".getBytes());
+            io.ukiyoe.core.io.Zips.putStored(zip, "archive/data.pkl", pkl);
+            io.ukiyoe.core.io.Zips.putStored(zip, "archive/data/0", storageBytes);
+            io.ukiyoe.core.io.Zips.putStored(zip, "archive/version", "3\n".getBytes());
         }
         return bos.toByteArray();
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] b) throws Exception {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(b.length);
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(b);
-        zip.closeEntry();
-    }
 
     /** {'g_ema': OrderedDict(style.1.weight = tensor of the given size over a 4-element storage)}. */
     private static byte[] stateDictPickle(long declaredNumel, long... size) {
