@@ -72,12 +72,6 @@ public final class Main implements Runnable {
             err.println("ukiyoe: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
         });
-        // Libraries print progress to System.out (SameDiff's gradient construction does); commands write
-        // to their own stream, so stdout carries only what ukiyoe means to say unless --verbose.
-        PrintStream systemOut = System.out;
-        if (!verbose) {
-            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        }
         try {
             return cl.execute(args);
         } catch (Throwable t) { // Errors (e.g. a missing native library) bypass picocli's handler
@@ -86,8 +80,6 @@ public final class Main implements Runnable {
             }
             err.println("ukiyoe: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
-        } finally {
-            System.setOut(systemOut);
         }
     }
 
