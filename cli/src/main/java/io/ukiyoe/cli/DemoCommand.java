@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ukiyoe demo}: the whole workflow on the shipped tiny models. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole workflow on the shipped tiny models (not available yet).")
+        description = "Run the whole workflow on the shipped tiny models (not available yet: needs training).")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -15,9 +15,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.println("The demo is not available yet: it needs the tiny shipped models, which arrive with the");
-        out.println("training and blending features. What works today: 'ukiyoe check CONFIG.yaml'.");
-        out.println("See README.md for the roadmap.");
+        out.println("The demo is not available yet: it needs two tiny models trained with 'ukiyoe train', which");
+        out.println("is still being built. What works today: import, generate, discriminate, inspect, export,");
+        out.println("blend, video, sweep, eval, data (synth, prepare, align, read) and grads; see README.md.");
         out.flush();
         return 0;
     }
