@@ -38,11 +38,6 @@ final class DataCommand implements Runnable {
         };
     }
 
-    static void positive(String option, int v) {
-        if (v <= 0) {
-            throw new UserError(option + ": must be a positive integer, got " + v, 2, null);
-        }
-    }
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
             description = "Decode, crop and resize a folder or zip of images once into DATASET.zip with a manifest.")
@@ -64,7 +59,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            positive("--resolution", resolution);
+            Args.positive("--resolution", resolution);
             Progress[] p = new Progress[1];
             Prepare.Summary s = Prepare.run(images, resolution, fit(fit), out, i -> {
                 if (p[0] == null) {
@@ -104,8 +99,8 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            positive("--resolution", resolution);
-            positive("--batch", batch);
+            Args.positive("--resolution", resolution);
+            Args.positive("--batch", batch);
             try (ImageDataset ds = ImageDataset.open(images, new ImageDataset.Options(resolution, Resample.Fit.CROP, false));
                  var loader = new io.ukiyoe.data.BatchLoader(ds, batch, 1, new io.ukiyoe.data.BatchLoader.Position(0, 0), 4)) {
                 int batches = Math.max(1, ds.files() / batch);
@@ -145,7 +140,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            positive("--size", size);
+            Args.positive("--size", size);
             LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
             if (!java.nio.file.Files.exists(landmarks)) {
                 throw new UserError(landmarks + ": no such file or folder");
@@ -187,7 +182,7 @@ final class DataCommand implements Runnable {
                 case "ukiyoe" -> SynthFace.Domain.UKIYOE;
                 default -> throw new UserError("--domain: must be photo or ukiyoe, got '" + domain + "'", 2, null);
             };
-            positive("--n", n);
+            Args.positive("--n", n);
             long t0 = System.nanoTime();
             Progress p = new Progress(spec.commandLine().getErr(), "synth", n);
             SynthSet.write(d, n, size, seed, out, p::update);

@@ -35,7 +35,7 @@ final class DiscriminateCommand implements Callable<Integer> {
         int r = m.config().resolution();
         GenerateCommand.checkShape(images, x, -1, 3, r, r);
         INDArray logits = new Discriminator(m).logits(x);
-        Npy.write(out, GenerateCommand.tensor(logits));
+        Npy.write(out, io.ukiyoe.core.io.NdArrays.tensor(logits));
         spec.commandLine().getOut().printf("wrote %d logits to %s%n", logits.size(0), out);
         return 0;
     }

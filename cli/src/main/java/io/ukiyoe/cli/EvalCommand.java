@@ -1,6 +1,5 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.core.Seeds;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.eval.Compare;
@@ -74,9 +73,7 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (n <= 0) {
-                throw new UserError("--n: must be a positive integer, got " + n, 2, null);
-            }
+            Args.positive("--n", n);
             int res = resolution != null ? resolution
                     : ImageSets.isModel(a) ? Models.load(a).config().resolution()
                     : ImageSets.isModel(b) ? Models.load(b).config().resolution() : 64;
@@ -127,13 +124,7 @@ final class EvalCommand implements Runnable {
                 throw new UserError("the models generate different sizes (" + ma.config().resolution() + " vs "
                         + mb.config().resolution() + " px)");
             }
-            Seeds s;
-            try {
-                s = Seeds.parse(seeds);
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--seeds: " + e.getMessage(), 2, e);
-            }
-            Compare.Result r = Compare.run(new Generator(ma), new Generator(mb), s.values(), psi);
+            Compare.Result r = Compare.run(new Generator(ma), new Generator(mb), Args.seeds("--seeds", seeds), psi);
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "images: %d%n", r.images());
             out.printf(Locale.ROOT, "correlation at 16 px: %.4f%n", r.correlation16());

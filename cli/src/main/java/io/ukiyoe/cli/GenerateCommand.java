@@ -1,10 +1,8 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.core.Seeds;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.core.rng.NumpyRandomState;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.graphs.model.StyleGanConfig;
@@ -88,9 +86,7 @@ final class GenerateCommand implements Callable<Integer> {
             case "none" -> Generator.NoiseMode.NONE;
             default -> throw new UserError("--noise: must be const, random or none, got '" + noise + "'", 2, null);
         };
-        if (batch <= 0) {
-            throw new UserError("--batch: must be a positive integer, got " + batch, 2, null);
-        }
+        Args.positive("--batch", batch);
         if ((mixZ == null) != (mixIndex == null)) {
             throw new UserError("--mix-z and --mix-index go together", 2, null);
         }
@@ -113,22 +109,12 @@ final class GenerateCommand implements Callable<Integer> {
         } else {
             INDArray z;
             if (input.seeds != null) {
-                Seeds seeds;
-                try {
-                    seeds = Seeds.parse(input.seeds);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError("--seeds: " + e.getMessage(), 2, e);
-                }
-                z = Nd4j.create(DataType.FLOAT, seeds.size(), c.zDim());
+                List<Long> seeds = Args.seeds("--seeds", input.seeds);
+                z = io.ukiyoe.eval.ImageSets.z(seeds, c.zDim());
                 noiseSeeds = new long[seeds.size()];
                 for (int i = 0; i < seeds.size(); i++) {
-                    long s = seeds.values().get(i);
-                    double[] v = new NumpyRandomState(s).randn(c.zDim());
-                    for (int j = 0; j < v.length; j++) {
-                        z.putScalar(i, j, (float) v[j]);
-                    }
-                    names.add(String.format("seed%04d", s));
-                    noiseSeeds[i] = s + noiseSeed;
+                    names.add(String.format("seed%04d", seeds.get(i)));
+                    noiseSeeds[i] = seeds.get(i) + noiseSeed;
                 }
             } else {
                 inputs.add(input.z);
@@ -180,8 +166,8 @@ final class GenerateCommand implements Callable<Integer> {
             }
             progress.done();
             if (npy) {
-                Npy.write(run.resolve("images.npy"), tensor(images));
-                Npy.write(run.resolve("ws.npy"), tensor(ws));
+                Npy.write(run.resolve("images.npy"), io.ukiyoe.core.io.NdArrays.tensor(images));
+                Npy.write(run.resolve("ws.npy"), io.ukiyoe.core.io.NdArrays.tensor(ws));
             }
             if (grid != null) {
                 Images.writePng(grid, Images.grid(pictures, (int) Math.ceil(Math.sqrt(pictures.size())), null));
@@ -201,9 +187,6 @@ final class GenerateCommand implements Callable<Integer> {
         return seeds;
     }
 
-    static Tensor tensor(INDArray a) {
-        return io.ukiyoe.core.io.NdArrays.tensor(a);
-    }
 
     /** Checks an input array's shape; -1 matches any size. */
     static void checkShape(Path file, INDArray a, long... expect) {

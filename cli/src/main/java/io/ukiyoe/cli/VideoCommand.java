@@ -1,6 +1,5 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.core.Seeds;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.data.VideoWriter;
 import io.ukiyoe.graphs.model.StyleGanModel;
@@ -50,11 +49,7 @@ final class VideoCommand implements Runnable {
         String noise;
 
         List<Long> seedList() {
-            try {
-                return Seeds.parse(seeds).values();
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--seeds: " + e.getMessage(), 2, e);
-            }
+            return Args.seeds("--seeds", seeds);
         }
 
         Videos.Settings settings(StyleGanModel m) {
@@ -113,9 +108,7 @@ final class VideoCommand implements Runnable {
             if (!space.equals("w") && !space.equals("z")) {
                 throw new UserError("--space: must be w or z, got '" + space + "'", 2, null);
             }
-            if (framesPerSeed <= 0) {
-                throw new UserError("--frames-per-seed: must be a positive integer, got " + framesPerSeed, 2, null);
-            }
+            Args.positive("--frames-per-seed", framesPerSeed);
             StyleGanModel m = Models.load(model);
             List<Long> seeds = c.seedList();
             Videos.Settings s = c.settings(m);
@@ -161,9 +154,7 @@ final class VideoCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (frames <= 0) {
-                throw new UserError("--frames: must be a positive integer, got " + frames, 2, null);
-            }
+            Args.positive("--frames", frames);
             StyleGanModel[] ab = models.load();
             List<Long> seeds = c.seedList();
             Videos.Settings s = c.settings(ab[0]);
@@ -192,9 +183,7 @@ final class VideoCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (framesPerStep <= 0) {
-                throw new UserError("--frames-per-step: must be a positive integer, got " + framesPerStep, 2, null);
-            }
+            Args.positive("--frames-per-step", framesPerStep);
             StyleGanModel[] ab = models.load();
             List<Long> seeds = c.seedList();
             Videos.Settings s = c.settings(ab[0]);

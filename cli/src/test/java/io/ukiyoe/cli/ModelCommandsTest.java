@@ -134,7 +134,7 @@ class ModelCommandsTest {
         SameDiff sd = SameDiff.load(new File(fb.toString()), false);
         INDArray z = Ops.array(npy(FIX.resolve("rosinality_tiny_z.npy")));
         INDArray img = sd.output(Map.of(Export.Z, z), Export.IMG).get(Export.IMG);
-        assertClose(npy(FIX.resolve("rosinality_tiny_img_trunc07.npy")), GenerateCommand.tensor(img), "exported");
+        assertClose(npy(FIX.resolve("rosinality_tiny_img_trunc07.npy")), io.ukiyoe.core.io.NdArrays.tensor(img), "exported");
     }
 
     @Test

@@ -66,16 +66,6 @@ public final class Ops {
         return sd.cnn().conv2d(x, weightHWIO, cfg);
     }
 
-    /**
-     * torch conv_transpose2d(x, W.transpose(0,1), stride 2) (2H+k-2 outputs) with the weight
-     * already in SameDiff's deconv layout [k, k, O, I] (a [O,I,k,k] weight permuted (2,3,0,1)).
-     */
-    static SDVariable convTransposeStride2Prepared(SameDiff sd, SDVariable x, SDVariable weightKKOI, int k) {
-        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(0).pW(0)
-                .isSameMode(false).dataFormat("NCHW").build();
-        return sd.cnn().deconv2d(x, weightKKOI, cfg);
-    }
-
     /** Convolution of NHWC activations with a weight in SameDiff's [k, k, I, O] layout. */
     static SDVariable convNhwc(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int pad) {
         Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(1).sW(1).pH(pad).pW(pad)
@@ -83,7 +73,10 @@ public final class Ops {
         return sd.cnn().conv2d(x, weightHWIO, cfg);
     }
 
-    /** The stride-2 transposed conv of {@link #convTransposeStride2Prepared} on NHWC activations. */
+    /**
+     * torch conv_transpose2d(x, W.transpose(0,1), stride 2) (2H+k-2 outputs) on NHWC activations,
+     * the weight already in SameDiff's deconv layout [k, k, O, I] (a [O,I,k,k] weight permuted (2,3,0,1)).
+     */
     static SDVariable convTransposeStride2Nhwc(SameDiff sd, SDVariable x, SDVariable weightKKOI, int k) {
         DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(0).pW(0)
                 .isSameMode(false).dataFormat("NHWC").build();
@@ -101,8 +94,9 @@ public final class Ops {
     }
 
     /**
-     * {@link #upsample2d} for NHWC images: the same transposed convolution, with the FIR on the
-     * diagonal of a [4, 4, C, C] kernel (cheap for the 3-channel skip image, and no layout change).
+     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — for NHWC images, as the
+     * equivalent transposed convolution (stride 2, one pixel cropped on each side) with the FIR on the
+     * diagonal of a [4, 4, C, C] kernel (cheap for the 3-channel image, and no layout change).
      */
     static SDVariable upsample2dNhwc(SameDiff sd, SDVariable x, int channels) {
         INDArray f = fir(4).reshape(4, 4);
@@ -136,15 +130,4 @@ public final class Ops {
         return y.reshape(-1, channels, out, out);
     }
 
-    /**
-     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — as the equivalent
-     * transposed convolution with the filter, stride 2 and one pixel cropped on each side.
-     */
-    static SDVariable upsample2d(SameDiff sd, SDVariable x, long channels, long size) {
-        SDVariable flat = x.reshape(-1, 1, size, size);
-        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1).isSameMode(false)
-                .dataFormat("NCHW").build();
-        SDVariable y = sd.cnn().deconv2d(flat, sd.constant(fir(4).castTo(x.dataType())), cfg);
-        return y.reshape(-1, channels, size * 2, size * 2);
-    }
 }
