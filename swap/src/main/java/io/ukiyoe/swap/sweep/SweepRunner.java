@@ -202,6 +202,8 @@ public final class SweepRunner {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("blend", best.schedule());
             meta.put("sweep_objective", Double.toString(best.objective()));
+            meta.put("base_sha256", io.ukiyoe.core.io.Hashing.sha256(c.base()));
+            meta.put("target_sha256", io.ukiyoe.core.io.Hashing.sha256(c.target()));
             bestModel = Blender.blend(base, target, options(s), meta).model();
         }
         return new Result(List.copyOf(rows), best, bestModel);
