@@ -49,15 +49,21 @@ final class TfPkl {
         });
         variables(synthesis.stateDict()).forEach((k, v) -> synthesisVariable(k, v, out));
         int group = 4;
+        int features = 1;
         if (tuple[1] instanceof PyObject d && isNetwork(d)) {
             Map<Object, Object> dState = d.stateDict();
             checkArchitecture(dState, "resnet", "discriminator");
-            if (dState.get("static_kwargs") instanceof Map<?, ?> kw && kw.get("mbstd_group_size") instanceof Number n) {
-                group = n.intValue();
+            if (dState.get("static_kwargs") instanceof Map<?, ?> kw) {
+                if (kw.get("mbstd_group_size") instanceof Number n) {
+                    group = n.intValue();
+                }
+                if (kw.get("mbstd_num_features") instanceof Number n) {
+                    features = n.intValue();
+                }
             }
             variables(dState).forEach((k, v) -> discriminatorVariable(k, v, out));
         }
-        return new Importer.Converted(out, null, null, group, 1, 0.01);
+        return new Importer.Converted(out, null, null, group, features, 0.01);
     }
 
     private static boolean isNetwork(PyObject p) {
