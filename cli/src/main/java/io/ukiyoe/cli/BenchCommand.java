@@ -145,19 +145,6 @@ public final class BenchCommand implements Runnable {
 
     /** A model with random weights in the usual initialisation (affine bias 1, noise strength 0). */
     public static StyleGanModel randomModel(StyleGanConfig c, long seed) {
-        Random rnd = new Random(seed);
-        Map<String, Tensor> t = new LinkedHashMap<>();
-        Names.generator(c).forEach((name, shape) -> {
-            Tensor x = Tensor.zeros(shape);
-            if (name.endsWith("/affine/bias")) {
-                java.util.Arrays.fill(x.data(), 1f);
-            } else if (name.endsWith("weight") || name.endsWith("/const") || name.endsWith("noise_const")) {
-                for (int i = 0; i < x.data().length; i++) {
-                    x.data()[i] = (float) rnd.nextGaussian();
-                }
-            }
-            t.put(name, x);
-        });
-        return new StyleGanModel(c, t, Map.of("source", "random weights for benchmarking"));
+        return io.ukiyoe.graphs.model.Init.random(c, seed, false);
     }
 }

@@ -1,0 +1,186 @@
+package io.ukiyoe.training;
+
+import io.ukiyoe.core.io.NdArrays;
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.DiscriminatorGraph;
+import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.nn.Ops;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The inner loop of StyleGAN2 training, without the bookkeeping around it: non-saturating logistic
+ * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (the
+ * finite-difference Hessian-vector product of {@link StepGradients}, weighted by the interval, with
+ * the lazy-regularisation correction of D's learning rate and betas), G EMA, random noise, and frozen
+ * tensors that are never updated. Not yet here: style mixing, path length, ADA, snapshots and resume.
+ */
+public final class TrainerCore {
+    /** Settings of the loop. */
+    public record Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, long seed) {}
+
+    private final Settings s;
+    private final Map<String, Tensor> g;
+    private final Map<String, Tensor> d;
+    private final Map<String, Tensor> gEma;
+    private final StyleGanModel template;
+    private final Predicate<String> frozen;
+    private final Adam adamG;
+    private final Adam adamD;
+    private final Random rnd;
+    private long step;
+    private SameDiff gGraph;
+    private SameDiff dGraph;
+
+    public TrainerCore(StyleGanModel start, Settings s, Predicate<String> frozen) {
+        this.s = s;
+        this.template = start;
+        this.frozen = frozen;
+        this.g = new LinkedHashMap<>();
+        this.d = new LinkedHashMap<>();
+        start.tensors().forEach((k, v) -> (k.startsWith("disc/") ? d : g).put(k, v));
+        this.gEma = new LinkedHashMap<>(g);
+        this.adamG = new Adam(s.lr(), 0, 0.99, 1e-8);
+        double c = s.r1Gamma() > 0 ? s.r1Interval() / (s.r1Interval() + 1.0) : 1;
+        this.adamD = new Adam(s.lr() * c, 0, Math.pow(0.99, c), 1e-8);
+        this.rnd = new Random(s.seed());
+    }
+
+    public long steps() {
+        return step;
+    }
+
+    /** The current generator (G) and discriminator, and the EMA generator, as models. */
+    public StyleGanModel model(boolean ema) {
+        Map<String, Tensor> all = new LinkedHashMap<>(ema ? gEma : g);
+        all.putAll(d);
+        return template.with(all, template.metadata());
+    }
+
+    private INDArray normal(long... shape) {
+        float[] v = new float[(int) Tensor.numel(shape)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return Nd4j.create(v, shape, DataType.FLOAT);
+    }
+
+    private Map<String, INDArray> noise(long batch) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (int r = 4; r <= template.config().resolution(); r *= 2) {
+            for (String conv : r == 4 ? new String[] {"conv1"} : new String[] {"conv0", "conv1"}) {
+                m.put(GeneratorGraph.noiseInput(Names.layer(r, conv)), normal(batch, 1, r, r));
+            }
+        }
+        return m;
+    }
+
+    private void build() {
+        int res = template.config().resolution();
+        int group = (int) Math.min(template.config().mbstdGroup(), s.batch());
+        StyleGanModel current = model(false);
+        gGraph = SameDiff.create();
+        GeneratorGraph gg = new GeneratorGraph(gGraph, current, true);
+        SDVariable z = gGraph.placeHolder("z", DataType.FLOAT, s.batch(), template.config().zDim());
+        SDVariable img = gg.synthesis(gg.broadcastAndTruncate(gg.mapping(z), 1, template.config().numWs()),
+                GeneratorGraph.Noise.INPUT);
+        gGraph.identity("img", img);
+        DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true);
+        gGraph.identity("loss_g", gGraph.nn().softplus(dInG.logits(img, group).neg()).mean());
+        gGraph.setLossVariables("loss_g");
+        dGraph = SameDiff.create();
+        DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, true);
+        SDVariable fake = dGraph.placeHolder("fake", DataType.FLOAT, s.batch(), 3, res, res);
+        SDVariable real = dGraph.placeHolder("real", DataType.FLOAT, s.batch(), 3, res, res);
+        dGraph.identity("loss_d", dGraph.nn().softplus(dg.logits(fake, group)).mean()
+                .add(dGraph.nn().softplus(dg.logits(real, group).neg()).mean()));
+        dGraph.setLossVariables("loss_d");
+    }
+
+    /** Pushes the current tensors into a graph's variables of the same names. */
+    private static void load(SameDiff sd, Map<String, Tensor> values) {
+        values.forEach((k, t) -> {
+            SDVariable v = sd.getVariable(k);
+            if (v != null && !Names.isBuffer(k)) {
+                v.setArray(Ops.array(t));
+            }
+        });
+    }
+
+    /** Losses of one step (D then G). */
+    public record StepLosses(double lossD, double lossG, double r1) {}
+
+    /** One training step on a batch of reals [B, 3, R, R] in [-1, 1]. */
+    public StepLosses step(INDArray reals) {
+        if (gGraph == null) {
+            build();
+        }
+        // ---- D: fakes from the current G
+        load(gGraph, g);
+        load(dGraph, d);
+        Map<String, INDArray> feedG = new LinkedHashMap<>(noise(s.batch()));
+        feedG.put("z", normal(s.batch(), template.config().zDim()));
+        INDArray fake = gGraph.output(feedG, "img").get("img");
+        Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
+        double lossD = dGraph.output(feedD, "loss_d").get("loss_d").getDouble(0);
+        update(d, dGraph.calculateGradients(feedD, trainable(dGraph, d)), adamD);
+        double r1 = Double.NaN;
+        if (s.r1Gamma() > 0 && step % s.r1Interval() == 0) {
+            StepGradients sg = new StepGradients(model(false));
+            StepGradients.Result reg = sg.compute(feedG.get("z"), reals, null, s.r1Gamma() * s.r1Interval(), 0);
+            r1 = reg.r1();
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            reg.gradsR1().forEach((k, t) -> grads.put(k, Ops.array(t)));
+            update(d, grads, adamD);
+        }
+        // ---- G against the updated D
+        load(gGraph, d);
+        Map<String, INDArray> feedG2 = new LinkedHashMap<>(noise(s.batch()));
+        feedG2.put("z", normal(s.batch(), template.config().zDim()));
+        double lossG = gGraph.output(feedG2, "loss_g").get("loss_g").getDouble(0);
+        update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
+        // ---- EMA of G's parameters (buffers copied)
+        double beta = Math.pow(0.5, s.batch() / (s.emaKimg() * 1000));
+        g.forEach((k, t) -> {
+            if (Names.isBuffer(k) || frozen.test(k)) {
+                gEma.put(k, t);
+                return;
+            }
+            float[] e = gEma.get(k).data().clone();
+            for (int i = 0; i < e.length; i++) {
+                e[i] = (float) (beta * e[i] + (1 - beta) * t.data()[i]);
+            }
+            gEma.put(k, new Tensor(t.shape(), e));
+        });
+        step++;
+        return new StepLosses(lossD, lossG, r1);
+    }
+
+    private List<String> trainable(SameDiff sd, Map<String, Tensor> side) {
+        return side.keySet().stream().filter(k -> !Names.isBuffer(k) && !frozen.test(k) && sd.hasVariable(k)).toList();
+    }
+
+    private void update(Map<String, Tensor> side, Map<String, INDArray> grads, Adam adam) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Map<String, Tensor> gr = new LinkedHashMap<>();
+        grads.forEach((k, a) -> {
+            if (side.containsKey(k) && !frozen.test(k) && !Names.isBuffer(k)) {
+                params.put(k, side.get(k));
+                gr.put(k, new Tensor(side.get(k).shape(), NdArrays.floats(a)));
+            }
+        });
+        side.putAll(adam.step(params, gr));
+    }
+
+
+}
