@@ -15,9 +15,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.println("The demo is not available yet: it needs two tiny models trained with 'ukiyoe train', which");
-        out.println("is still being built. What works today: import, generate, discriminate, inspect, export,");
-        out.println("blend, video, sweep, eval, data (synth, prepare, align, read) and grads; see README.md.");
+        out.println("The demo is not available yet: it needs two tiny models trained with 'ukiyoe train' and");
+        out.println("shipped with their configs. What works today: import, generate, discriminate, inspect, export,");
+        out.println("blend, video, sweep, eval, data (synth, prepare, align, read), train (basic) and grads; see README.md.");
         out.flush();
         return 0;
     }

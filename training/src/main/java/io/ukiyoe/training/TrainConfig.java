@@ -7,8 +7,7 @@ import io.ukiyoe.core.config.Schema.PowerOfTwo;
 import io.ukiyoe.core.config.Schema.Range;
 
 /**
- * {@code kind: train} — train a StyleGAN2 from scratch or fine-tune one (the schema; the training
- * loop itself lands with the training issue).
+ * {@code kind: train} — train a StyleGAN2 from scratch or fine-tune one.
  */
 public record TrainConfig(
         @Default("null") String name,                  // suffix of the run folder name; none by default
@@ -17,7 +16,14 @@ public record TrainConfig(
         @Default("{}") Architecture model,              // architecture when training from scratch
         Data data,                                      // the training images (required)
         @Default("{}") Training training,               // optimisation settings
-        @Default("{}") Freeze freeze) {                 // what stays fixed while fine-tuning
+        @Default("{}") Freeze freeze,                   // what stays fixed while fine-tuning
+        @Default("{}") Snapshots snapshots) {           // progress images and model files during the run
+
+    /** What the run writes as it goes. */
+    public record Snapshots(
+            @Default("1") @Positive double everyKimg,   // a grid of fakes (EMA) every this many kimg
+            @Default("0-15") io.ukiyoe.core.Seeds seeds) {} // the grid's latents, the same every time
+
 
     /** Generator/discriminator shape (ignored when fine-tuning: the model file has its own). */
     public record Architecture(

@@ -23,11 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (the
  * finite-difference Hessian-vector product of {@link StepGradients}, weighted by the interval, with
  * the lazy-regularisation correction of D's learning rate and betas), G EMA, random noise, and frozen
- * tensors that are never updated. Not yet here: style mixing, path length, ADA, snapshots and resume.
+ * tensors that are never updated, style mixing. Not yet here: path length, ADA, w_avg tracking,
+ * checkpoints and resume.
  */
 public final class TrainerCore {
     /** Settings of the loop. */
-    public record Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, long seed) {}
+    public record Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, double styleMixing,
+                           long seed) {}
 
     private final Settings s;
     private final Map<String, Tensor> g;
@@ -75,6 +77,21 @@ public final class TrainerCore {
         return Nd4j.create(v, shape, DataType.FLOAT);
     }
 
+    /** Inputs of one G pass: z, z2 and the mixing mask (cutoff ~ U{1..num_ws-1} with probability p). */
+    private Map<String, INDArray> latents() {
+        int numWs = template.config().numWs();
+        Map<String, INDArray> m = new LinkedHashMap<>(noise(s.batch()));
+        m.put("z", normal(s.batch(), template.config().zDim()));
+        m.put("z2", normal(s.batch(), template.config().zDim()));
+        float[] mask = new float[numWs];
+        int cutoff = numWs > 1 && rnd.nextDouble() < s.styleMixing() ? 1 + rnd.nextInt(numWs - 1) : numWs;
+        for (int i = 0; i < numWs; i++) {
+            mask[i] = i < cutoff ? 1 : 0;
+        }
+        m.put("mix", Nd4j.create(mask, new long[] {1, numWs, 1}, DataType.FLOAT));
+        return m;
+    }
+
     private Map<String, INDArray> noise(long batch) {
         Map<String, INDArray> m = new LinkedHashMap<>();
         for (int r = 4; r <= template.config().resolution(); r *= 2) {
@@ -91,9 +108,15 @@ public final class TrainerCore {
         StyleGanModel current = model(false);
         gGraph = SameDiff.create();
         GeneratorGraph gg = new GeneratorGraph(gGraph, current, true);
+        int numWs = template.config().numWs();
         SDVariable z = gGraph.placeHolder("z", DataType.FLOAT, s.batch(), template.config().zDim());
-        SDVariable img = gg.synthesis(gg.broadcastAndTruncate(gg.mapping(z), 1, template.config().numWs()),
-                GeneratorGraph.Noise.INPUT);
+        SDVariable z2 = gGraph.placeHolder("z2", DataType.FLOAT, s.batch(), template.config().zDim());
+        // style mixing: mix[l] = 1 takes layer l from z, 0 from z2
+        SDVariable mix = gGraph.placeHolder("mix", DataType.FLOAT, 1, numWs, 1);
+        SDVariable ws1 = gg.broadcastAndTruncate(gg.mapping(z), 1, numWs);
+        SDVariable ws2 = gg.broadcastAndTruncate(gg.mapping(z2), 1, numWs);
+        SDVariable ws = ws1.mul(mix).add(ws2.mul(mix.rsub(1.0)));
+        SDVariable img = gg.synthesis(ws, GeneratorGraph.Noise.INPUT);
         gGraph.identity("img", img);
         DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true);
         gGraph.identity("loss_g", gGraph.nn().softplus(dInG.logits(img, group).neg()).mean());
@@ -128,8 +151,7 @@ public final class TrainerCore {
         // ---- D: fakes from the current G
         load(gGraph, g);
         load(dGraph, d);
-        Map<String, INDArray> feedG = new LinkedHashMap<>(noise(s.batch()));
-        feedG.put("z", normal(s.batch(), template.config().zDim()));
+        Map<String, INDArray> feedG = latents();
         INDArray fake = gGraph.output(feedG, "img").get("img");
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
         double lossD = dGraph.output(feedD, "loss_d").get("loss_d").getDouble(0);
@@ -145,8 +167,7 @@ public final class TrainerCore {
         }
         // ---- G against the updated D
         load(gGraph, d);
-        Map<String, INDArray> feedG2 = new LinkedHashMap<>(noise(s.batch()));
-        feedG2.put("z", normal(s.batch(), template.config().zDim()));
+        Map<String, INDArray> feedG2 = latents();
         double lossG = gGraph.output(feedG2, "loss_g").get("loss_g").getDouble(0);
         update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
         // ---- EMA of G's parameters (buffers copied)
