@@ -63,18 +63,8 @@ final class GradsCommand implements Callable<Integer> {
         if (gamma < 0) {
             throw new UserError("--r1-gamma: must be >= 0, got " + gamma, 2, null);
         }
-        // SameDiff prints a line per differentiated op to System.out while it builds gradient graphs;
-        // keep stdout for results (shown with --verbose on stderr instead)
-        java.io.PrintStream stdout = System.out;
-        boolean verbose = spec.commandLine().getParseResult().originalArgs().stream()
-                .anyMatch(a -> a.equals("-v") || a.equals("--verbose") || a.equals("--debug"));
-        System.setOut(verbose ? System.err : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        StepGradients.Result res;
-        try {
-            res = new StepGradients(m).compute(zs, xs, noise, gamma, plMean);
-        } finally {
-            System.setOut(stdout);
-        }
+        INDArray plIn = noise;
+        StepGradients.Result res = Quiet.call(spec, () -> new StepGradients(m).compute(zs, xs, plIn, gamma, plMean));
         Files.createDirectories(out);
         Map<String, Object> losses = new LinkedHashMap<>();
         losses.put("loss_D", res.lossD());

@@ -89,6 +89,9 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+        if (!debug) { // SameDiff warns about an unused Pad attribute every time it differentiates a pad
+            System.setProperty("org.slf4j.simpleLogger.log.org.nd4j.autodiff.functions.DifferentialFunction", "error");
+        }
     }
 
     /** {@code --version}: project, DL4J and backend versions (loads ND4J to report the real backend). */

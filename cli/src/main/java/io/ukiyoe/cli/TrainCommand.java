@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = (long) Math.ceil(c.training().kimg() * 1000 / c.training().batch());
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
-            TrainJob.run(cfg, run, p::update);
+            Quiet.call(spec, () -> TrainJob.run(cfg, run, p::update));
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s (metrics.jsonl, fakes*.png)%n", steps,

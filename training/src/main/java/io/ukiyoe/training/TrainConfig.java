@@ -48,7 +48,8 @@ public record TrainConfig(
             @Default("16") @Positive int r1Interval,    // lazy regularisation: R1 every N minibatches
             @Default("0") @NonNegative double plWeight, // path-length weight; 0 disables it (default for fine-tuning)
             @Default("0.9") @Range(min = 0, max = 1) double styleMixing, // probability of style mixing per batch
-            @Default("10") @Positive double emaKimg) {} // G EMA half-life in kimg
+            @Default("10") @Positive double emaKimg,    // G EMA half-life in kimg
+            @Default("null") Double emaRampup) {}       // ramp-up: half-life <= rampup x kimg so far (0.05 in ada); null = none
 
     /** Freezing for fine-tuning. */
     public record Freeze(

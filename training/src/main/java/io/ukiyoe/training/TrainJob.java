@@ -92,7 +92,7 @@ public final class TrainJob {
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
         TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),
-                t.r1Interval(), t.emaKimg(), t.styleMixing(), c.seed()), frozen(c.freeze(), start.config()));
+                t.r1Interval(), t.emaKimg(), t.emaRampup(), t.styleMixing(), c.seed()), frozen(c.freeze(), start.config()));
         long steps = (long) Math.ceil(t.kimg() * 1000 / t.batch());
         long every = Math.max(1, Math.round(c.snapshots().everyKimg() * 1000 / t.batch()));
         try (ImageDataset ds = ImageDataset.open(java.nio.file.Path.of(c.data().path()),

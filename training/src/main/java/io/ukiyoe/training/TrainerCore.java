@@ -28,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TrainerCore {
     /** Settings of the loop. */
-    public record Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, double styleMixing,
-                           long seed) {}
+    public record Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, Double emaRampup,
+                           double styleMixing, long seed) {}
 
     private final Settings s;
     private final Map<String, Tensor> g;
@@ -171,7 +171,11 @@ public final class TrainerCore {
         double lossG = gGraph.output(feedG2, "loss_g").get("loss_g").getDouble(0);
         update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
         // ---- EMA of G's parameters (buffers copied)
-        double beta = Math.pow(0.5, s.batch() / (s.emaKimg() * 1000));
+        double emaImages = s.emaKimg() * 1000;
+        if (s.emaRampup() != null) { // stylegan2-ada: the half-life grows with the images seen so far
+            emaImages = Math.min(emaImages, (step + 1) * (double) s.batch() * s.emaRampup());
+        }
+        double beta = Math.pow(0.5, s.batch() / Math.max(emaImages, 1e-8));
         g.forEach((k, t) -> {
             if (Names.isBuffer(k) || frozen.test(k)) {
                 gEma.put(k, t);

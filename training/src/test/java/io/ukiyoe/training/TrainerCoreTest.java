@@ -29,7 +29,7 @@ class TrainerCoreTest {
         StyleGanModel start = Init.random(c, 11, true);
         // freeze every generator layer at 4 px and the mapping network
         java.util.function.Predicate<String> frozen = k -> k.startsWith("mapping/") || k.startsWith("synthesis/b4/");
-        TrainerCore t = new TrainerCore(start, new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.9, 5), frozen);
+        TrainerCore t = new TrainerCore(start, new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5), frozen);
         try (ImageDataset ds = ImageDataset.open(faces, new ImageDataset.Options(16, Resample.Fit.CROP, true));
              BatchLoader loader = new BatchLoader(ds, 4, 5, new BatchLoader.Position(0, 0), 2)) {
             for (int i = 0; i < 4; i++) {
