@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -126,6 +126,50 @@ public final class BenchCommand implements Runnable {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
+            return 0;
+        }
+    }
+
+    /** One training step (D then G, no R1 that step) at 64 px with channels 96/96/64/48/32 and batch 8. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Time one training step (D and G updates) at 64 px, channels 96/96/64/48/32, batch 8, random weights.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--iters", defaultValue = "3", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        int iters;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Args.positive("--batch", batch);
+            Args.positive("--iters", iters);
+            Map<Integer, Integer> ch = Map.of(4, 96, 8, 96, 16, 64, 32, 48, 64, 32);
+            StyleGanConfig c = StyleGanConfig.of(64, 512, 512, 8, ch);
+            io.ukiyoe.training.TrainerCore core = new io.ukiyoe.training.TrainerCore(
+                    io.ukiyoe.graphs.model.Init.random(c, 3, true),
+                    new io.ukiyoe.training.TrainerCore.Settings(batch, 0.002, 10, Integer.MAX_VALUE, 10, null, 0.9, 3),
+                    name -> false);
+            INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, 64, 64).muli(2).subi(1);
+            var out = spec.commandLine().getOut();
+            List<Double> times = new ArrayList<>();
+            Quiet.call(spec, () -> {
+                for (int i = 0; i < iters + 2; i++) {
+                    long t0 = System.nanoTime();
+                    core.step(reals);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (i >= 2) { // step 0 builds the graphs and runs R1; step 1 warms up
+                        times.add(s);
+                    }
+                    out.printf("  step %d%s: %.3f s%n", i + 1, i < 2 ? " (warm-up)" : "", s);
+                }
+                return null;
+            });
+            times.sort(Double::compare);
+            out.printf("seconds/step: %.3f%n", times.get(times.size() / 2));
             return 0;
         }
     }
