@@ -63,19 +63,8 @@ public final class BenchCommand implements Runnable {
                     resolution, batch, synthesisMacs(c));
             Generator g = new Generator(randomModel(c, 7));
             INDArray z = Nd4j.randn(DataType.FLOAT, batch, 512);
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i < warmup + iters; i++) {
-                long t0 = System.nanoTime();
-                INDArray img = g.synthesis(g.ws(z, Generator.Truncation.NONE, null, 0), Generator.NoiseMode.CONST, 0);
-                img.sumNumber();
-                double s = (System.nanoTime() - t0) / 1e9;
-                if (i >= warmup) {
-                    times.add(s);
-                }
-                out.printf("  pass %d%s: %.3f s%n", i + 1, i < warmup ? " (warm-up)" : "", s);
-            }
-            times.sort(Double::compare);
-            double median = times.get(times.size() / 2);
+            double median = median(out, "pass", warmup, iters, () ->
+                    g.synthesis(g.ws(z, Generator.Truncation.NONE, null, 0), Generator.NoiseMode.CONST, 0).sumNumber());
             double perImage = median / batch;
             out.printf("seconds/image: %.3f  GFLOP/s: %.1f%n", perImage, 2.0 * synthesisMacs(c) / perImage / 1e9);
             return 0;
@@ -109,18 +98,10 @@ public final class BenchCommand implements Runnable {
                 randomModel(c, 2).write(b);
                 long params = base.tensors().values().stream().mapToLong(Tensor::numel).sum();
                 out.printf("two %d px generators, %,d values each%n", resolution, params);
-                List<Double> times = new ArrayList<>();
-                for (int i = 0; i < iters; i++) {
-                    long t0 = System.nanoTime();
-                    var r = io.ukiyoe.swap.Blender.blend(StyleGanModel.read(a), StyleGanModel.read(b),
-                            io.ukiyoe.swap.BlendOptions.of(new io.ukiyoe.swap.Schedule.Sigmoid(16, 0.7, 1)), Map.of());
-                    r.model().write(o);
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    times.add(s);
-                    out.printf("  pass %d: %.3f s%n", i + 1, s);
-                }
-                times.sort(Double::compare);
-                out.printf("seconds (read + blend + write, median): %.3f%n", times.get(times.size() / 2));
+                double median = median(out, "pass", 0, iters, () -> io.ukiyoe.swap.Blender.blend(StyleGanModel.read(a),
+                        StyleGanModel.read(b), io.ukiyoe.swap.BlendOptions.of(new io.ukiyoe.swap.Schedule.Sigmoid(16, 0.7, 1)),
+                        Map.of()).model().write(o));
+                out.printf("seconds (read + blend + write, median): %.3f%n", median);
             } finally {
                 try (var files = java.nio.file.Files.walk(tmp)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -155,23 +136,27 @@ public final class BenchCommand implements Runnable {
                     name -> false);
             INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, 64, 64).muli(2).subi(1);
             var out = spec.commandLine().getOut();
-            List<Double> times = new ArrayList<>();
-            Quiet.call(spec, () -> {
-                for (int i = 0; i < iters + 2; i++) {
-                    long t0 = System.nanoTime();
-                    core.step(reals);
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    if (i >= 2) { // step 0 builds the graphs and runs R1; step 1 warms up
-                        times.add(s);
-                    }
-                    out.printf("  step %d%s: %.3f s%n", i + 1, i < 2 ? " (warm-up)" : "", s);
-                }
-                return null;
-            });
-            times.sort(Double::compare);
-            out.printf("seconds/step: %.3f%n", times.get(times.size() / 2));
+            // step 1 builds the graphs and runs R1, step 2 warms up
+            double median = Quiet.call(spec, () -> median(out, "step", 2, iters, () -> core.step(reals)));
+            out.printf("seconds/step: %.3f%n", median);
             return 0;
         }
+    }
+
+    /** Runs {@code warmup + iters} passes, printing each, and returns the median of the timed ones. */
+    static double median(java.io.PrintWriter out, String what, int warmup, int iters, Runnable pass) {
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < warmup + iters; i++) {
+            long t0 = System.nanoTime();
+            pass.run();
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (i >= warmup) {
+                times.add(s);
+            }
+            out.printf("  %s %d%s: %.3f s%n", what, i + 1, i < warmup ? " (warm-up)" : "", s);
+        }
+        times.sort(Double::compare);
+        return times.get(times.size() / 2);
     }
 
     /** Multiply-accumulates of the synthesis convolutions (up-convs as stride-2 transposed convs) and toRGB. */

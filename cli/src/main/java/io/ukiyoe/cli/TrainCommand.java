@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
         try (RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), runDir, LocalDateTime.now())) {
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
-            long steps = (long) Math.ceil(c.training().kimg() * 1000 / c.training().batch());
+            long steps = TrainJob.steps(c);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
             Quiet.call(spec, () -> TrainJob.run(cfg, run, p::update));
             p.done();

@@ -72,6 +72,33 @@ public final class StepGradients {
         return sd;
     }
 
+    /** R1 = mean over the batch of |grad_x sum D(x)|^2, and the gradient of gamma/2 x R1 w.r.t. D. */
+    public record R1(double r1, Map<String, Tensor> grads) {}
+
+    /** Only the R1 term (what a lazy-regularisation step needs), by the float64 finite-difference HVP. */
+    public R1 r1(INDArray real, double r1Gamma) {
+        return r1(real, r1Gamma, FD_STEP);
+    }
+
+    R1 r1(INDArray real, double r1Gamma, double fdStep) {
+        long batch = real.size(0);
+        SameDiff d = dGraph(batch, DataType.DOUBLE);
+        INDArray x = real.castTo(DataType.DOUBLE);
+        d.setLossVariables("sum");
+        d.createGradFunction("x"); // gradients w.r.t. a placeholder need this before the first calculateGradients
+        INDArray gx = d.calculateGradients(Map.of("x", x), "x").get("x");
+        double r1 = gx.mul(gx).sum(1, 2, 3).meanNumber().doubleValue();
+        List<String> dNames = trainable(d);
+        double h = fdStep / Math.max(gx.amaxNumber().doubleValue(), 1e-12);
+        Map<String, INDArray> plus = grads(d, "sum", Map.of("x", x.add(gx.mul(h))), dNames);
+        Map<String, INDArray> minus = grads(d, "sum", Map.of("x", x.sub(gx.mul(h))), dNames);
+        Map<String, INDArray> g = new LinkedHashMap<>();
+        for (String n : dNames) {
+            g.put(n, plus.get(n).sub(minus.get(n)).div(2 * h).mul(r1Gamma / batch).castTo(DataType.FLOAT));
+        }
+        return new R1(r1, tensors(g, Names.discriminator(model.config())));
+    }
+
     /** h = sum(G(ws) * pl_noise) in float64, with trainable synthesis variables. */
     private SameDiff plGraph(long batch) {
         int r = model.config().resolution();
@@ -140,25 +167,13 @@ public final class StepGradients {
         List<String> gVars = trainable(g);
         Map<String, INDArray> gG = grads(g, "loss_g", Map.of("z", z), gVars);
 
-        // ---- R1 by a finite-difference Hessian-vector product
-        SameDiff d = dGraph(batch, DataType.DOUBLE);
-        real = real.castTo(DataType.DOUBLE);
-        d.setLossVariables("sum");
-        d.createGradFunction("x"); // gradients w.r.t. a placeholder need this before the first calculateGradients
-        INDArray gx = d.calculateGradients(Map.of("x", real), "x").get("x");
-        double r1 = gx.mul(gx).sum(1, 2, 3).meanNumber().doubleValue();
-        List<String> dNames = trainable(d);
-        double h = fdStep / Math.max(gx.amaxNumber().doubleValue(), 1e-12);
-        Map<String, INDArray> plus = grads(d, "sum", Map.of("x", real.add(gx.mul(h))), dNames);
-        Map<String, INDArray> minus = grads(d, "sum", Map.of("x", real.sub(gx.mul(h))), dNames);
-        Map<String, INDArray> gR1 = new LinkedHashMap<>();
-        for (String n : dNames) {
-            gR1.put(n, plus.get(n).sub(minus.get(n)).div(2 * h).mul(r1Gamma / batch).castTo(DataType.FLOAT));
-        }
+        R1 reg = r1(real, r1Gamma, fdStep);
+        double r1 = reg.r1();
+        Map<String, Tensor> gR1 = reg.grads();
 
         if (plNoise == null) {
             return new Result(lossDv, lossGv, r1, null, tensors(gD, Names.discriminator(model.config())),
-                    tensors(gG, generatorParams()), tensors(gR1, Names.discriminator(model.config())), null);
+                    tensors(gG, generatorParams()), gR1, null);
         }
         // ---- path length: J = grad_ws sum(G(ws) * noise); one graph for gradients w.r.t. the latents,
         // one for gradients w.r.t. the parameters (SameDiff keeps one gradient function per graph)
@@ -197,8 +212,7 @@ public final class StepGradients {
         Map<String, INDArray> gm = grads(mp, "m", Map.of("z", z.castTo(DataType.DOUBLE), "dws", dws), mNames);
         gm.forEach((n, a) -> gPL.put(n, a.castTo(DataType.FLOAT)));
         return new Result(lossDv, lossGv, r1, pathLengths, tensors(gD, Names.discriminator(model.config())),
-                tensors(gG, generatorParams()), tensors(gR1, Names.discriminator(model.config())),
-                tensors(gPL, generatorParams()));
+                tensors(gG, generatorParams()), gR1, tensors(gPL, generatorParams()));
     }
 
     private Map<String, long[]> generatorParams() {

@@ -78,6 +78,11 @@ public final class TrainJob {
         return layers.indexOf(name.substring(0, name.lastIndexOf('/')));
     }
 
+    /** Steps of a run: kimg x 1000 images in batches. */
+    public static long steps(TrainConfig c) {
+        return (long) Math.ceil(c.training().kimg() * 1000 / c.training().batch());
+    }
+
     /** Checks what can be checked before a run folder exists. */
     public static void validate(ExperimentConfig<TrainConfig> cfg) {
         if (cfg.value().training().plWeight() > 0) {
@@ -93,7 +98,7 @@ public final class TrainJob {
         TrainConfig.Training t = c.training();
         TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),
                 t.r1Interval(), t.emaKimg(), t.emaRampup(), t.styleMixing(), c.seed()), frozen(c.freeze(), start.config()));
-        long steps = (long) Math.ceil(t.kimg() * 1000 / t.batch());
+        long steps = steps(c);
         long every = Math.max(1, Math.round(c.snapshots().everyKimg() * 1000 / t.batch()));
         try (ImageDataset ds = ImageDataset.open(java.nio.file.Path.of(c.data().path()),
                 new ImageDataset.Options(res, Resample.Fit.CROP, c.data().xflip()));

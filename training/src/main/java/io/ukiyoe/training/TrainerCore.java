@@ -158,11 +158,10 @@ public final class TrainerCore {
         update(d, dGraph.calculateGradients(feedD, trainable(dGraph, d)), adamD);
         double r1 = Double.NaN;
         if (s.r1Gamma() > 0 && step % s.r1Interval() == 0) {
-            StepGradients sg = new StepGradients(model(false));
-            StepGradients.Result reg = sg.compute(feedG.get("z"), reals, null, s.r1Gamma() * s.r1Interval(), 0);
+            StepGradients.R1 reg = new StepGradients(model(false)).r1(reals, s.r1Gamma() * s.r1Interval());
             r1 = reg.r1();
             Map<String, INDArray> grads = new LinkedHashMap<>();
-            reg.gradsR1().forEach((k, t) -> grads.put(k, Ops.array(t)));
+            reg.grads().forEach((k, t) -> grads.put(k, Ops.array(t)));
             update(d, grads, adamD);
         }
         // ---- G against the updated D
