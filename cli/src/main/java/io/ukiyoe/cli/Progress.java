@@ -2,12 +2,18 @@ package io.ukiyoe.cli;
 
 import java.io.PrintWriter;
 
-/** A one-line progress bar with rate and ETA on stderr (redrawn in place). */
+/**
+ * A one-line progress bar with rate and ETA on stderr: redrawn in place at most a few times a second on a
+ * terminal; when stderr is a file or pipe, a plain line every ten seconds and at the end (no wall of redraws).
+ */
 final class Progress {
+    private static final boolean TERMINAL = System.console() != null;
     private final PrintWriter err;
     private final String label;
     private final long total;
     private final long start = System.nanoTime();
+    private final long intervalNanos = TERMINAL ? 250_000_000L : 10_000_000_000L;
+    private long lastDraw = Long.MIN_VALUE;
 
     Progress(PrintWriter err, String label, long total) {
         this.err = err;
@@ -16,18 +22,26 @@ final class Progress {
     }
 
     void update(long done) {
-        double secs = (System.nanoTime() - start) / 1e9;
+        long now = System.nanoTime();
+        if (done < total && lastDraw != Long.MIN_VALUE && now - lastDraw < intervalNanos) {
+            return;
+        }
+        lastDraw = now;
+        double secs = (now - start) / 1e9;
         double frac = Math.min(1, done / (double) total);
         int width = 24;
         int filled = (int) Math.round(frac * width);
         double eta = done > 0 ? secs / done * (total - done) : Double.NaN;
-        err.printf("\r%s [%s%s] %d/%d  %.1f s  eta %s", label, "#".repeat(filled), ".".repeat(width - filled), done,
-                total, secs, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta));
+        err.printf("%s%s [%s%s] %d/%d  %.1f s  eta %s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
+                ".".repeat(width - filled), done, total, secs, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta),
+                TERMINAL ? "" : "\n");
         err.flush();
     }
 
     void done() {
-        err.println();
+        if (TERMINAL) {
+            err.println();
+        }
         err.flush();
     }
 }

@@ -1,41 +1,60 @@
 package io.ukiyoe.cli;
 
+import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
+import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainJob;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ukiyoe train}: train or fine-tune a StyleGAN2 (kind: train). */
+/** {@code ukiyoe train}: train or fine-tune a StyleGAN2 (kind: train), or resume a run. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a StyleGAN2 from scratch or fine-tune one (kind: train); no resume, ADA or path length yet.")
+        description = "Train a StyleGAN2 from scratch or fine-tune one (kind: train), or continue a run exactly "
+                + "from its newest complete checkpoint (--resume RUN_DIR).")
 final class TrainCommand implements Callable<Integer> {
-    @Mixin
-    ConfigArgs config;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "Experiment config (YAML).")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
+            description = "Override one setting (repeatable), e.g. --set training.batch=16. With --resume only "
+                    + "training.kimg and snapshots.* may change.")
+    List<String> overrides = new ArrayList<>();
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/train-<time>[-name]).")
     Path runDir;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue this run from its newest complete checkpoint, in the same folder.")
+    Path resume;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(config.file, config.overrides, Kinds.all(), "train",
+        if (resume != null) {
+            return resume();
+        }
+        if (file == null) {
+            throw new UserError("train: give a CONFIG.yaml, or --resume RUN_DIR", 2, null);
+        }
+        ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(file, overrides, Kinds.all(), "train",
                 TrainConfig.class);
         TrainConfig c = cfg.value();
         TrainJob.validate(cfg);
-        List<Path> inputs = new ArrayList<>(List.of(config.file));
+        List<Path> inputs = new ArrayList<>(List.of(file));
         if (c.resumeFrom() != null) {
             inputs.add(Path.of(c.resumeFrom()));
         }
@@ -47,8 +66,67 @@ final class TrainCommand implements Callable<Integer> {
             Quiet.call(spec, () -> TrainJob.run(cfg, run, p::update));
             p.done();
             run.log("finished " + steps + " steps");
-            spec.commandLine().getOut().printf("trained %d steps -> %s (metrics.jsonl, fakes*.png)%n", steps,
-                    run.resolve("model.safetensors"));
+            spec.commandLine().getOut().printf("trained %d steps -> %s (checkpoints, metrics.jsonl, fakes*.png)%n",
+                    steps, run.resolve("model.safetensors"));
+        }
+        return 0;
+    }
+
+    private static String readOrEmpty(Path f) {
+        try {
+            return java.nio.file.Files.readString(f);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private int resume() {
+        if (file != null || runDir != null) {
+            throw new UserError("train --resume takes the run folder only (its config.yaml is the config)", 2, null);
+        }
+        for (String o : overrides) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+            if (!TrainJob.RESUMABLE_OVERRIDES.contains(key)) {
+                throw new UserError("--set " + o + ": cannot change '" + key + "' when resuming (it would not continue "
+                        + "the same run); allowed: " + String.join(", ", TrainJob.RESUMABLE_OVERRIDES), 2, null);
+            }
+        }
+        Path configFile = resume.resolve(RunFolder.CONFIG);
+        if (!java.nio.file.Files.isDirectory(resume)) {
+            throw new UserError(resume + ": no such run folder", 2, null);
+        }
+        try (RunFolder run = RunFolder.reopen(resume)) {
+            Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
+            // the checkpoint's own settings are the truth; config.yaml is the readable copy of them
+            Path saved = resume.resolve(".checkpoint-config.yaml");
+            ExperimentConfig<TrainConfig> cfg;
+            try {
+                io.ukiyoe.core.io.AtomicFiles.writeString(saved, last.getValue().trainConfig());
+                cfg = ExperimentConfig.load(saved, overrides, Kinds.all(), "train", TrainConfig.class);
+                java.nio.file.Files.deleteIfExists(saved);
+            } catch (java.io.IOException e) {
+                throw new UserError(saved + ": " + e.getMessage(), e);
+            }
+            String current = readOrEmpty(configFile);
+            if (!current.equals(cfg.resolvedYaml())) {
+                if (overrides.isEmpty()) {
+                    spec.commandLine().getErr().printf("note: %s differs from the settings saved in %s; those are used "
+                            + "(change %s with --set)%n", configFile, last.getKey().getFileName(),
+                            String.join(", ", TrainJob.RESUMABLE_OVERRIDES));
+                }
+                run.writeConfig(cfg.resolvedYaml());
+                run.log("resume with " + String.join(" ", overrides));
+            }
+            long done = last.getValue().state().step();
+            long steps = TrainJob.steps(cfg.value());
+            run.log("resuming from " + last.getKey().getFileName() + " at step " + done + " of " + steps);
+            spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", resume,
+                    last.getKey().getFileName(), done, steps);
+            Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
+            Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), p::update));
+            p.done();
+            run.log("finished " + steps + " steps");
+            spec.commandLine().getOut().printf("trained %d steps -> %s%n", steps, run.resolve("model.safetensors"));
         }
         return 0;
     }

@@ -49,4 +49,25 @@ public final class Adam {
     public long steps() {
         return t;
     }
+
+    /** Moments and step count, for checkpoints: first and second moments by tensor name. */
+    public record State(long steps, Map<String, float[]> m, Map<String, float[]> v) {}
+
+    /** A copy of the moments (later steps do not change it). */
+    public State state() {
+        Map<String, float[]> mc = new LinkedHashMap<>();
+        Map<String, float[]> vc = new LinkedHashMap<>();
+        m.forEach((k, a) -> mc.put(k, a.clone()));
+        v.forEach((k, a) -> vc.put(k, a.clone()));
+        return new State(t, mc, vc);
+    }
+
+    /** Continues from a saved state (same hyper-parameters are the caller's business). */
+    public void restore(State s) {
+        m.clear();
+        v.clear();
+        s.m().forEach((k, a) -> m.put(k, a.clone()));
+        s.v().forEach((k, a) -> v.put(k, a.clone()));
+        t = s.steps();
+    }
 }

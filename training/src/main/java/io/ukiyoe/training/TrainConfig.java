@@ -21,7 +21,9 @@ public record TrainConfig(
 
     /** What the run writes as it goes. */
     public record Snapshots(
-            @Default("1") @Positive double everyKimg,   // a grid of fakes (EMA) every this many kimg
+            @Default("1") @Positive double everyKimg,   // a checkpoint and a grid of fakes (EMA) every this many kimg
+            @Default("3") @Positive int keep,           // checkpoints kept (the newest); older ones are deleted
+            @Default("true") boolean tensorboard,       // also write TensorBoard events (events.out.tfevents.*)
             @Default("0-15") io.ukiyoe.core.Seeds seeds) {} // the grid's latents, the same every time
 
 

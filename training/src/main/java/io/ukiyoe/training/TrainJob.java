@@ -12,10 +12,20 @@ import io.ukiyoe.graphs.model.Init;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.core.io.Tensor;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -23,8 +33,10 @@ import java.util.regex.Pattern;
 
 /**
  * {@code ukiyoe train}: from scratch (architecture in the config) or fine-tuning a model file, on a
- * folder, zip or prepared dataset. Writes {@code metrics.jsonl}, a grid of EMA fakes every
- * {@code snapshots.every_kimg}, and {@code model.safetensors} (G EMA and D) at the end.
+ * folder, zip or prepared dataset. Writes {@code metrics.jsonl} (and TensorBoard events), and every
+ * {@code snapshots.every_kimg} a grid of EMA fakes and a {@link Checkpoint} (the newest
+ * {@code snapshots.keep} are kept), and {@code model.safetensors} (G EMA and D) at the end. A run
+ * continues exactly from its newest complete checkpoint ({@link #resume}).
  */
 public final class TrainJob {
     private static final Pattern RES = Pattern.compile("synthesis/b(\\d+)/.*");
@@ -90,45 +102,154 @@ public final class TrainJob {
         }
     }
 
+    /** Settings that {@code --resume} may change with {@code --set}: they do not alter the steps already taken. */
+    public static final List<String> RESUMABLE_OVERRIDES = List.of("training.kimg", "snapshots.every_kimg",
+            "snapshots.keep", "snapshots.tensorboard", "snapshots.seeds");
+
+    /** Trains from the start of the config. */
     public static StyleGanModel run(ExperimentConfig<TrainConfig> cfg, RunFolder run, IntConsumer progress) {
+        return train(cfg, run, null, progress);
+    }
+
+    /**
+     * The newest complete checkpoint of a run folder; a newer file that does not read back is skipped
+     * with a note in the run's log.
+     */
+    public static Map.Entry<Path, Checkpoint.Contents> lastCheckpoint(RunFolder run) {
+        return Checkpoint.latest(run.dir(), run::log).orElseThrow(() -> new UserError(run.dir()
+                + ": no complete checkpoint to resume from (the first is written after snapshots.every_kimg)"));
+    }
+
+    /** Continues a run from a checkpoint read with {@link #lastCheckpoint}. */
+    public static StyleGanModel resume(ExperimentConfig<TrainConfig> cfg, RunFolder run, Checkpoint.Contents from,
+                                       IntConsumer progress) {
+        return train(cfg, run, from, progress);
+    }
+
+    private static StyleGanModel train(ExperimentConfig<TrainConfig> cfg, RunFolder run, Checkpoint.Contents from,
+                                       IntConsumer progress) {
         TrainConfig c = cfg.value();
         validate(cfg);
-        StyleGanModel start = startingModel(cfg);
+        StyleGanModel start;
+        if (from == null) {
+            start = startingModel(cfg);
+        } else { // the checkpoint has the model: a fine-tuning run resumes even if its starting file moved
+            Map<String, Tensor> all = new LinkedHashMap<>(from.state().g());
+            all.putAll(from.state().d());
+            start = new StyleGanModel(from.config(), all, Map.of());
+        }
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
         TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),
                 t.r1Interval(), t.emaKimg(), t.emaRampup(), t.styleMixing(), c.seed()), frozen(c.freeze(), start.config()));
+        BatchLoader.Position position = new BatchLoader.Position(0, 0);
+        if (from != null) {
+            core.restore(from.state());
+            position = from.loader();
+        }
+        long first = core.steps();
         long steps = steps(c);
         long every = Math.max(1, Math.round(c.snapshots().everyKimg() * 1000 / t.batch()));
-        try (ImageDataset ds = ImageDataset.open(java.nio.file.Path.of(c.data().path()),
+        Path metricsFile = run.resolve("metrics.jsonl");
+        keepMetricsUpTo(metricsFile, first);
+        String lastGood = from == null ? null : Checkpoint.fileName(first);
+        try (ImageDataset ds = ImageDataset.open(Path.of(c.data().path()),
                 new ImageDataset.Options(res, Resample.Fit.CROP, c.data().xflip()));
-             BatchLoader loader = new BatchLoader(ds, t.batch(), c.seed(), new BatchLoader.Position(0, 0), 4)) {
-            StringBuilder metrics = new StringBuilder();
+             BatchLoader loader = new BatchLoader(ds, t.batch(), c.seed(), position, 4);
+             Writer metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                     StandardOpenOption.APPEND);
+             TensorBoardEvents tb = c.snapshots().tensorboard() ? new TensorBoardEvents(run.dir()) : null) {
             long t0 = System.nanoTime();
-            for (long i = 0; i < steps; i++) {
+            for (long i = first; i < steps; i++) {
                 TrainerCore.StepLosses l = core.step(loader.next());
                 if (!Double.isFinite(l.lossD()) || !Double.isFinite(l.lossG())) {
-                    throw new UserError("training diverged at step " + i + ": loss_D " + l.lossD() + ", loss_G " + l.lossG()
-                            + " (the last grid and metrics are in " + run.dir() + ")");
+                    throw diverged(run, i + 1, "loss_D " + l.lossD() + ", loss_G " + l.lossG(), lastGood);
                 }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                metrics.append(String.format(Locale.ROOT,
+                double imagesPerS = (i + 1 - first) * t.batch() / ((System.nanoTime() - t0) / 1e9);
+                double kimg = (i + 1) * t.batch() / 1000.0;
+                metrics.write(String.format(Locale.ROOT,
                         "{\"step\":%d,\"kimg\":%.4f,\"loss_D\":%.6f,\"loss_G\":%.6f,\"r1\":%s,\"images_per_s\":%.2f}%n",
-                        i + 1, (i + 1) * t.batch() / 1000.0, l.lossD(), l.lossG(),
-                        Double.isNaN(l.r1()) ? "null" : String.format(Locale.ROOT, "%.6g", l.r1()),
-                        (i + 1) * t.batch() / secs));
-                run.write("metrics.jsonl", metrics.toString());
+                        i + 1, kimg, l.lossD(), l.lossG(),
+                        Double.isNaN(l.r1()) ? "null" : String.format(Locale.ROOT, "%.6g", l.r1()), imagesPerS));
+                metrics.flush();
+                if (tb != null) {
+                    Map<String, Double> scalars = new LinkedHashMap<>();
+                    scalars.put("Loss/D", l.lossD());
+                    scalars.put("Loss/G", l.lossG());
+                    scalars.put("Loss/r1", l.r1());
+                    scalars.put("Progress/kimg", kimg);
+                    scalars.put("Timing/images_per_s", imagesPerS);
+                    tb.scalars(i + 1, scalars);
+                }
                 if ((i + 1) % every == 0 || i + 1 == steps) {
+                    TrainerCore.State st = core.state();
+                    String bad = firstNonFinite(st);
+                    if (bad != null) {
+                        throw diverged(run, i + 1, bad + " is not finite", lastGood);
+                    }
                     writeGrid(core.model(true), c.snapshots().seeds().values(), run,
                             String.format("fakes%06d.png", (i + 1) * t.batch()));
+                    Checkpoint.write(run.resolve(Checkpoint.fileName(i + 1)), start.config(), st, loader.position(),
+                            cfg.resolvedYaml());
+                    Checkpoint.prune(run.dir(), c.snapshots().keep());
+                    lastGood = Checkpoint.fileName(i + 1);
+                    run.log("checkpoint " + lastGood + " (kimg " + String.format(Locale.ROOT, "%.3f", kimg) + ")");
                 }
                 progress.accept((int) (i + 1));
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("source", "ukiyoe train: G_ema and D after step " + core.steps() + " (" + run.dir().getFileName() + ")");
+        meta.put("train_config", cfg.resolvedYaml());
         StyleGanModel out = core.model(true);
+        out = out.with(out.tensors(), meta);
         out.write(run.resolve("model.safetensors"));
         return out;
     }
+
+    private static UserError diverged(RunFolder run, long step, String what, String lastGood) {
+        run.log("stopped at step " + step + ": " + what);
+        return new UserError("training diverged at step " + step + " (" + what + "); stopped. "
+                + (lastGood == null ? "No checkpoint was written yet"
+                : "The last good checkpoint is " + run.resolve(lastGood) + "; change the settings and resume with "
+                + "'ukiyoe train --resume " + run.dir() + "'"));
+    }
+
+    private static String firstNonFinite(TrainerCore.State st) {
+        for (Map<String, Tensor> side : List.of(st.g(), st.gEma(), st.d())) {
+            for (Map.Entry<String, Tensor> e : side.entrySet()) {
+                for (float v : e.getValue().data()) {
+                    if (!Float.isFinite(v)) {
+                        return e.getKey();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Drops metric lines of steps after a resumed checkpoint (they will be computed again). */
+    private static void keepMetricsUpTo(Path file, long step) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                Matcher m = STEP.matcher(line);
+                if (m.find() && Long.parseLong(m.group(1)) <= step && line.endsWith("}")) {
+                    kept.append(line).append('\n');
+                }
+            }
+            io.ukiyoe.core.io.AtomicFiles.writeString(file, kept.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final Pattern STEP = Pattern.compile("^\\{\"step\":(\\d+),");
 
     static void writeGrid(StyleGanModel m, List<Long> seeds, RunFolder run, String name) {
         Generator g = new Generator(m);

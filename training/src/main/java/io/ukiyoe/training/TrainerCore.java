@@ -23,8 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (the
  * finite-difference Hessian-vector product of {@link StepGradients}, weighted by the interval, with
  * the lazy-regularisation correction of D's learning rate and betas), G EMA, random noise, and frozen
- * tensors that are never updated, style mixing. Not yet here: path length, ADA, w_avg tracking,
- * checkpoints and resume.
+ * tensors that are never updated, style mixing, and {@code w_avg} tracking (beta 0.995, from the ws
+ * of the fakes shown to D). {@link #state()} and {@link #restore} carry everything a step depends on,
+ * so a restored trainer continues exactly as the original would have.
  */
 public final class TrainerCore {
     /** Settings of the loop. */
@@ -39,8 +40,10 @@ public final class TrainerCore {
     private final Predicate<String> frozen;
     private final Adam adamG;
     private final Adam adamD;
-    private final Random rnd;
+    private Random rnd;
     private long step;
+    private double adaP;   // augmentation probability (ADA)
+    private double plMean; // running mean of path lengths
     private SameDiff gGraph;
     private SameDiff dGraph;
 
@@ -60,6 +63,65 @@ public final class TrainerCore {
 
     public long steps() {
         return step;
+    }
+
+    /** Decay of the tracked average w per step (stylegan2-ada's w_avg_beta). */
+    static final double W_AVG_BETA = 0.995;
+
+    /**
+     * Everything that the next step depends on: parameters of G, its EMA and D, both optimisers, the
+     * step count and the random stream (java.util.Random serialised; it carries its pending Gaussian).
+     */
+    public record State(long step, Map<String, Tensor> g, Map<String, Tensor> gEma, Map<String, Tensor> d,
+                        Adam.State adamG, Adam.State adamD, byte[] random, double adaP, double plMean) {}
+
+    public State state() {
+        return new State(step, new LinkedHashMap<>(g), new LinkedHashMap<>(gEma), new LinkedHashMap<>(d),
+                adamG.state(), adamD.state(), serialize(rnd), adaP, plMean);
+    }
+
+    /** Continues from a state taken from a trainer with the same model and settings. */
+    public void restore(State st) {
+        replace(g, st.g(), "G");
+        replace(gEma, st.gEma(), "G_ema");
+        replace(d, st.d(), "D");
+        adamG.restore(st.adamG());
+        adamD.restore(st.adamD());
+        rnd = deserialize(st.random());
+        adaP = st.adaP();
+        plMean = st.plMean();
+        step = st.step();
+    }
+
+    private static void replace(Map<String, Tensor> mine, Map<String, Tensor> saved, String what) {
+        for (String k : mine.keySet()) {
+            Tensor t = saved.get(k);
+            if (t == null || !java.util.Arrays.equals(t.shape(), mine.get(k).shape())) {
+                throw new IllegalArgumentException(what + " in the saved state does not match the model at " + k);
+            }
+        }
+        mine.replaceAll((k, t) -> saved.get(k));
+    }
+
+    private static byte[] serialize(Random r) {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(r);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Random deserialize(byte[] b) {
+        // only java.util.Random may come back: the stream is from our own checkpoint, but check anyway
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
+            in.setObjectInputFilter(info -> info.serialClass() == null || info.serialClass() == Random.class
+                    ? java.io.ObjectInputFilter.Status.ALLOWED : java.io.ObjectInputFilter.Status.REJECTED);
+            return (Random) in.readObject();
+        } catch (java.io.IOException | ClassNotFoundException | ClassCastException e) {
+            throw new IllegalArgumentException("random-state bytes are not a java.util.Random: " + e.getMessage());
+        }
     }
 
     /** The current generator (G) and discriminator, and the EMA generator, as models. */
@@ -113,7 +175,8 @@ public final class TrainerCore {
         SDVariable z2 = gGraph.placeHolder("z2", DataType.FLOAT, s.batch(), template.config().zDim());
         // style mixing: mix[l] = 1 takes layer l from z, 0 from z2
         SDVariable mix = gGraph.placeHolder("mix", DataType.FLOAT, 1, numWs, 1);
-        SDVariable ws1 = gg.broadcastAndTruncate(gg.mapping(z), 1, numWs);
+        SDVariable w1 = gGraph.identity("w_z", gg.mapping(z));
+        SDVariable ws1 = gg.broadcastAndTruncate(w1, 1, numWs);
         SDVariable ws2 = gg.broadcastAndTruncate(gg.mapping(z2), 1, numWs);
         SDVariable ws = ws1.mul(mix).add(ws2.mul(mix.rsub(1.0)));
         SDVariable img = gg.synthesis(ws, GeneratorGraph.Noise.INPUT);
@@ -152,7 +215,9 @@ public final class TrainerCore {
         load(gGraph, g);
         load(dGraph, d);
         Map<String, INDArray> feedG = latents();
-        INDArray fake = gGraph.output(feedG, "img").get("img");
+        Map<String, INDArray> outG = gGraph.output(feedG, "img", "w_z");
+        INDArray fake = outG.get("img");
+        trackWAvg(outG.get("w_z"));
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
         double lossD = dGraph.output(feedD, "loss_d").get("loss_d").getDouble(0);
         update(d, dGraph.calculateGradients(feedD, trainable(dGraph, d)), adamD);
@@ -188,6 +253,20 @@ public final class TrainerCore {
         });
         step++;
         return new StepLosses(lossD, lossG, r1);
+    }
+
+    /** w_avg = lerp(mean of this batch's w, w_avg, 0.995), as stylegan2-ada's mapping network does in training. */
+    private void trackWAvg(INDArray w) {
+        Tensor avg = g.get(Names.W_AVG);
+        if (avg == null || frozen.test(Names.W_AVG)) {
+            return;
+        }
+        float[] mean = NdArrays.floats(w.mean(0));
+        float[] out = avg.data().clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (mean[i] + W_AVG_BETA * (out[i] - mean[i]));
+        }
+        g.put(Names.W_AVG, new Tensor(avg.shape(), out));
     }
 
     private List<String> trainable(SameDiff sd, Map<String, Tensor> side) {

@@ -36,8 +36,24 @@ public final class RunFolder implements Closeable {
     private final BufferedWriter log;
 
     private RunFolder(Path dir) throws IOException {
+        this(dir, StandardOpenOption.CREATE_NEW);
+    }
+
+    private RunFolder(Path dir, StandardOpenOption logMode) throws IOException {
         this.dir = dir;
-        this.log = Files.newBufferedWriter(dir.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+        this.log = Files.newBufferedWriter(dir.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.CREATE, logMode);
+    }
+
+    /** An existing run folder that a job continues ({@code train --resume}); its log is appended to. */
+    public static RunFolder reopen(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+            throw new UserError(dir + ": not a run folder (no " + CONFIG + ")", 2, null);
+        }
+        try {
+            return new RunFolder(dir, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UserError(dir + ": cannot open the run's log: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -199,6 +199,12 @@ public final class Safetensors {
 
     /** Writes float32 tensors in the given order with string metadata (atomically). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        AtomicFiles.write(file, out -> writeTo(out, tensors, metadata));
+    }
+
+    /** The file's bytes: 8-byte header length, JSON header (8-byte aligned), little-endian float32 data. */
+    public static void writeTo(java.io.OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         metadata.forEach(meta::put);
@@ -219,22 +225,20 @@ public final class Safetensors {
         int pad = (8 - json.length % 8) % 8; // keep the data 8-byte aligned, as the reference writer does
         byte[] padded = java.util.Arrays.copyOf(json, json.length + pad);
         java.util.Arrays.fill(padded, json.length, padded.length, (byte) ' ');
-        AtomicFiles.write(file, out -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
-            out.write(len.array());
-            out.write(padded);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            var floats = buf.asFloatBuffer();
-            for (Tensor t : tensors.values()) {
-                float[] d = t.data();
-                for (int off = 0; off < d.length; ) {
-                    int n = Math.min(floats.capacity(), d.length - off);
-                    floats.clear();
-                    floats.put(d, off, n);
-                    out.write(buf.array(), 0, n * 4);
-                    off += n;
-                }
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
+        out.write(len.array());
+        out.write(padded);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        var floats = buf.asFloatBuffer();
+        for (Tensor t : tensors.values()) {
+            float[] d = t.data();
+            for (int off = 0; off < d.length; ) {
+                int n = Math.min(floats.capacity(), d.length - off);
+                floats.clear();
+                floats.put(d, off, n);
+                out.write(buf.array(), 0, n * 4);
+                off += n;
             }
-        });
+        }
     }
 }

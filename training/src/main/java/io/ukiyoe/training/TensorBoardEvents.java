@@ -1,0 +1,136 @@
+package io.ukiyoe.training;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * A TensorBoard event file ({@code events.out.tfevents.<seconds>.<host>}) of scalars, written without
+ * TensorFlow: TFRecord framing (length, masked CRC-32C of the length, payload, masked CRC-32C of the
+ * payload) around hand-encoded {@code Event} protocol buffers. The first event carries
+ * {@code file_version: "brain.Event:2"}; each scalar is {@code Event{wall_time, step, summary{value{tag,
+ * simple_value}}}}. Records are flushed as they are written, so a killed run leaves a readable file.
+ */
+public final class TensorBoardEvents implements Closeable {
+    private final OutputStream out;
+    private final Path file;
+
+    public TensorBoardEvents(Path dir) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        long now = System.currentTimeMillis();
+        Path f = dir.resolve("events.out.tfevents." + now / 1000 + "." + host);
+        for (int i = 2; Files.exists(f); i++) { // a resumed run started in the same second
+            f = dir.resolve("events.out.tfevents." + now / 1000 + "." + host + "." + i);
+        }
+        this.file = f;
+        try {
+            this.out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ByteArrayOutputStream e = new ByteArrayOutputStream();
+            wallTime(e, now / 1000.0);
+            tag(e, 3, 2);
+            bytes(e, "brain.Event:2".getBytes(StandardCharsets.UTF_8));
+            record(e.toByteArray());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** One event holding several scalars at a step; NaN values are skipped. */
+    public void scalars(long step, Map<String, Double> values) {
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        values.forEach((name, v) -> {
+            if (v == null || v.isNaN()) {
+                return;
+            }
+            ByteArrayOutputStream value = new ByteArrayOutputStream();
+            tag(value, 1, 2);
+            bytes(value, name.getBytes(StandardCharsets.UTF_8));
+            tag(value, 2, 5);
+            value.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v.floatValue()).array());
+            tag(summary, 1, 2);
+            bytes(summary, value.toByteArray());
+        });
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        wallTime(e, System.currentTimeMillis() / 1000.0);
+        tag(e, 2, 0);
+        varint(e, step);
+        tag(e, 5, 2);
+        bytes(e, summary.toByteArray());
+        try {
+            record(e.toByteArray());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void record(byte[] payload) throws IOException {
+        byte[] len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(payload.length).array();
+        out.write(len);
+        out.write(le32(maskedCrc(len)));
+        out.write(payload);
+        out.write(le32(maskedCrc(payload)));
+        out.flush();
+    }
+
+    /** TFRecord's checksum: CRC-32C rotated right by 15 bits plus a constant (mod 2^32). */
+    static int maskedCrc(byte[] b) {
+        CRC32C c = new CRC32C();
+        c.update(b);
+        int crc = (int) c.getValue();
+        return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
+    }
+
+    private static byte[] le32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    private static void wallTime(ByteArrayOutputStream e, double seconds) {
+        tag(e, 1, 1);
+        e.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(seconds).array());
+    }
+
+    private static void tag(ByteArrayOutputStream o, int field, int wireType) {
+        varint(o, ((long) field << 3) | wireType);
+    }
+
+    private static void bytes(ByteArrayOutputStream o, byte[] b) {
+        varint(o, b.length);
+        o.writeBytes(b);
+    }
+
+    private static void varint(ByteArrayOutputStream o, long v) {
+        while ((v & ~0x7FL) != 0) {
+            o.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        o.write((int) v);
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
