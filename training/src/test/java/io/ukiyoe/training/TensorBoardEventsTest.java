@@ -1,0 +1,113 @@
+package io.ukiyoe.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reads the event file back as TensorBoard would: TFRecord framing with checksums, then the protobufs. */
+class TensorBoardEventsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void maskedCrcMatchesTensorFlowsDefinition() {
+        // CRC-32C("123456789") = 0xE3069283 (the standard check value); masked = rotr15 + 0xa282ead8
+        int crc = 0xE3069283;
+        int masked = ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
+        assertEquals(masked, TensorBoardEvents.maskedCrc("123456789".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void scalarsReadBack() throws Exception {
+        Path file;
+        try (TensorBoardEvents tb = new TensorBoardEvents(dir)) {
+            Map<String, Double> v = new LinkedHashMap<>();
+            v.put("Loss/D", 1.25);
+            v.put("Loss/r1", Double.NaN);
+            v.put("Loss/G", -0.5);
+            tb.scalars(7, v);
+            tb.scalars(300, Map.of("Progress/kimg", 2.4));
+            file = tb.file();
+        }
+        assertTrue(file.getFileName().toString().startsWith("events.out.tfevents."));
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> records = new ArrayList<>();
+        while (b.hasRemaining()) {
+            byte[] len = new byte[8];
+            b.get(len);
+            assertEquals(TensorBoardEvents.maskedCrc(len), b.getInt(), "length checksum");
+            byte[] payload = new byte[(int) ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong()];
+            b.get(payload);
+            assertEquals(TensorBoardEvents.maskedCrc(payload), b.getInt(), "payload checksum");
+            records.add(payload);
+        }
+        assertEquals(3, records.size());
+        String first = new String(records.get(0), StandardCharsets.ISO_8859_1);
+        assertTrue(first.contains("brain.Event:2"));
+        Map<String, Float> values = new LinkedHashMap<>();
+        long step = decodeEvent(records.get(1), values);
+        assertEquals(7, step);
+        assertEquals(Map.of("Loss/D", 1.25f, "Loss/G", -0.5f), values, "NaN values are skipped");
+        values.clear();
+        assertEquals(300, decodeEvent(records.get(2), values));
+        assertEquals(2.4f, values.get("Progress/kimg"));
+    }
+
+    /** Minimal protobuf decoding of Event{1: double, 2: int64, 5: Summary{1: Value{1: string, 2: float}}}. */
+    private static long decodeEvent(byte[] e, Map<String, Float> values) {
+        ByteBuffer b = ByteBuffer.wrap(e).order(ByteOrder.LITTLE_ENDIAN);
+        long step = -1;
+        while (b.hasRemaining()) {
+            long key = varint(b);
+            switch ((int) key) {
+                case (1 << 3) | 1 -> assertTrue(b.getDouble() > 1.7e9, "wall time in seconds");
+                case (2 << 3) -> step = varint(b);
+                case (5 << 3) | 2 -> {
+                    ByteBuffer s = sub(b);
+                    while (s.hasRemaining()) {
+                        assertEquals((1 << 3) | 2, varint(s));
+                        ByteBuffer v = sub(s);
+                        assertEquals((1 << 3) | 2, varint(v));
+                        ByteBuffer tag = sub(v);
+                        String name = new String(Arrays.copyOfRange(tag.array(), tag.arrayOffset() + tag.position(),
+                                tag.arrayOffset() + tag.limit()), StandardCharsets.UTF_8);
+                        assertEquals((2 << 3) | 5, varint(v));
+                        values.put(name, v.getFloat());
+                    }
+                }
+                default -> throw new AssertionError("unexpected field key " + key);
+            }
+        }
+        return step;
+    }
+
+    private static ByteBuffer sub(ByteBuffer b) {
+        int n = (int) varint(b);
+        ByteBuffer s = b.slice(b.position(), n).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(b.position() + n);
+        return s;
+    }
+
+    private static long varint(ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int x = b.get() & 0xFF;
+            v |= (long) (x & 0x7F) << shift;
+            if (x < 0x80) {
+                return v;
+            }
+        }
+    }
+}
