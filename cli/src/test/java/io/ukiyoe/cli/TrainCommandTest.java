@@ -35,11 +35,21 @@ class TrainCommandTest {
         StyleGanModel m = StyleGanModel.read(run.resolve("model.safetensors"));
         assertEquals(16, m.config().resolution());
         assertTrue(m.hasDiscriminator());
-        CliRun pl = CliRun.of("train", cfg.toString(), "--set", "training.pl_weight=2", "--run-dir",
+        CliRun bad = CliRun.of("train", cfg.toString(), "--set", "training.batch=6", "--run-dir",
                 dir.resolve("run2").toString());
-        assertEquals(2, pl.exit());
-        assertTrue(pl.err().contains("training.pl_weight: path-length regularisation is not in the training loop yet"),
-                pl.err());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("training.batch: must be a multiple of the minibatch-stddev group (4), got 6"),
+                bad.err());
         assertTrue(!Files.exists(dir.resolve("run2")), "nothing is written for an invalid config");
+        // path length and ADA from the config: both show up in the metrics
+        Path run3 = dir.resolve("run3");
+        CliRun plAda = CliRun.of("train", cfg.toString(), "--set", "training.pl_weight=2", "--set",
+                "training.pl_interval=2", "--set", "training.augment={mode: ada, p: 0.2, ada_kimg: 1}", "--run-dir",
+                run3.toString());
+        assertEquals(0, plAda.exit(), plAda.err());
+        List<String> m3 = Files.readAllLines(run3.resolve("metrics.jsonl"));
+        assertTrue(m3.get(0).contains("\"path_length\":") && !m3.get(0).contains("\"path_length\":null"), m3.get(0));
+        assertTrue(m3.get(1).contains("\"path_length\":null"), m3.get(1));
+        assertTrue(m3.get(0).contains("\"ada_p\":0.2000"), m3.get(0));
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * name is always complete, and a run killed at any moment leaves at worst a stray temporary file.
  */
 public final class Checkpoint {
-    public static final String FORMAT = "ukiyoe.train-checkpoint";
+    public static final String FORMAT = io.ukiyoe.graphs.imports.Importer.TRAIN_CHECKPOINT;
     public static final String FORMAT_VERSION = "1";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{8})\\.safetensors");
 
@@ -72,6 +72,8 @@ public final class Checkpoint {
         meta.put("loader_epoch", Long.toString(loader.epoch()));
         meta.put("loader_index", Integer.toString(loader.index()));
         meta.put("ada_p", Double.toString(st.adaP()));
+        meta.put("ada_sign_sum", Double.toString(st.adaSignSum()));
+        meta.put("ada_sign_count", Long.toString(st.adaSignCount()));
         meta.put("pl_mean", Double.toString(st.plMean()));
         meta.put("train_config", trainConfig);
         boolean halt = Integer.getInteger(HALT_PROPERTY, 0) == ++written;
@@ -131,6 +133,7 @@ public final class Checkpoint {
             Adam.State adamD = adam(c.tensors(), "adam_D", Long.parseLong(meta.get("adam_D_steps")));
             TrainerCore.State st = new TrainerCore.State(Long.parseLong(meta.get("step")), g, gEma, d, adamG, adamD,
                     Base64.getDecoder().decode(meta.get("random")), Double.parseDouble(meta.get("ada_p")),
+                    Double.parseDouble(meta.get("ada_sign_sum")), Long.parseLong(meta.get("ada_sign_count")),
                     Double.parseDouble(meta.get("pl_mean")));
             BatchLoader.Position pos = new BatchLoader.Position(Long.parseLong(meta.get("loader_epoch")),
                     Integer.parseInt(meta.get("loader_index")));

@@ -175,8 +175,32 @@ public final class StepGradients {
             return new Result(lossDv, lossGv, r1, null, tensors(gD, Names.discriminator(model.config())),
                     tensors(gG, generatorParams()), gR1, null);
         }
-        // ---- path length: J = grad_ws sum(G(ws) * noise); one graph for gradients w.r.t. the latents,
-        // one for gradients w.r.t. the parameters (SameDiff keeps one gradient function per graph)
+        PathLength plr = pathLength(z, ws, plNoise, plMean, 0, fdStep);
+        return new Result(lossDv, lossGv, r1, plr.lengths(), tensors(gD, Names.discriminator(model.config())),
+                tensors(gG, generatorParams()), gR1, plr.grads());
+    }
+
+    /** Path lengths of a batch, the running mean after it, and the gradient of mean((length - mean)^2) w.r.t. G. */
+    public record PathLength(double[] lengths, double mean, Map<String, Tensor> grads) {}
+
+    /**
+     * The path-length term for latents z (ws from the mapping network, no mixing, constant noise): with
+     * {@code decay > 0} the running mean first moves toward this batch's mean by that fraction and the
+     * penalty uses the moved mean (as stylegan2-ada); with 0 it uses {@code plMean} as given.
+     */
+    public PathLength pathLength(INDArray z, INDArray plNoise, double plMean, double decay) {
+        SameDiff g = SameDiff.create();
+        GeneratorGraph gg = new GeneratorGraph(g, model, false);
+        SDVariable zin = g.placeHolder("z", DataType.FLOAT, z.size(0), model.config().zDim());
+        g.identity("ws", gg.broadcastAndTruncate(gg.mapping(zin), 1, model.config().numWs()));
+        INDArray ws = g.output(Map.of("z", z), "ws").get("ws");
+        return pathLength(z, ws, plNoise, plMean, decay, FD_STEP);
+    }
+
+    private PathLength pathLength(INDArray z, INDArray ws, INDArray plNoise, double plMean, double decay, double fdStep) {
+        long batch = z.size(0);
+        // J = grad_ws sum(G(ws) * noise); one graph for gradients w.r.t. the latents, one for gradients
+        // w.r.t. the parameters (SameDiff keeps one gradient function per graph)
         ws = ws.castTo(DataType.DOUBLE);
         plNoise = plNoise.castTo(DataType.DOUBLE);
         SameDiff sw = plGraph(batch);
@@ -186,8 +210,9 @@ public final class StepGradients {
         int layers = model.config().numWs();
         INDArray pl = Transforms.sqrt(jac.mul(jac).sum(2).mean(1), true);                   // [B]
         double[] pathLengths = pl.toDoubleVector();
+        double mean = decay > 0 ? plMean + decay * (pl.meanNumber().doubleValue() - plMean) : plMean;
         // u = d mean((pl - a)^2) / dJ = (2/B) (pl - a) J / (L pl)
-        INDArray coeff = pl.sub(plMean).mul(2.0 / batch).div(pl.mul(layers));
+        INDArray coeff = pl.sub(mean).mul(2.0 / batch).div(pl.mul(layers));
         INDArray u = jac.mul(coeff.reshape(batch, 1, 1));
         List<String> sNames = trainable(s);
         double hp = fdStep / Math.max(u.amaxNumber().doubleValue(), 1e-12);
@@ -211,8 +236,7 @@ public final class StepGradients {
         List<String> mNames = trainable(mp);
         Map<String, INDArray> gm = grads(mp, "m", Map.of("z", z.castTo(DataType.DOUBLE), "dws", dws), mNames);
         gm.forEach((n, a) -> gPL.put(n, a.castTo(DataType.FLOAT)));
-        return new Result(lossDv, lossGv, r1, pathLengths, tensors(gD, Names.discriminator(model.config())),
-                tensors(gG, generatorParams()), gR1, tensors(gPL, generatorParams()));
+        return new PathLength(pathLengths, mean, tensors(gPL, generatorParams()));
     }
 
     private Map<String, long[]> generatorParams() {

@@ -49,9 +49,24 @@ public record TrainConfig(
             @Default("10") @NonNegative double r1Gamma,  // R1 weight gamma; 0 disables R1
             @Default("16") @Positive int r1Interval,    // lazy regularisation: R1 every N minibatches
             @Default("0") @NonNegative double plWeight, // path-length weight; 0 disables it (default for fine-tuning)
+            @Default("4") @Positive int plInterval,     // lazy regularisation: path length every N minibatches
+            @Default("2") @Positive int plBatchShrink,  // path-length batch = batch / this (at least 1)
+            @Default("0.01") @Range(min = 0, max = 1) double plDecay, // speed of the running mean of path lengths
             @Default("0.9") @Range(min = 0, max = 1) double styleMixing, // probability of style mixing per batch
             @Default("10") @Positive double emaKimg,    // G EMA half-life in kimg
-            @Default("null") Double emaRampup) {}       // ramp-up: half-life <= rampup x kimg so far (0.05 in ada); null = none
+            @Default("null") Double emaRampup,          // ramp-up: half-life <= rampup x kimg so far (0.05 in ada); null = none
+            @Default("{}") Augmentation augment) {}     // ADA: augment what D sees (reals and fakes)
+
+    /** Adaptive discriminator augmentation (stylegan2-ada's 'bgc' pipeline). */
+    public record Augmentation(
+            @Default("off") AugmentMode mode,           // off | ada (p adapts to D's overfitting) | fixed (p stays)
+            @Default("0") @Range(min = 0, max = 1) double p, // probability of each transform: the start (ada) or the value (fixed)
+            @Default("0.6") @Range(min = 0, max = 1) double target, // ada: wanted mean sign of D's logits on reals
+            @Default("4") @Positive int interval,       // ada: adjust p every N minibatches
+            @Default("500") @Positive double adaKimg) {} // ada: kimg for p to move from 0 to 1 at full speed
+
+    /** How augmentation probability is chosen. */
+    public enum AugmentMode { OFF, ADA, FIXED }
 
     /** Freezing for fine-tuning. */
     public record Freeze(

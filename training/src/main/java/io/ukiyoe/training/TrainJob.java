@@ -97,8 +97,16 @@ public final class TrainJob {
 
     /** Checks what can be checked before a run folder exists. */
     public static void validate(ExperimentConfig<TrainConfig> cfg) {
-        if (cfg.value().training().plWeight() > 0) {
-            throw cfg.bound().error("training.pl_weight", "path-length regularisation is not in the training loop yet; set 0");
+        TrainConfig.Training t = cfg.value().training();
+        int mbstd = 4;
+        if (t.batch() % Math.min(mbstd, t.batch()) != 0) {
+            throw cfg.bound().error("training.batch", "must be a multiple of the minibatch-stddev group (4), got "
+                    + t.batch());
+        }
+        int plBatch = Math.max(1, t.batch() / t.plBatchShrink());
+        if (t.plWeight() > 0 && plBatch % Math.min(mbstd, plBatch) != 0) {
+            throw cfg.bound().error("training.pl_batch_shrink", "the path-length batch " + plBatch
+                    + " must be a multiple of 4 or smaller than 4");
         }
     }
 
@@ -141,7 +149,9 @@ public final class TrainJob {
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
         TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),
-                t.r1Interval(), t.emaKimg(), t.emaRampup(), t.styleMixing(), c.seed()), frozen(c.freeze(), start.config()));
+                t.r1Interval(), t.emaKimg(), t.emaRampup(), t.styleMixing(), c.seed())
+                .withPathLength(t.plWeight(), t.plInterval(), t.plBatchShrink(), t.plDecay())
+                .withAugment(t.augment()), frozen(c.freeze(), start.config()));
         BatchLoader.Position position = new BatchLoader.Position(0, 0);
         if (from != null) {
             core.restore(from.state());
@@ -162,21 +172,24 @@ public final class TrainJob {
             long t0 = System.nanoTime();
             for (long i = first; i < steps; i++) {
                 TrainerCore.StepLosses l = core.step(loader.next());
-                if (!Double.isFinite(l.lossD()) || !Double.isFinite(l.lossG())) {
+                if (!Double.isFinite(l.lossD()) || !Double.isFinite(l.lossG())
+                        || Double.isInfinite(l.r1()) || Double.isInfinite(l.pathLength())) {
                     throw diverged(run, i + 1, "loss_D " + l.lossD() + ", loss_G " + l.lossG(), lastGood);
                 }
                 double imagesPerS = (i + 1 - first) * t.batch() / ((System.nanoTime() - t0) / 1e9);
                 double kimg = (i + 1) * t.batch() / 1000.0;
                 metrics.write(String.format(Locale.ROOT,
-                        "{\"step\":%d,\"kimg\":%.4f,\"loss_D\":%.6f,\"loss_G\":%.6f,\"r1\":%s,\"images_per_s\":%.2f}%n",
-                        i + 1, kimg, l.lossD(), l.lossG(),
-                        Double.isNaN(l.r1()) ? "null" : String.format(Locale.ROOT, "%.6g", l.r1()), imagesPerS));
+                        "{\"step\":%d,\"kimg\":%.4f,\"loss_D\":%.6f,\"loss_G\":%.6f,\"r1\":%s,\"path_length\":%s,"
+                                + "\"ada_p\":%.4f,\"images_per_s\":%.2f}%n",
+                        i + 1, kimg, l.lossD(), l.lossG(), json(l.r1()), json(l.pathLength()), l.adaP(), imagesPerS));
                 metrics.flush();
                 if (tb != null) {
                     Map<String, Double> scalars = new LinkedHashMap<>();
                     scalars.put("Loss/D", l.lossD());
                     scalars.put("Loss/G", l.lossG());
                     scalars.put("Loss/r1", l.r1());
+                    scalars.put("Loss/path_length", l.pathLength());
+                    scalars.put("Progress/augment_p", l.adaP());
                     scalars.put("Progress/kimg", kimg);
                     scalars.put("Timing/images_per_s", imagesPerS);
                     tb.scalars(i + 1, scalars);
@@ -207,6 +220,10 @@ public final class TrainJob {
         out = out.with(out.tensors(), meta);
         out.write(run.resolve("model.safetensors"));
         return out;
+    }
+
+    private static String json(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
     }
 
     private static UserError diverged(RunFolder run, long step, String what, String lastGood) {

@@ -17,20 +17,45 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The inner loop of StyleGAN2 training, without the bookkeeping around it: non-saturating logistic
  * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (the
  * finite-difference Hessian-vector product of {@link StepGradients}, weighted by the interval, with
  * the lazy-regularisation correction of D's learning rate and betas), G EMA, random noise, and frozen
- * tensors that are never updated, style mixing, and {@code w_avg} tracking (beta 0.995, from the ws
+ * tensors that are never updated, style mixing, lazy path-length regularisation every
+ * {@code plInterval} steps (also by the finite-difference HVP, with G's lr/beta correction), ADA
+ * ({@link Augment}: D sees augmented reals and fakes; p adapts to the sign of D's real logits), and
+ * {@code w_avg} tracking (beta 0.995, from the ws
  * of the fakes shown to D). {@link #state()} and {@link #restore} carry everything a step depends on,
  * so a restored trainer continues exactly as the original would have.
  */
 public final class TrainerCore {
-    /** Settings of the loop. */
+    /** Settings of the loop (path length off, no augmentation: {@link #withPathLength}, {@link #withAugment}). */
     public record Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, Double emaRampup,
-                           double styleMixing, long seed) {}
+                           double styleMixing, long seed, double plWeight, int plInterval, int plBatchShrink,
+                           double plDecay, TrainConfig.Augmentation augment) {
+        public Settings(int batch, double lr, double r1Gamma, int r1Interval, double emaKimg, Double emaRampup,
+                        double styleMixing, long seed) {
+            this(batch, lr, r1Gamma, r1Interval, emaKimg, emaRampup, styleMixing, seed, 0, 4, 2, 0.01,
+                    new TrainConfig.Augmentation(TrainConfig.AugmentMode.OFF, 0, 0.6, 4, 500));
+        }
+
+        public Settings withPathLength(double weight, int interval, int batchShrink, double decay) {
+            return new Settings(batch, lr, r1Gamma, r1Interval, emaKimg, emaRampup, styleMixing, seed, weight, interval,
+                    batchShrink, decay, augment);
+        }
+
+        public Settings withAugment(TrainConfig.Augmentation a) {
+            return new Settings(batch, lr, r1Gamma, r1Interval, emaKimg, emaRampup, styleMixing, seed, plWeight,
+                    plInterval, plBatchShrink, plDecay, a);
+        }
+
+        boolean augmenting() {
+            return augment.mode() != TrainConfig.AugmentMode.OFF;
+        }
+    }
 
     private final Settings s;
     private final Map<String, Tensor> g;
@@ -46,6 +71,7 @@ public final class TrainerCore {
     private double plMean; // running mean of path lengths
     private SameDiff gGraph;
     private SameDiff dGraph;
+    private SameDiff dInput; // with augmentation: D(x) for G's loss, differentiated w.r.t. its input x
 
     public TrainerCore(StyleGanModel start, Settings s, Predicate<String> frozen) {
         this.s = s;
@@ -55,10 +81,13 @@ public final class TrainerCore {
         this.d = new LinkedHashMap<>();
         start.tensors().forEach((k, v) -> (k.startsWith("disc/") ? d : g).put(k, v));
         this.gEma = new LinkedHashMap<>(g);
-        this.adamG = new Adam(s.lr(), 0, 0.99, 1e-8);
+        // lazy regularisation: lr and beta2 scaled by interval / (interval + 1) (stylegan2)
+        double cg = s.plWeight() > 0 ? s.plInterval() / (s.plInterval() + 1.0) : 1;
+        this.adamG = new Adam(s.lr() * cg, 0, Math.pow(0.99, cg), 1e-8);
         double c = s.r1Gamma() > 0 ? s.r1Interval() / (s.r1Interval() + 1.0) : 1;
         this.adamD = new Adam(s.lr() * c, 0, Math.pow(0.99, c), 1e-8);
         this.rnd = new Random(s.seed());
+        this.adaP = s.augment().p();
     }
 
     public long steps() {
@@ -73,11 +102,12 @@ public final class TrainerCore {
      * step count and the random stream (java.util.Random serialised; it carries its pending Gaussian).
      */
     public record State(long step, Map<String, Tensor> g, Map<String, Tensor> gEma, Map<String, Tensor> d,
-                        Adam.State adamG, Adam.State adamD, byte[] random, double adaP, double plMean) {}
+                        Adam.State adamG, Adam.State adamD, byte[] random, double adaP, double adaSignSum,
+                        long adaSignCount, double plMean) {}
 
     public State state() {
         return new State(step, new LinkedHashMap<>(g), new LinkedHashMap<>(gEma), new LinkedHashMap<>(d),
-                adamG.state(), adamD.state(), serialize(rnd), adaP, plMean);
+                adamG.state(), adamD.state(), serialize(rnd), adaP, signSum, signCount, plMean);
     }
 
     /** Continues from a state taken from a trainer with the same model and settings. */
@@ -89,6 +119,8 @@ public final class TrainerCore {
         adamD.restore(st.adamD());
         rnd = deserialize(st.random());
         adaP = st.adaP();
+        signSum = st.adaSignSum();
+        signCount = st.adaSignCount();
         plMean = st.plMean();
         step = st.step();
     }
@@ -154,6 +186,10 @@ public final class TrainerCore {
         return m;
     }
 
+    private int res() {
+        return template.config().resolution();
+    }
+
     private Map<String, INDArray> noise(long batch) {
         Map<String, INDArray> m = new LinkedHashMap<>();
         for (int r = 4; r <= template.config().resolution(); r *= 2) {
@@ -181,15 +217,30 @@ public final class TrainerCore {
         SDVariable ws = ws1.mul(mix).add(ws2.mul(mix.rsub(1.0)));
         SDVariable img = gg.synthesis(ws, GeneratorGraph.Noise.INPUT);
         gGraph.identity("img", img);
-        DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true);
-        gGraph.identity("loss_g", gGraph.nn().softplus(dInG.logits(img, group).neg()).mean());
-        gGraph.setLossVariables("loss_g");
+        if (s.augmenting()) {
+            // D judges augmented fakes: G's gradient is D's input gradient carried back through the
+            // augmentation (Augment.adjoint) and fed in as the upstream gradient of the image
+            SDVariable upstream = gGraph.placeHolder("upstream", DataType.FLOAT, s.batch(), 3, res, res);
+            gGraph.sum("loss_g_through_aug", img.mul(upstream));
+            gGraph.setLossVariables("loss_g_through_aug");
+            dInput = SameDiff.create();
+            DiscriminatorGraph di = new DiscriminatorGraph(dInput, current, true);
+            SDVariable x = dInput.placeHolder("x", DataType.FLOAT, s.batch(), 3, res, res);
+            dInput.identity("loss_g", dInput.nn().softplus(di.logits(x, group).neg()).mean());
+            dInput.setLossVariables("loss_g");
+            dInput.createGradFunction("x");
+        } else {
+            DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true);
+            gGraph.identity("loss_g", gGraph.nn().softplus(dInG.logits(img, group).neg()).mean());
+            gGraph.setLossVariables("loss_g");
+        }
         dGraph = SameDiff.create();
         DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, true);
         SDVariable fake = dGraph.placeHolder("fake", DataType.FLOAT, s.batch(), 3, res, res);
         SDVariable real = dGraph.placeHolder("real", DataType.FLOAT, s.batch(), 3, res, res);
+        SDVariable realLogits = dGraph.identity("logits_real", dg.logits(real, group));
         dGraph.identity("loss_d", dGraph.nn().softplus(dg.logits(fake, group)).mean()
-                .add(dGraph.nn().softplus(dg.logits(real, group).neg()).mean()));
+                .add(dGraph.nn().softplus(realLogits.neg()).mean()));
         dGraph.setLossVariables("loss_d");
     }
 
@@ -203,8 +254,15 @@ public final class TrainerCore {
         });
     }
 
-    /** Losses of one step (D then G). */
-    public record StepLosses(double lossD, double lossG, double r1) {}
+    private double signSum; // ADA: sum of sign(D(real)) since the last adjustment
+    private long signCount;
+
+    /** Losses of one step (D then G); r1 and the path length are NaN on steps without them. */
+    public record StepLosses(double lossD, double lossG, double r1, double pathLength, double adaP) {}
+
+    public double adaP() {
+        return adaP;
+    }
 
     /** One training step on a batch of reals [B, 3, R, R] in [-1, 1]. */
     public StepLosses step(INDArray reals) {
@@ -218,8 +276,13 @@ public final class TrainerCore {
         Map<String, INDArray> outG = gGraph.output(feedG, "img", "w_z");
         INDArray fake = outG.get("img");
         trackWAvg(outG.get("w_z"));
+        if (s.augmenting()) { // D sees augmented reals and fakes (each sample its own transforms)
+            fake = Augment.apply(Augment.sample(rnd, s.batch(), res(), adaP), fake);
+            reals = Augment.apply(Augment.sample(rnd, s.batch(), res(), adaP), reals);
+        }
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
-        double lossD = dGraph.output(feedD, "loss_d").get("loss_d").getDouble(0);
+        Map<String, INDArray> outD = dGraph.output(feedD, "loss_d", "logits_real");
+        double lossD = outD.get("loss_d").getDouble(0);
         update(d, dGraph.calculateGradients(feedD, trainable(dGraph, d)), adamD);
         double r1 = Double.NaN;
         if (s.r1Gamma() > 0 && step % s.r1Interval() == 0) {
@@ -229,11 +292,44 @@ public final class TrainerCore {
             reg.grads().forEach((k, t) -> grads.put(k, Ops.array(t)));
             update(d, grads, adamD);
         }
+        if (s.augment().mode() == TrainConfig.AugmentMode.ADA) {
+            signSum += Transforms.sign(outD.get("logits_real")).sumNumber().doubleValue();
+            signCount += s.batch();
+            if ((step + 1) % s.augment().interval() == 0) {
+                adaP = Augment.adjust(adaP, signSum / signCount, s.augment().target(), s.batch(),
+                        s.augment().interval(), s.augment().adaKimg());
+                signSum = 0;
+                signCount = 0;
+            }
+        }
         // ---- G against the updated D
         load(gGraph, d);
         Map<String, INDArray> feedG2 = latents();
-        double lossG = gGraph.output(feedG2, "loss_g").get("loss_g").getDouble(0);
+        double lossG;
+        if (s.augmenting()) {
+            Augment.Plan plan = Augment.sample(rnd, s.batch(), res(), adaP);
+            load(dInput, d);
+            Map<String, INDArray> feedX = Map.of("x", Augment.apply(plan, gGraph.output(feedG2, "img").get("img")));
+            lossG = dInput.output(feedX, "loss_g").get("loss_g").getDouble(0);
+            feedG2.put("upstream", Augment.adjoint(plan, dInput.calculateGradients(feedX, "x").get("x")));
+        } else {
+            lossG = gGraph.output(feedG2, "loss_g").get("loss_g").getDouble(0);
+        }
         update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
+        double pathLength = Double.NaN;
+        if (s.plWeight() > 0 && step % s.plInterval() == 0) { // lazy path-length regularisation
+            int b = Math.max(1, s.batch() / s.plBatchShrink());
+            int r = res();
+            INDArray plNoise = normal(b, 3, r, r).div(Math.sqrt((double) r * r));
+            INDArray z = normal(b, template.config().zDim());
+            StepGradients.PathLength pl = new StepGradients(model(false)).pathLength(z, plNoise, plMean, s.plDecay());
+            plMean = pl.mean();
+            pathLength = java.util.Arrays.stream(pl.lengths()).average().orElse(Double.NaN);
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            double scale = s.plWeight() * s.plInterval();
+            pl.grads().forEach((k, t) -> grads.put(k, Ops.array(t).mul(scale)));
+            update(g, grads, adamG);
+        }
         // ---- EMA of G's parameters (buffers copied)
         double emaImages = s.emaKimg() * 1000;
         if (s.emaRampup() != null) { // stylegan2-ada: the half-life grows with the images seen so far
@@ -252,7 +348,7 @@ public final class TrainerCore {
             gEma.put(k, new Tensor(t.shape(), e));
         });
         step++;
-        return new StepLosses(lossD, lossG, r1);
+        return new StepLosses(lossD, lossG, r1, pathLength, adaP);
     }
 
     /** w_avg = lerp(mean of this batch's w, w_avg, 0.995), as stylegan2-ada's mapping network does in training. */

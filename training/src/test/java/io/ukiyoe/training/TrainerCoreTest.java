@@ -53,4 +53,79 @@ class TrainerCoreTest {
         assertNotEquals(start.tensor("disc/b16/conv0/weight"), after.tensor("disc/b16/conv0/weight"));
         assertNotEquals(after.tensor("synthesis/b16/conv1/weight"), ema.tensor("synthesis/b16/conv1/weight"));
     }
+
+    private StyleGanModel[] train(StyleGanModel start, TrainerCore.Settings settings, int steps,
+                                  java.util.List<TrainerCore.StepLosses> losses) throws Exception {
+        Path faces = dir.resolve("faces");
+        if (!java.nio.file.Files.exists(faces)) {
+            SynthSet.write(SynthFace.Domain.PHOTO, 24, 16, 3, faces, i -> { });
+        }
+        TrainerCore t = new TrainerCore(start, settings, k -> false);
+        try (ImageDataset ds = ImageDataset.open(faces, new ImageDataset.Options(16, Resample.Fit.CROP, true));
+             BatchLoader loader = new BatchLoader(ds, 4, 5, new BatchLoader.Position(0, 0), 2)) {
+            for (int i = 0; i < steps; i++) {
+                losses.add(t.step(loader.next()));
+            }
+        }
+        return new StyleGanModel[] {t.model(false), t.model(true)};
+    }
+
+    private static double maxRelDiff(StyleGanModel a, StyleGanModel b) {
+        double worst = 0;
+        for (var e : a.tensors().entrySet()) {
+            float[] x = e.getValue().data();
+            float[] y = b.tensor(e.getKey()).data();
+            double scale = 1e-12;
+            double diff = 0;
+            for (int i = 0; i < x.length; i++) {
+                scale = Math.max(scale, Math.abs(x[i]));
+                diff = Math.max(diff, Math.abs(x[i] - y[i]));
+            }
+            worst = Math.max(worst, diff / scale);
+        }
+        return worst;
+    }
+
+    /**
+     * With p = 0 the augmented path (G's gradient as D's input gradient carried back through the
+     * augmentation's adjoint) must train exactly like the plain path (D inside G's graph).
+     */
+    @Test
+    void augmentationAtProbabilityZeroTrainsLikeNoAugmentation() throws Exception {
+        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
+        StyleGanModel start = Init.random(c, 11, true);
+        TrainerCore.Settings plain = new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5);
+        TrainerCore.Settings fixedZero = plain.withAugment(
+                new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 0, 0.6, 4, 500));
+        java.util.List<TrainerCore.StepLosses> la = new java.util.ArrayList<>();
+        java.util.List<TrainerCore.StepLosses> lb = new java.util.ArrayList<>();
+        StyleGanModel a = train(start, plain, 3, la)[0];
+        StyleGanModel b = train(start, fixedZero, 3, lb)[0];
+        for (int i = 0; i < 3; i++) {
+            assertEquals(la.get(i).lossG(), lb.get(i).lossG(), 1e-5, "loss_G at step " + i);
+        }
+        double d = maxRelDiff(a, b);
+        assertTrue(d < 1e-4, "weights differ by " + d + " of their scale");
+    }
+
+    @Test
+    void adaMovesPAndPathLengthRegularisationRuns() throws Exception {
+        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
+        StyleGanModel start = Init.random(c, 11, true);
+        double adaKimg = 0.1; // p moves 4 x 4 / 100 = 0.16 per adjustment
+        TrainerCore.Settings s = new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5)
+                .withPathLength(2, 2, 2, 0.01)
+                .withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0.5, 0.6, 4, adaKimg));
+        java.util.List<TrainerCore.StepLosses> losses = new java.util.ArrayList<>();
+        StyleGanModel[] out = train(start, s, 4, losses);
+        for (int i = 0; i < 4; i++) {
+            TrainerCore.StepLosses l = losses.get(i);
+            assertTrue(Double.isFinite(l.lossD()) && Double.isFinite(l.lossG()), l.toString());
+            assertEquals(i % 2 == 0, Double.isFinite(l.pathLength()), "path length every 2 steps: " + l);
+            assertEquals(i < 3 ? 0.5 : l.adaP(), l.adaP(), 0.0, "p changes only after 4 steps");
+        }
+        assertEquals(0.16, Math.abs(losses.get(3).adaP() - 0.5), 1e-9, "p moved by one controller step");
+        assertNotEquals(start.tensor("mapping/w_avg"), out[0].tensor("mapping/w_avg"), "w_avg is tracked");
+        assertEquals(out[0].tensor("mapping/w_avg"), out[1].tensor("mapping/w_avg"), "EMA copies w_avg");
+    }
 }

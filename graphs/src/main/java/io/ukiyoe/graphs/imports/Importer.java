@@ -121,11 +121,40 @@ public final class Importer {
         }
     }
 
+    /** Format tag of {@code ukiyoe train} checkpoints (written by the training module). */
+    public static final String TRAIN_CHECKPOINT = "ukiyoe.train-checkpoint";
+
+    private static StyleGanModel trainCheckpoint(Path src, Safetensors.Contents c) {
+        StyleGanConfig config;
+        try {
+            config = StyleGanModel.parseConfig(c.metadata().get("config"));
+        } catch (RuntimeException e) {
+            throw new UserError(src + ": invalid model config in checkpoint metadata: " + e.getMessage());
+        }
+        Map<String, Tensor> t = new java.util.LinkedHashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith("G_ema/")) {
+                t.put(k.substring("G_ema/".length()), v);
+            } else if (k.startsWith("D/")) {
+                t.put(k.substring("D/".length()), v);
+            }
+        });
+        java.util.List<String> problems = StyleGanModel.validate(config, t);
+        if (!problems.isEmpty()) {
+            throw new UserError(src + ": checkpoint tensors do not match its config: " + String.join("; ", problems));
+        }
+        return new StyleGanModel(config, t, Map.of("source", "G_ema and D of training checkpoint " + src.getFileName()
+                + " (step " + c.metadata().get("step") + ")"));
+    }
+
     /** A safetensors file: a ukiyoe model file as is, or a raw state dict in canonical, ada or rosinality names. */
     private static StyleGanModel fromSafetensors(Path src) {
         Safetensors.Contents c = Safetensors.read(src);
         if (StyleGanModel.FORMAT.equals(c.metadata().get("format"))) {
             return StyleGanModel.read(src);
+        }
+        if (TRAIN_CHECKPOINT.equals(c.metadata().get("format"))) { // ukiyoe train's checkpoint: G_ema and D
+            return trainCheckpoint(src, c);
         }
         Map<String, Tensor> t = c.tensors();
         Converted conv;

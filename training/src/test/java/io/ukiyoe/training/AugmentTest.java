@@ -1,0 +1,104 @@
+package io.ukiyoe.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ukiyoe.core.io.NdArrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class AugmentTest {
+    private static final double[][] I3 = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    private static final double[][] I4 = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+
+    private static INDArray ramp(int b, int r) {
+        float[] v = new float[b * 3 * r * r];
+        Random rnd = new Random(7);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return Nd4j.create(v, new long[] {b, 3, r, r}, DataType.FLOAT);
+    }
+
+    @Test
+    void probabilityZeroIsTheIdentity() {
+        INDArray x = ramp(2, 8);
+        assertArrayEquals(NdArrays.floats(x), NdArrays.floats(Augment.apply(Augment.identity(2, 8), x)), 0f);
+    }
+
+    @Test
+    void flipsQuarterTurnsAndIntegerShiftsAreExactPermutations() {
+        int r = 6;
+        INDArray x = ramp(1, r);
+        INDArray flip = Augment.apply(Augment.fixed(1, r, new double[][] {{-1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, I4), x);
+        INDArray turn = Augment.apply(Augment.fixed(1, r, new double[][] {{0, 1, 0}, {-1, 0, 0}, {0, 0, 1}}, I4), x);
+        INDArray shift = Augment.apply(Augment.fixed(1, r, new double[][] {{1, 0, -2}, {0, 1, 0}, {0, 0, 1}}, I4), x);
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < r; j++) {
+                    assertEquals(x.getFloat(0, c, i, r - 1 - j), flip.getFloat(0, c, i, j), 0f);
+                    // output (i, j) reads input (row r-1-j, column i): a quarter turn
+                    assertEquals(x.getFloat(0, c, r - 1 - j, i), turn.getFloat(0, c, i, j), 0f);
+                    // shifted right by 2, reflected at the left border (column -1 reads 1, -2 reads 2)
+                    assertEquals(x.getFloat(0, c, i, Augment.reflect(j - 2, r)), shift.getFloat(0, c, i, j), 0f);
+                }
+            }
+        }
+        assertEquals(1, Augment.reflect(-1, 6));
+        assertEquals(4, Augment.reflect(6, 6));
+        assertEquals(0, Augment.reflect(10, 6));
+    }
+
+    @Test
+    void colourMatrixAndOffsetApplyPerPixel() {
+        double[][] swapRedBlueAndBrighten = {{0, 0, 1, 0.5}, {0, 1, 0, 0.5}, {1, 0, 0, 0.5}, {0, 0, 0, 1}};
+        INDArray x = ramp(1, 4);
+        INDArray y = Augment.apply(Augment.fixed(1, 4, I3, swapRedBlueAndBrighten), x);
+        assertEquals(x.getFloat(0, 2, 1, 3) + 0.5f, y.getFloat(0, 0, 1, 3), 1e-6f);
+        assertEquals(x.getFloat(0, 1, 2, 0) + 0.5f, y.getFloat(0, 1, 2, 0), 1e-6f);
+    }
+
+    /** The adjoint is exact: <A x, r> = <x, A^T r> for the linear part A x = aug(x) - aug(0), every transform on. */
+    @Test
+    void adjointIsTheTransposeOfTheAugmentation() {
+        int b = 2;
+        int r = 8;
+        Augment.Plan plan = Augment.sample(new Random(3), b, r, 1.0);
+        INDArray x = ramp(b, r);
+        INDArray probe = ramp(b, r).mul(0.5).add(0.1);
+        INDArray y = Augment.apply(plan, x);
+        assertNotEquals(0.0, y.sub(x).norm2Number().doubleValue(), "p = 1 changes the images");
+        INDArray linear = y.sub(Augment.apply(plan, x.mul(0)));
+        double lhs = linear.mul(probe).sumNumber().doubleValue();
+        double rhs = x.mul(Augment.adjoint(plan, probe)).sumNumber().doubleValue();
+        assertEquals(lhs, rhs, 1e-4 * Math.max(1, Math.abs(lhs)));
+    }
+
+    @Test
+    void adaControllerMovesTowardTheTarget() {
+        double step = 8 * 4 / (100 * 1000.0);
+        assertEquals(0.1 + step, Augment.adjust(0.1, 0.9, 0.6, 8, 4, 100), 1e-12, "D overfits: more augmentation");
+        assertEquals(0.1 - step, Augment.adjust(0.1, 0.2, 0.6, 8, 4, 100), 1e-12);
+        assertEquals(0.0, Augment.adjust(0.0, -1, 0.6, 8, 4, 100), "never below 0");
+        assertEquals(1.0, Augment.adjust(1.0, 1, 0.6, 8, 4, 100), "never above 1");
+    }
+
+    @Test
+    void sampledTransformsPreserveConstantImagesGeometrically() {
+        // a constant image stays constant under any geometric transform (weights sum to one)
+        Augment.Plan plan = Augment.sample(new Random(9), 3, 8, 1.0);
+        for (int e = 0; e < plan.weight().length / 4; e++) {
+            float s = 0;
+            for (int t = 0; t < 4; t++) {
+                s += plan.weight()[e * 4 + t];
+                assertTrue(plan.index()[e * 4 + t] >= 0 && plan.index()[e * 4 + t] < 3 * 3 * 64);
+            }
+            assertEquals(1f, s, 1e-5f);
+        }
+    }
+}
