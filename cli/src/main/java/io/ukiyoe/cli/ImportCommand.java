@@ -43,12 +43,13 @@ final class ImportCommand implements Callable<Integer> {
         Provenance prov = new Provenance(p0.project(), p0.gitCommit(), p0.gitDirty(), p0.dl4j(), p0.backend(),
                 p0.backendArtifact(), p0.java(), p0.os(), p0.cpu(), null, p0.command(), p0.created(),
                 List.of(new Provenance.Input(source.toString(), java.nio.file.Files.size(source),
-                        m.metadata().get("imported_sha256"))));
+                        m.metadata().containsKey("imported_sha256") ? m.metadata().get("imported_sha256")
+                                : io.ukiyoe.core.io.Hashing.sha256(source))));
         meta.put("provenance", JsonMapper.builder().build().writeValueAsString(prov));
         m.with(m.tensors(), meta).write(out);
         var p = Inspect.counts(m);
         spec.commandLine().getOut().printf("imported %s: %d px, %d ws, mapping %,d + synthesis %,d params%s -> %s (%.1f s)%n",
-                m.metadata().get("imported_from"), m.config().resolution(), m.config().numWs(), p.mapping(),
+                m.metadata().getOrDefault("imported_from", "ukiyoe file " + source.getFileName()), m.config().resolution(), m.config().numWs(), p.mapping(),
                 p.synthesis(), m.hasDiscriminator() ? String.format(", discriminator %,d", p.discriminator()) : ", no discriminator",
                 out, (System.nanoTime() - t0) / 1e9);
         return 0;

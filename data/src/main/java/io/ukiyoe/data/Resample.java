@@ -8,6 +8,16 @@ import java.awt.image.BufferedImage;
  * (antialiased, as PIL's LANCZOS), never nearest-neighbour.
  */
 public final class Resample {
+    /** Mirror padding without repeating the edge (index -1 reads 1, n reads n - 2), any distance away. */
+    public static int reflect(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        int period = 2 * (n - 1);
+        int m = Math.floorMod(i, period);
+        return m < n ? m : period - m;
+    }
+
     /** How a non-square image becomes square. */
     public enum Fit { CROP, PAD }
 

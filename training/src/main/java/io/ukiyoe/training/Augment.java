@@ -1,6 +1,7 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.core.io.NdArrays;
+import io.ukiyoe.data.Resample;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -151,8 +152,8 @@ public final class Augment {
                 int y0 = (int) Math.floor(py);
                 double fx = px - x0;
                 double fy = py - y0;
-                int[] xs = {reflect(x0, res), reflect(x0 + 1, res)};
-                int[] ys = {reflect(y0, res), reflect(y0 + 1, res)};
+                int[] xs = {Resample.reflect(x0, res), Resample.reflect(x0 + 1, res)};
+                int[] ys = {Resample.reflect(y0, res), Resample.reflect(y0 + 1, res)};
                 double[] w = {(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy};
                 for (int ch = 0; ch < 3; ch++) {
                     int plane = (b * 3 + ch) * res * res;
@@ -164,16 +165,6 @@ public final class Augment {
                 }
             }
         }
-    }
-
-    /** Mirror padding without repeating the edge (index -1 reads 1), any distance away. */
-    static int reflect(int i, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        int period = 2 * (n - 1);
-        int m = Math.floorMod(i, period);
-        return m < n ? m : period - m;
     }
 
     /** Applies a plan to an array [B, 3, R, R]. */

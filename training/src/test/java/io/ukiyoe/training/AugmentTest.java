@@ -45,13 +45,13 @@ class AugmentTest {
                     // output (i, j) reads input (row r-1-j, column i): a quarter turn
                     assertEquals(x.getFloat(0, c, r - 1 - j, i), turn.getFloat(0, c, i, j), 0f);
                     // shifted right by 2, reflected at the left border (column -1 reads 1, -2 reads 2)
-                    assertEquals(x.getFloat(0, c, i, Augment.reflect(j - 2, r)), shift.getFloat(0, c, i, j), 0f);
+                    assertEquals(x.getFloat(0, c, i, io.ukiyoe.data.Resample.reflect(j - 2, r)), shift.getFloat(0, c, i, j), 0f);
                 }
             }
         }
-        assertEquals(1, Augment.reflect(-1, 6));
-        assertEquals(4, Augment.reflect(6, 6));
-        assertEquals(0, Augment.reflect(10, 6));
+        assertEquals(1, io.ukiyoe.data.Resample.reflect(-1, 6));
+        assertEquals(4, io.ukiyoe.data.Resample.reflect(6, 6));
+        assertEquals(0, io.ukiyoe.data.Resample.reflect(10, 6));
     }
 
     @Test

@@ -244,9 +244,9 @@ public final class FaceAlign {
             int nh = h + pt + pb;
             float[][] o = new float[3][nw * nh];
             for (int y = 0; y < nh; y++) {
-                int sy = reflect(y - pt, h);
+                int sy = io.ukiyoe.data.Resample.reflect(y - pt, h);
                 for (int x = 0; x < nw; x++) {
-                    int sx = reflect(x - pl, w);
+                    int sx = io.ukiyoe.data.Resample.reflect(x - pl, w);
                     for (int k = 0; k < 3; k++) {
                         o[k][y * nw + x] = c[k][sy * w + sx];
                     }
@@ -276,15 +276,6 @@ public final class FaceAlign {
 
         private static float clamp01(double v) {
             return (float) Math.max(0, Math.min(1, v));
-        }
-
-        static int reflect(int i, int n) {
-            if (n == 1) {
-                return 0;
-            }
-            int period = 2 * (n - 1);
-            int m = Math.floorMod(i, period);
-            return m < n ? m : period - m;
         }
 
         static float median(float[] v) {
@@ -320,7 +311,7 @@ public final class FaceAlign {
                 for (int x = 0; x < w; x++) {
                     double a = 0;
                     for (int i = -r; i <= r; i++) {
-                        a += k[i + r] * src[y * w + reflect(x + i, w)];
+                        a += k[i + r] * src[y * w + io.ukiyoe.data.Resample.reflect(x + i, w)];
                     }
                     tmp[y * w + x] = (float) a;
                 }
@@ -329,7 +320,7 @@ public final class FaceAlign {
                 for (int x = 0; x < w; x++) {
                     double a = 0;
                     for (int i = -r; i <= r; i++) {
-                        a += k[i + r] * tmp[reflect(y + i, h) * w + x];
+                        a += k[i + r] * tmp[io.ukiyoe.data.Resample.reflect(y + i, h) * w + x];
                     }
                     out[y * w + x] = (float) a;
                 }
