@@ -129,11 +129,4 @@ class MainTest {
             assertEquals(0, r.exit(), f + ": " + r.err());
         }
     }
-
-    @Test
-    void demoSaysWhatItCanDoToday() {
-        CliRun r = CliRun.of("demo");
-        assertEquals(0, r.exit());
-        assertTrue(r.out().contains("not available yet"), r.out());
-    }
 }
