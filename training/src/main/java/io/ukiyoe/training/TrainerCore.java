@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.function.Predicate;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -281,9 +282,11 @@ public final class TrainerCore {
             reals = Augment.apply(Augment.sample(rnd, s.batch(), res(), adaP), reals);
         }
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
-        Map<String, INDArray> outD = dGraph.output(feedD, "loss_d", "logits_real");
+        // one pass gives the loss, the real logits and the gradients (no separate forward pass)
+        OutAndGrad stepD = dGraph.calculateGradientsAndOutputs(feedD, List.of("loss_d", "logits_real"), trainable(dGraph, d));
+        Map<String, INDArray> outD = stepD.getOutputs();
         double lossD = outD.get("loss_d").getDouble(0);
-        update(d, dGraph.calculateGradients(feedD, trainable(dGraph, d)), adamD);
+        update(d, stepD.getGradients(), adamD);
         double r1 = Double.NaN;
         if (s.r1Gamma() > 0 && step % s.r1Interval() == 0) {
             StepGradients.R1 reg = new StepGradients(model(false)).r1(reals, s.r1Gamma() * s.r1Interval());
@@ -310,12 +313,15 @@ public final class TrainerCore {
             Augment.Plan plan = Augment.sample(rnd, s.batch(), res(), adaP);
             load(dInput, d);
             Map<String, INDArray> feedX = Map.of("x", Augment.apply(plan, gGraph.output(feedG2, "img").get("img")));
-            lossG = dInput.output(feedX, "loss_g").get("loss_g").getDouble(0);
-            feedG2.put("upstream", Augment.adjoint(plan, dInput.calculateGradients(feedX, "x").get("x")));
+            OutAndGrad dx = dInput.calculateGradientsAndOutputs(feedX, List.of("loss_g"), List.of("x"));
+            lossG = dx.getOutputs().get("loss_g").getDouble(0);
+            feedG2.put("upstream", Augment.adjoint(plan, dx.getGradients().get("x")));
+            update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
         } else {
-            lossG = gGraph.output(feedG2, "loss_g").get("loss_g").getDouble(0);
+            OutAndGrad stepG = gGraph.calculateGradientsAndOutputs(feedG2, List.of("loss_g"), trainable(gGraph, g));
+            lossG = stepG.getOutputs().get("loss_g").getDouble(0);
+            update(g, stepG.getGradients(), adamG);
         }
-        update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
         double pathLength = Double.NaN;
         if (s.plWeight() > 0 && step % s.plInterval() == 0) { // lazy path-length regularisation
             int b = Math.max(1, s.batch() / s.plBatchShrink());

@@ -42,30 +42,45 @@ public final class DiscriminatorGraph {
         return params.all();
     }
 
-    /** images [N, 3, R, R] -> logits [N, 1]; {@code group} is the minibatch-stddev group (divides N). */
+    /**
+     * images [N, 3, R, R] -> logits [N, 1]; {@code group} is the minibatch-stddev group (divides N). The
+     * blocks run in NHWC (oneDNN's faster layout on this backend, as in the generator); the 4x4 epilogue
+     * runs in NCHW so that its flatten order is torch's.
+     */
     public SDVariable logits(SDVariable img, int group) {
         int top = c.resolution();
         Double clamp = c.convClamp();
-        SDVariable x = Ops.lrelu(sd, bias(conv(img, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0),
-                Names.disc(top, "fromrgb/bias"), c.channels(top)), 1, clamp);
+        SDVariable x = img.permute(0, 2, 3, 1);
+        x = Ops.lrelu(sd, biasNhwc(convNhwc(x, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0),
+                Names.disc(top, "fromrgb/bias")), 1, clamp);
         for (int res = top; res >= 8; res /= 2) {
             x = block(x, res, clamp);
         }
-        return epilogue(x, group, clamp);
+        return epilogue(x.permute(0, 3, 1, 2), group, clamp);
     }
 
+    /** One resnet block on NHWC activations: res -> res / 2. */
     private SDVariable block(SDVariable x, int res, Double clamp) {
         int ch = c.channels(res);
-        int out = c.channels(res / 2);
         double half = Math.sqrt(0.5);
-        SDVariable skip = Ops.blur(sd, x, ch, res, 1, 1, 1);
-        skip = conv(skip, Names.disc(res, "skip/weight"), ch, 1, 2, 0).mul(half);
-        SDVariable y = Ops.lrelu(sd, bias(conv(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1),
-                Names.disc(res, "conv0/bias"), ch), 1, clamp);
-        y = Ops.blur(sd, y, ch, res, 2, 2, 1);
-        y = Ops.lrelu(sd, bias(conv(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 0),
-                Names.disc(res, "conv1/bias"), out), half, clamp);
+        SDVariable skip = Ops.blurNhwc(sd, x, ch, 1, 1, 1);
+        skip = convNhwc(skip, Names.disc(res, "skip/weight"), ch, 1, 2, 0).mul(half);
+        SDVariable y = Ops.lrelu(sd, biasNhwc(convNhwc(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1),
+                Names.disc(res, "conv0/bias")), 1, clamp);
+        y = Ops.blurNhwc(sd, y, ch, 2, 2, 1);
+        y = Ops.lrelu(sd, biasNhwc(convNhwc(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 0),
+                Names.disc(res, "conv1/bias")), half, clamp);
         return skip.add(y);
+    }
+
+    /** Equalised conv on NHWC activations. */
+    private SDVariable convNhwc(SDVariable x, String weight, int cin, int k, int stride, int pad) {
+        return Ops.convNhwc(sd, x, param(weight).mul(1 / Math.sqrt((double) cin * k * k)).permute(2, 3, 1, 0), k,
+                stride, pad);
+    }
+
+    private SDVariable biasNhwc(SDVariable x, String bias) {
+        return x.add(param(bias));
     }
 
     private SDVariable epilogue(SDVariable x, int group, Double clamp) {

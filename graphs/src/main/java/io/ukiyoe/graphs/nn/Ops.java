@@ -68,7 +68,12 @@ public final class Ops {
 
     /** Convolution of NHWC activations with a weight in SameDiff's [k, k, I, O] layout. */
     static SDVariable convNhwc(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int pad) {
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(1).sW(1).pH(pad).pW(pad)
+        return convNhwc(sd, x, weightHWIO, k, 1, pad);
+    }
+
+    /** As {@link #convNhwc(SameDiff, SDVariable, SDVariable, int, int)} with a stride. */
+    static SDVariable convNhwc(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int stride, int pad) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
                 .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
         return sd.cnn().conv2d(x, weightHWIO, cfg);
     }
@@ -109,25 +114,4 @@ public final class Ops {
                 .dataFormat("NHWC").build();
         return sd.cnn().deconv2d(x, sd.constant(k.castTo(x.dataType())), cfg);
     }
-
-    /** Zero padding of the two spatial axes: before/after on each. */
-    static SDVariable pad(SameDiff sd, SDVariable x, int before, int after) {
-        SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {before, after}, {before, after}}));
-        return sd.nn().pad(x, p, PadMode.CONSTANT, 0.0);
-    }
-
-    /**
-     * upfirdn2d with up = down = 1: pad, then the [1,3,3,1] FIR per channel (gain = filter sum).
-     * Channels are folded into the batch so one single-channel convolution serves them all.
-     */
-    static SDVariable blur(SameDiff sd, SDVariable x, long channels, long size, int pad0, int pad1, double gain) {
-        SDVariable flat = x.reshape(-1, 1, size, size);
-        SDVariable padded = pad(sd, flat, pad0, pad1);
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(4).kW(4).sH(1).sW(1).pH(0).pW(0)
-                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
-        SDVariable y = sd.cnn().conv2d(padded, sd.constant(fir(gain).castTo(x.dataType())), cfg);
-        long out = size + pad0 + pad1 - 3;
-        return y.reshape(-1, channels, out, out);
-    }
-
 }
