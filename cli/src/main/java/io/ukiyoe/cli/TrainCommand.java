@@ -98,15 +98,13 @@ final class TrainCommand implements Callable<Integer> {
         try (RunFolder run = RunFolder.reopen(resume)) {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
             // the checkpoint's own settings are the truth; config.yaml is the readable copy of them
-            Path saved = resume.resolve(".checkpoint-config.yaml");
-            ExperimentConfig<TrainConfig> cfg;
-            try {
-                io.ukiyoe.core.io.AtomicFiles.writeString(saved, last.getValue().trainConfig());
-                cfg = ExperimentConfig.load(saved, overrides, Kinds.all(), "train", TrainConfig.class);
-                java.nio.file.Files.deleteIfExists(saved);
-            } catch (java.io.IOException e) {
-                throw new UserError(saved + ": " + e.getMessage(), e);
+            io.ukiyoe.core.config.Node saved = io.ukiyoe.core.config.YamlTree.parse(last.getValue().trainConfig(),
+                    last.getKey() + " (saved config)");
+            if (!(saved instanceof io.ukiyoe.core.config.Node.Mapping root)) {
+                throw new UserError(last.getKey() + ": the saved config is not a mapping");
             }
+            ExperimentConfig<TrainConfig> cfg = ExperimentConfig.fromTree(root, last.getKey(), overrides, Kinds.all(),
+                    "train", TrainConfig.class);
             String current = readOrEmpty(configFile);
             if (!current.equals(cfg.resolvedYaml())) {
                 if (overrides.isEmpty()) {
