@@ -13,6 +13,7 @@ import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -22,11 +23,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * for checking against other implementations.
  *
  * <p>The non-saturating logistic losses of G and D are differentiated exactly by SameDiff. SameDiff
- * cannot differentiate a gradient, so the R1 and path-length gradients use a verified approximation:
- * a central finite-difference Hessian-vector product. With g = grad_x S(x) (S = sum of D over the
- * batch), grad_theta (gamma/2B ||g||^2) = (gamma/B) (dg/dtheta)^T g, and
- * (dg/dtheta)^T v = grad_theta (v . grad_x S) ~= (grad_theta S(x + e v) - grad_theta S(x - e v)) / 2e.
- * The path-length term is handled the same way with J = grad_w sum(G(w) * noise).
+ * cannot differentiate a gradient, so R1 uses D's input gradient written out as a graph of forward ops
+ * ({@link DiscriminatorGraph#inputGradient}), which SameDiff then differentiates: exact, in float32. The
+ * path-length gradient uses a verified approximation, a central finite-difference Hessian-vector
+ * product: with J = grad_ws h (h = sum(G(ws) * noise)) and u = d penalty / dJ,
+ * grad_theta = (dJ/dtheta)^T u ~= (grad_theta h(ws + e u) - grad_theta h(ws - e u)) / 2e, in float64.
  *
  * <p>The step matters: leaky ReLU has kinks where the second derivative is undefined, and a step
  * that moves some unit across its kink spoils the difference (1e-5 already does here for the path
@@ -75,28 +76,43 @@ public final class StepGradients {
     /** R1 = mean over the batch of |grad_x sum D(x)|^2, and the gradient of gamma/2 x R1 w.r.t. D. */
     public record R1(double r1, Map<String, Tensor> grads) {}
 
-    /** Only the R1 term (what a lazy-regularisation step needs), by the float64 finite-difference HVP. */
+    /**
+     * R1 exactly, in float32: D's input gradient built as an explicit graph of forward ops
+     * ({@link DiscriminatorGraph#inputGradient}), squared and summed, then differentiated by SameDiff
+     * w.r.t. D's parameters. Gradients of gamma/2 x R1.
+     */
     public R1 r1(INDArray real, double r1Gamma) {
-        return r1(real, r1Gamma, FD_STEP);
+        long batch = real.size(0);
+        int r = model.config().resolution();
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, 3, r, r);
+        SDVariable gx = new DiscriminatorGraph(sd, model, true).inputGradient(x, groupFor(batch));
+        sd.identity("input_grad", gx);
+        SDVariable penalty = sd.identity("r1", gx.mul(gx).sum(1, 2, 3).mean());
+        sd.identity("loss", penalty.mul(r1Gamma / 2));
+        sd.setLossVariables("loss");
+        OutAndGrad o = sd.calculateGradientsAndOutputs(Map.of("x", real.castTo(DataType.FLOAT)), List.of("r1"),
+                trainable(sd));
+        return new R1(o.getOutputs().get("r1").getDouble(0), tensors(o.getGradients(),
+                Names.discriminator(model.config())));
     }
 
-    R1 r1(INDArray real, double r1Gamma, double fdStep) {
+    /** D's input gradient grad_x sum D(x) from the explicit graph (for checking it against SameDiff's own). */
+    INDArray inputGradient(INDArray real) {
         long batch = real.size(0);
-        SameDiff d = dGraph(batch, DataType.DOUBLE);
-        INDArray x = real.castTo(DataType.DOUBLE);
+        int r = model.config().resolution();
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, 3, r, r);
+        sd.identity("g", new DiscriminatorGraph(sd, model, true).inputGradient(x, groupFor(batch)));
+        return sd.output(Map.of("x", real.castTo(DataType.FLOAT)), "g").get("g");
+    }
+
+    /** SameDiff's own gradient of sum D(x) w.r.t. x, float32. */
+    INDArray inputGradientBySameDiff(INDArray real) {
+        SameDiff d = dGraph(real.size(0), DataType.FLOAT);
         d.setLossVariables("sum");
-        d.createGradFunction("x"); // gradients w.r.t. a placeholder need this before the first calculateGradients
-        INDArray gx = d.calculateGradients(Map.of("x", x), "x").get("x");
-        double r1 = gx.mul(gx).sum(1, 2, 3).meanNumber().doubleValue();
-        List<String> dNames = trainable(d);
-        double h = fdStep / Math.max(gx.amaxNumber().doubleValue(), 1e-12);
-        Map<String, INDArray> plus = grads(d, "sum", Map.of("x", x.add(gx.mul(h))), dNames);
-        Map<String, INDArray> minus = grads(d, "sum", Map.of("x", x.sub(gx.mul(h))), dNames);
-        Map<String, INDArray> g = new LinkedHashMap<>();
-        for (String n : dNames) {
-            g.put(n, plus.get(n).sub(minus.get(n)).div(2 * h).mul(r1Gamma / batch).castTo(DataType.FLOAT));
-        }
-        return new R1(r1, tensors(g, Names.discriminator(model.config())));
+        d.createGradFunction("x");
+        return d.calculateGradients(Map.of("x", real.castTo(DataType.FLOAT)), "x").get("x");
     }
 
     /** h = sum(G(ws) * pl_noise) in float64, with trainable synthesis variables. */
@@ -167,7 +183,7 @@ public final class StepGradients {
         List<String> gVars = trainable(g);
         Map<String, INDArray> gG = grads(g, "loss_g", Map.of("z", z), gVars);
 
-        R1 reg = r1(real, r1Gamma, fdStep);
+        R1 reg = r1(real, r1Gamma);
         double r1 = reg.r1();
         Map<String, Tensor> gR1 = reg.grads();
 

@@ -22,14 +22,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The inner loop of StyleGAN2 training, without the bookkeeping around it: non-saturating logistic
- * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (the
- * finite-difference Hessian-vector product of {@link StepGradients}, weighted by the interval, with
- * the lazy-regularisation correction of D's learning rate and betas), G EMA, random noise, and frozen
- * tensors that are never updated, style mixing, lazy path-length regularisation every
- * {@code plInterval} steps (also by the finite-difference HVP, with G's lr/beta correction), ADA
- * ({@link Augment}: D sees augmented reals and fakes; p adapts to the sign of D's real logits), and
- * {@code w_avg} tracking (beta 0.995, from the ws
- * of the fakes shown to D). {@link #state()} and {@link #restore} carry everything a step depends on,
+ * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (exact,
+ * {@link StepGradients#r1}, weighted by the interval, with the lazy-regularisation correction of D's
+ * learning rate and betas), G EMA, random noise, frozen tensors that are never updated, style mixing,
+ * lazy path-length regularisation every {@code plInterval} steps (the finite-difference HVP of
+ * {@link StepGradients#pathLength}, with G's lr/beta correction), ADA ({@link Augment}: D sees augmented
+ * reals and fakes; p adapts to the sign of D's real logits), and {@code w_avg} tracking (beta 0.995,
+ * from the ws of the fakes shown to D). {@link #state()} and {@link #restore} carry everything a step depends on,
  * so a restored trainer continues exactly as the original would have.
  */
 public final class TrainerCore {

@@ -48,29 +48,118 @@ public final class DiscriminatorGraph {
      * runs in NCHW so that its flatten order is torch's.
      */
     public SDVariable logits(SDVariable img, int group) {
+        return forward(img, group, new java.util.HashMap<>());
+    }
+
+    /** The forward pass; {@code pre} receives each leaky ReLU's input, by site name, for the input gradient. */
+    private SDVariable forward(SDVariable img, int group, Map<String, SDVariable> pre) {
         int top = c.resolution();
         Double clamp = c.convClamp();
         SDVariable x = img.permute(0, 2, 3, 1);
-        x = Ops.lrelu(sd, biasNhwc(convNhwc(x, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0),
-                Names.disc(top, "fromrgb/bias")), 1, clamp);
+        x = act(biasNhwc(convNhwc(x, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0),
+                Names.disc(top, "fromrgb/bias")), 1, clamp, "fromrgb", pre);
         for (int res = top; res >= 8; res /= 2) {
-            x = block(x, res, clamp);
+            x = block(x, res, clamp, pre);
         }
-        return epilogue(x.permute(0, 3, 1, 2), group, clamp);
+        return epilogue(x.permute(0, 3, 1, 2), group, clamp, pre);
+    }
+
+    private SDVariable act(SDVariable z, double gain, Double clamp, String site, Map<String, SDVariable> pre) {
+        pre.put(site, z);
+        return Ops.lrelu(sd, z, gain, clamp);
     }
 
     /** One resnet block on NHWC activations: res -> res / 2. */
-    private SDVariable block(SDVariable x, int res, Double clamp) {
+    private SDVariable block(SDVariable x, int res, Double clamp, Map<String, SDVariable> pre) {
         int ch = c.channels(res);
         double half = Math.sqrt(0.5);
         SDVariable skip = Ops.blurNhwc(sd, x, ch, 1, 1, 1);
         skip = convNhwc(skip, Names.disc(res, "skip/weight"), ch, 1, 2, 0).mul(half);
-        SDVariable y = Ops.lrelu(sd, biasNhwc(convNhwc(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1),
-                Names.disc(res, "conv0/bias")), 1, clamp);
+        SDVariable y = act(biasNhwc(convNhwc(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1),
+                Names.disc(res, "conv0/bias")), 1, clamp, res + "/conv0", pre);
         y = Ops.blurNhwc(sd, y, ch, 2, 2, 1);
-        y = Ops.lrelu(sd, biasNhwc(convNhwc(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 0),
-                Names.disc(res, "conv1/bias")), half, clamp);
+        y = act(biasNhwc(convNhwc(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 0),
+                Names.disc(res, "conv1/bias")), half, clamp, res + "/conv1", pre);
         return skip.add(y);
+    }
+
+    /**
+     * grad_img sum(logits) [N, 3, R, R] as an explicit graph of forward ops (transposed convolutions,
+     * mirrored blurs, leaky-ReLU slopes from sign(), the minibatch-stddev derivative), so that SameDiff can
+     * differentiate it w.r.t. D's parameters: the exact R1 gradient, which SameDiff's own gradient of a
+     * gradient cannot give. The slopes' sign() has a zero derivative, as the true derivative is almost
+     * everywhere.
+     */
+    public SDVariable inputGradient(SDVariable img, int group) {
+        Map<String, SDVariable> pre = new java.util.HashMap<>();
+        Map<String, SDVariable> epi = new java.util.HashMap<>();
+        forward(img, group, pre);
+        int top = c.resolution();
+        Double clamp = c.convClamp();
+        int ch = c.channels(4);
+        int f = c.mbstdChannels();
+        // ---- epilogue, backwards (NCHW)
+        SDVariable gOut = scaled(Names.disc(4, "out/weight"), ch);                    // [1, ch]
+        SDVariable n1 = pre.get("fc").mul(0).sum(1).reshape(-1, 1).add(1.0);        // ones [N, 1]
+        SDVariable g = n1.mmul(gOut);                                                // [N, ch]
+        g = g.mul(slope(pre.get("fc"), 1, null));
+        g = g.mmul(scaled(Names.disc(4, "fc/weight"), ch * 16L)).reshape(-1, ch, 4, 4);
+        g = g.mul(slope(pre.get("conv"), 1, clamp));
+        SDVariable gCat = deconvNhwc(g.permute(0, 2, 3, 1), Names.disc(4, "conv/weight"), ch + f, 3, 1, 1)
+                .permute(0, 3, 1, 2);                                                // [N, ch + f, 4, 4]
+        SDVariable x4 = pre.get("mbstd_x");
+        SDVariable gx = gCat.get(org.nd4j.autodiff.samediff.SDIndex.all(),
+                org.nd4j.autodiff.samediff.SDIndex.interval(0, ch));
+        SDVariable gStat = gCat.get(org.nd4j.autodiff.samediff.SDIndex.all(),
+                org.nd4j.autodiff.samediff.SDIndex.interval(ch, ch + f));               // [N, f, 4, 4]
+        // minibatch stddev: stat[m, f] = mean over (C/F, 4, 4) of std over the group; d std / d y = c / (G std)
+        SDVariable y = x4.reshape(group, -1, f, ch / f, 4, 4);
+        SDVariable centred = y.sub(y.mean(true, 0));
+        SDVariable std = sd.math().sqrt(sd.math().square(centred).mean(true, 0).add(1e-8)); // [1, M, F, C/F, 4, 4]
+        SDVariable gStd = gStat.sum(2, 3).reshape(group, -1, f).sum(true, 0)
+                .reshape(1, -1, f, 1, 1, 1).div((double) (ch / f) * 16);
+        SDVariable gY = gStd.mul(centred).div(std.mul(group));
+        g = gx.add(gY.reshape(-1, ch, 4, 4)).permute(0, 2, 3, 1);                    // NHWC
+        // ---- blocks, backwards (NHWC)
+        double half = Math.sqrt(0.5);
+        for (int res = 8; res <= top; res *= 2) {
+            int cr = c.channels(res);
+            SDVariable gSkip = deconvNhwc(g.mul(half), Names.disc(res, "skip/weight"), cr, 1, 2, 0);
+            gSkip = Ops.blurNhwc(sd, gSkip, cr, 2, 2, 1);
+            SDVariable gm = g.mul(slope(pre.get(res + "/conv1"), half, clamp));
+            gm = deconvNhwc(gm, Names.disc(res, "conv1/weight"), cr, 3, 2, 0);
+            gm = Ops.blurNhwc(sd, gm, cr, 1, 1, 1);
+            gm = gm.mul(slope(pre.get(res + "/conv0"), 1, clamp));
+            gm = deconvNhwc(gm, Names.disc(res, "conv0/weight"), cr, 3, 1, 1);
+            g = gSkip.add(gm);
+        }
+        g = g.mul(slope(pre.get("fromrgb"), 1, clamp));
+        g = deconvNhwc(g, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0);
+        return g.permute(0, 3, 1, 2);
+    }
+
+    /** d/dz of clip(lrelu(z) * sqrt(2) * gain, +-clamp * gain). */
+    private SDVariable slope(SDVariable z, double gain, Double clamp) {
+        SDVariable s = sd.math().sign(z).mul(0.4).add(0.6).mul(Ops.SQRT2 * gain);
+        if (clamp == null) {
+            return s;
+        }
+        SDVariable out = sd.nn().leakyRelu(z, 0.2).mul(Ops.SQRT2 * gain);
+        return s.mul(sd.math().sign(sd.math().abs(out).rsub(clamp * gain)).mul(0.5).add(0.5));
+    }
+
+    /** The equalised weight of a dense layer, [out, in] scaled by 1 / sqrt(in). */
+    private SDVariable scaled(String weight, long in) {
+        return param(weight).mul(1 / Math.sqrt(in));
+    }
+
+    /** Adjoint of {@link #convNhwc}: the transposed convolution with the same (scaled) weight. */
+    private SDVariable deconvNhwc(SDVariable g, String weight, int cin, int k, int stride, int pad) {
+        SDVariable w = param(weight).mul(1 / Math.sqrt((double) cin * k * k)).permute(2, 3, 1, 0); // [k, k, I, O]
+        org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig cfg =
+                org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig.builder().kH(k).kW(k)
+                        .sH(stride).sW(stride).pH(pad).pW(pad).isSameMode(false).dataFormat("NHWC").build();
+        return sd.cnn().deconv2d(g, w, cfg);
     }
 
     /** Equalised conv on NHWC activations. */
@@ -83,19 +172,20 @@ public final class DiscriminatorGraph {
         return x.add(param(bias));
     }
 
-    private SDVariable epilogue(SDVariable x, int group, Double clamp) {
+    private SDVariable epilogue(SDVariable x, int group, Double clamp, Map<String, SDVariable> pre) {
         int ch = c.channels(4);
         int f = c.mbstdChannels();
+        pre.put("mbstd_x", x);
         SDVariable y = x.reshape(group, -1, f, ch / f, 4, 4);
         SDVariable centred = y.sub(y.mean(true, 0));
         SDVariable std = sd.math().sqrt(sd.math().square(centred).mean(false, 0).add(1e-8)); // [M, F, C/F, 4, 4]
         SDVariable stat = std.mean(false, 2, 3, 4).reshape(-1, f, 1, 1);                    // [M, F, 1, 1]
         stat = sd.tile(stat, group, 1, 4, 4);                                               // [N, F, 4, 4]
         x = sd.concat(1, x, stat);
-        x = Ops.lrelu(sd, bias(conv(x, Names.disc(4, "conv/weight"), ch + f, 3, 1, 1), Names.disc(4, "conv/bias"), ch),
-                1, clamp);
+        x = act(bias(conv(x, Names.disc(4, "conv/weight"), ch + f, 3, 1, 1), Names.disc(4, "conv/bias"), ch),
+                1, clamp, "conv", pre);
         x = x.reshape(-1, ch * 16L);
-        x = Ops.lrelu(sd, dense(x, Names.disc(4, "fc"), ch * 16L), 1, null);
+        x = act(dense(x, Names.disc(4, "fc"), ch * 16L), 1, null, "fc", pre);
         return dense(x, Names.disc(4, "out"), ch);
     }
 
