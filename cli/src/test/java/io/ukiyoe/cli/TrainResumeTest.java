@@ -103,6 +103,9 @@ class TrainResumeTest {
         assertTrue(diff <= 1e-6, "resumed run differs from the uninterrupted one by " + diff);
         List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertEquals(10, metrics.size(), "steps after the checkpoint are logged once: " + metrics);
+        List<Long> events = io.ukiyoe.training.TensorBoardEvents.steps(run);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 10).boxed().toList(),
+                events.stream().sorted().toList(), "TensorBoard holds each step once: " + events);
     }
 
     @Test

@@ -91,6 +91,105 @@ public final class TensorBoardEvents implements Closeable {
         out.flush();
     }
 
+    /**
+     * Drops the events after {@code step} from the event files in {@code dir} (a resumed run logs those
+     * steps again), rewriting each file atomically; a torn last record (a killed run) is dropped too.
+     */
+    public static void truncateAfter(Path dir, long step) {
+        try {
+            for (Path f : files(dir)) {
+                ByteArrayOutputStream kept = new ByteArrayOutputStream();
+                records(f, (payload, framed) -> {
+                    if (stepOf(payload) <= step) {
+                        kept.writeBytes(framed);
+                    }
+                });
+                io.ukiyoe.core.io.AtomicFiles.write(f, out -> kept.writeTo(out));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The steps of the scalar events in a run folder's event files, in file and record order. */
+    public static java.util.List<Long> steps(Path dir) {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        try {
+            for (Path f : files(dir)) {
+                records(f, (payload, framed) -> {
+                    long s = stepOf(payload);
+                    if (s > 0) {
+                        out.add(s);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static java.util.List<Path> files(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted().toList();
+        }
+    }
+
+    /** Each whole record of a file (payload, and the framed bytes); stops at a torn record. */
+    private static void records(Path f, java.util.function.BiConsumer<byte[], byte[]> each) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.remaining() >= 12) {
+            int start = b.position();
+            long len = b.getLong();
+            b.getInt();
+            if (len < 0 || len > b.remaining() - 4) {
+                break;
+            }
+            byte[] payload = new byte[(int) len];
+            b.get(payload);
+            b.getInt();
+            each.accept(payload, java.util.Arrays.copyOfRange(b.array(), start, b.position()));
+        }
+    }
+
+    /** The step field of an Event (0 when absent, as for the file-version event). */
+    static long stepOf(byte[] event) {
+        ByteBuffer b = ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            long key = readVarint(b);
+            switch ((int) (key & 7)) {
+                case 0 -> {
+                    long v = readVarint(b);
+                    if (key >>> 3 == 2) {
+                        return v;
+                    }
+                }
+                case 1 -> b.position(b.position() + 8);
+                case 2 -> {
+                    int len = (int) readVarint(b); // read before taking the position the bytes start at
+                    b.position(b.position() + len);
+                }
+                case 5 -> b.position(b.position() + 4);
+                default -> {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static long readVarint(ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int x = b.get() & 0xFF;
+            v |= (long) (x & 0x7F) << shift;
+            if (x < 0x80) {
+                break;
+            }
+        }
+        return v;
+    }
+
     /** TFRecord's checksum: CRC-32C rotated right by 15 bits plus a constant (mod 2^32). */
     static int maskedCrc(byte[] b) {
         CRC32C c = new CRC32C();

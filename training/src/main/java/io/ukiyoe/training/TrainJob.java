@@ -162,6 +162,7 @@ public final class TrainJob {
         long every = Math.max(1, Math.round(c.snapshots().everyKimg() * 1000 / t.batch()));
         Path metricsFile = run.resolve("metrics.jsonl");
         keepMetricsUpTo(metricsFile, first);
+        TensorBoardEvents.truncateAfter(run.dir(), first);
         String lastGood = from == null ? null : Checkpoint.fileName(first);
         try (ImageDataset ds = ImageDataset.open(Path.of(c.data().path()),
                 new ImageDataset.Options(res, Resample.Fit.CROP, c.data().xflip()));

@@ -110,4 +110,30 @@ class TensorBoardEventsTest {
             }
         }
     }
+
+    @Test
+    void truncationKeepsTheEventsUpToAStep() throws Exception {
+        Path file;
+        try (TensorBoardEvents tb = new TensorBoardEvents(dir)) {
+            for (int step = 1; step <= 5; step++) {
+                tb.scalars(step, Map.of("Loss/D", (double) step));
+            }
+            file = tb.file();
+        }
+        // a torn record at the end, as a killed run may leave
+        Files.write(file, new byte[] {9, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
+        TensorBoardEvents.truncateAfter(dir, 3);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        List<Long> steps = new ArrayList<>();
+        while (b.hasRemaining()) {
+            byte[] len = new byte[8];
+            b.get(len);
+            assertEquals(TensorBoardEvents.maskedCrc(len), b.getInt());
+            byte[] payload = new byte[(int) ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong()];
+            b.get(payload);
+            assertEquals(TensorBoardEvents.maskedCrc(payload), b.getInt());
+            steps.add(TensorBoardEvents.stepOf(payload));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L), steps, "file version event, then steps 1-3");
+    }
 }
