@@ -62,17 +62,6 @@ public final class StepGradients {
         return g;
     }
 
-    /** Discriminator graph: placeholder "x" -> "sum" = sum of logits, plus trainable D variables. */
-    private SameDiff dGraph(long batch, DataType dtype) {
-        SameDiff sd = SameDiff.create();
-        int r = model.config().resolution();
-        SDVariable x = sd.placeHolder("x", dtype, batch, 3, r, r);
-        SDVariable logits = new DiscriminatorGraph(sd, model, true, dtype).logits(x, groupFor(batch));
-        sd.identity("logits", logits);
-        sd.sum("sum", logits);
-        return sd;
-    }
-
     /** R1 = mean over the batch of |grad_x sum D(x)|^2, and the gradient of gamma/2 x R1 w.r.t. D. */
     public record R1(double r1, Map<String, Tensor> grads) {}
 
@@ -109,7 +98,10 @@ public final class StepGradients {
 
     /** SameDiff's own gradient of sum D(x) w.r.t. x, float32. */
     INDArray inputGradientBySameDiff(INDArray real) {
-        SameDiff d = dGraph(real.size(0), DataType.FLOAT);
+        SameDiff d = SameDiff.create();
+        int r = model.config().resolution();
+        SDVariable x = d.placeHolder("x", DataType.FLOAT, real.size(0), 3, r, r);
+        d.sum("sum", new DiscriminatorGraph(d, model, true).logits(x, groupFor(real.size(0))));
         d.setLossVariables("sum");
         d.createGradFunction("x");
         return d.calculateGradients(Map.of("x", real.castTo(DataType.FLOAT)), "x").get("x");

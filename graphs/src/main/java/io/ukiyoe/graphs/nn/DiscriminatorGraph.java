@@ -99,9 +99,8 @@ public final class DiscriminatorGraph {
         int ch = c.channels(4);
         int f = c.mbstdChannels();
         // ---- epilogue, backwards (NCHW)
-        SDVariable gOut = scaled(Names.disc(4, "out/weight"), ch);                    // [1, ch]
-        SDVariable n1 = pre.get("fc").mul(0).sum(1).reshape(-1, 1).add(1.0);        // ones [N, 1]
-        SDVariable g = n1.mmul(gOut);                                                // [N, ch]
+        // d sum(logits) / d fc-activations: the output weight row, broadcast over the batch [N, ch]
+        SDVariable g = pre.get("fc").mul(0).add(scaled(Names.disc(4, "out/weight"), ch));
         g = g.mul(slope(pre.get("fc"), 1, null));
         g = g.mmul(scaled(Names.disc(4, "fc/weight"), ch * 16L)).reshape(-1, ch, 4, 4);
         g = g.mul(slope(pre.get("conv"), 1, clamp));
