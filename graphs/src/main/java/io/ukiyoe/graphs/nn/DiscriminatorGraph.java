@@ -19,19 +19,13 @@ public final class DiscriminatorGraph {
     private final GraphParams params;
 
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
-        this(sd, model, trainable, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-    }
-
-    /** @param dtype FLOAT normally; DOUBLE for numerically delicate work (finite differences) */
-    public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable,
-                              org.nd4j.linalg.api.buffer.DataType dtype) {
         if (!model.hasDiscriminator()) {
             throw new IllegalArgumentException("the model has no discriminator");
         }
         this.sd = sd;
         this.model = model;
         this.c = model.config();
-        this.params = new GraphParams(sd, model, trainable, dtype);
+        this.params = new GraphParams(sd, model, trainable, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
 
     public SDVariable param(String name) {
