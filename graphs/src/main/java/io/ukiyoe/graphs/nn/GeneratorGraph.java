@@ -22,6 +22,15 @@ public final class GeneratorGraph {
         NONE    // no noise
     }
 
+    /**
+     * Output resolution from which upsampling convs run in polyphase form ({@link Ops#upConvNhwc}).
+     * Below it the transposed conv + blur is as fast (small maps) and the polyphase kernel, 4x
+     * wider, makes oneDNN slower (config-f layers here: 4x weights at 8-64 px cost 80-130 ms a
+     * conv instead of 6-60; at 512 and 1024 px the polyphase form took 180 and 270 ms where the
+     * transposed conv + blur took 460 and 800).
+     */
+    static final int POLYPHASE_MIN_RES = 256;
+
     private final SameDiff sd;
     private final StyleGanModel model;
     private final StyleGanConfig c;
@@ -127,10 +136,12 @@ public final class GeneratorGraph {
         int cin = up ? c.channels(res / 2) : c.channels(res);
         int cout = c.channels(res);
         SDVariable s = style(ws, idx, layer);                                    // [N, Cin]
-        Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up);
+        Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, up && res >= POLYPHASE_MIN_RES);
         SDVariable xs = x.mul(s.reshape(-1, 1, 1, cin));
         SDVariable y;
-        if (up) {
+        if (up && res >= POLYPHASE_MIN_RES) {
+            y = Ops.upConvNhwc(sd, xs, w.kernel());                               // [N, 2H, 2W, Cout], FIR included
+        } else if (up) {
             y = Ops.convTransposeStride2Nhwc(sd, xs, w.kernel(), 3);             // [N, 2H+1, 2W+1, Cout]
             y = Ops.blurNhwc(sd, y, cout, 1, 1, 4);                               // FIR pad (1,1) gain 4
         } else {
@@ -144,22 +155,25 @@ public final class GeneratorGraph {
 
     /**
      * A conv weight [Cout, Cin, k, k] times its equalised-lr scale, in SameDiff's layout (HWIO for
-     * conv, [k, k, Cout, Cin] for the transposed conv), with the per-(Cin, Cout) sums of squares the
+     * conv, [k, k, Cout, Cin] for the transposed conv, the polyphase [3, 3, Cin, 4*Cout] of
+     * {@link Ops#upConvNhwc}), with the per-(Cin, Cout) sums of squares the
      * demodulation needs. Trainable graphs compute both from the variable; inference graphs store
      * them precomputed so a forward pass does not permute weights every time.
      */
     record Kernel(SDVariable kernel, SDVariable squares) {}
 
-    private Kernel kernel(String name, double scale, boolean transposed) {
+    private Kernel kernel(String name, double scale, boolean transposed, boolean polyphase) {
         int[] perm = transposed ? new int[] {2, 3, 0, 1} : new int[] {2, 3, 1, 0};
         if (trainable) {
             SDVariable w = param(name).mul(scale);
-            return new Kernel(w.permute(perm), sd.math().square(w).sum(2, 3).permute(1, 0));
+            long[] shape = model.tensor(name).shape();
+            SDVariable k = polyphase ? Ops.upConvKernel(sd, w, shape[0], shape[1]) : w.permute(perm);
+            return new Kernel(k, sd.math().square(w).sum(2, 3).permute(1, 0));
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
         var squares = w.mul(w).sum(2, 3).transpose().dup('c');
-        return new Kernel(sd.constant(name + "/prepared", w.permute(perm).dup('c')),
-                sd.constant(name + "/squares", squares));
+        var k = polyphase ? Ops.upConvKernel(w) : w.permute(perm).dup('c');
+        return new Kernel(sd.constant(name + "/prepared", k), sd.constant(name + "/squares", squares));
     }
 
     private SDVariable addNoise(SDVariable y, String layer, int res, Noise noise) {
@@ -183,7 +197,7 @@ public final class GeneratorGraph {
         String layer = Names.layer(res, "torgb");
         int cin = c.channels(res);
         SDVariable s = style(ws, idx, layer).mul(1 / Math.sqrt(cin));
-        SDVariable y = Ops.convNhwc(sd, x.mul(s.reshape(-1, 1, 1, cin)), kernel(layer + "/weight", 1, false).kernel(),
+        SDVariable y = Ops.convNhwc(sd, x.mul(s.reshape(-1, 1, 1, cin)), kernel(layer + "/weight", 1, false, false).kernel(),
                 1, 0);                                                                 // [N, H, W, 3]
         y = y.add(param(layer + "/bias").reshape(1, 1, 1, 3));
         Double clamp = c.convClamp();

@@ -13,6 +13,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * trainable variables for training graphs (buffers stay constants), constants for inference.
  */
 final class GraphParams {
+    static {
+        SessionMemory.install();            // every graph built from a model runs on pooled memory
+    }
+
     private final SameDiff sd;
     private final StyleGanModel model;
     private final boolean trainable;

@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.nn;
 import io.ukiyoe.core.io.Tensor;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.DataFormat;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -88,6 +89,76 @@ public final class Ops {
         return sd.cnn().deconv2d(x, weightKKOI, cfg);
     }
 
+    /** The 1-D [1,3,3,1] FIR normalised to sum 2: the per-axis half of a 2-D filter with gain 4. */
+    private static final double[] FIR_UP = {0.25, 0.75, 0.75, 0.25};
+
+    /**
+     * The StyleGAN2 upsampling conv — torch conv_transpose2d(x, W.transpose(0,1), stride 2) followed
+     * by the [1,3,3,1] FIR with pad (1,1) and gain 4 — written as its polyphase equivalent: each of
+     * the four output phases (row, column parity) is a 3x3 correlation of the input with a kernel
+     * mixed from W and the FIR, so one ordinary conv with 4*Cout outputs and a depth_to_space give
+     * the [N, 2H, 2W, Cout] result. oneDNN runs that conv at full speed, where libnd4j's deconv2d
+     * and the separate blur were most of a 1024 px pass (and the transposed conv's column buffer
+     * most of its memory). It does 4x the transposed conv's multiply-adds, so the generator uses it
+     * from {@link GeneratorGraph#POLYPHASE_MIN_RES} up only.
+     *
+     * @param kernel from {@link #upConvKernel}: [3, 3, Cin, 4*Cout]
+     */
+    static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable kernel) {
+        return sd.cnn().depthToSpace(convNhwc(sd, x, kernel, 3, 1), 2, DataFormat.NHWC);
+    }
+
+    /**
+     * [9, 36]: maps a 3x3 kernel's taps (ky, kx) to the polyphase taps (dy, dx, phase y, phase x).
+     * Phase p of output 2m+p takes input m+d (d = -1, 0, 1) through transposed-conv tap k and FIR
+     * tap t whenever p + t - 1 - k = 2d.
+     */
+    private static INDArray upConvTaps() {
+        double[][][] a = new double[2][3][3];                                   // [phase][d + 1][k]
+        for (int p = 0; p < 2; p++) {
+            for (int t = 0; t < 4; t++) {
+                for (int k = 0; k < 3; k++) {
+                    int twoD = p + t - 1 - k;
+                    if ((twoD & 1) == 0) {
+                        a[p][twoD / 2 + 1][k] += FIR_UP[t];
+                    }
+                }
+            }
+        }
+        float[] m = new float[9 * 36];
+        for (int ky = 0; ky < 3; ky++) {
+            for (int kx = 0; kx < 3; kx++) {
+                for (int dy = 0; dy < 3; dy++) {
+                    for (int dx = 0; dx < 3; dx++) {
+                        for (int py = 0; py < 2; py++) {
+                            for (int px = 0; px < 2; px++) {
+                                m[(ky * 3 + kx) * 36 + ((dy * 3 + dx) * 2 + py) * 2 + px] =
+                                        (float) (a[py][dy][ky] * a[px][dx][kx]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Nd4j.create(m, new long[] {9, 36}, DataType.FLOAT);
+    }
+
+    /** The [3, 3, Cin, 4*Cout] kernel of {@link #upConvNhwc} from a (scaled) [Cout, Cin, 3, 3] weight variable. */
+    static SDVariable upConvKernel(SameDiff sd, SDVariable weightOI33, long cout, long cin) {
+        SDVariable taps = sd.constant(upConvTaps().castTo(weightOI33.dataType()));
+        return weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, 3, 3, 2, 2)
+                .permute(2, 3, 1, 4, 5, 0).reshape(3, 3, cin, 4 * cout);
+    }
+
+    /** {@link #upConvKernel(SameDiff, SDVariable, long, long)} for a weight known when the graph is built. */
+    static INDArray upConvKernel(INDArray weightOI33) {
+        long cout = weightOI33.size(0);
+        long cin = weightOI33.size(1);
+        INDArray taps = upConvTaps().castTo(weightOI33.dataType());
+        return weightOI33.dup('c').reshape(cout * cin, 9).mmul(taps).reshape('c', cout, cin, 3, 3, 2, 2)
+                .permute(2, 3, 1, 4, 5, 0).dup('c').reshape(3, 3, cin, 4 * cout);
+    }
+
     /** upfirdn2d (up = down = 1) on NHWC activations: pad, then the FIR as a depthwise 4x4 conv. */
     static SDVariable blurNhwc(SameDiff sd, SDVariable x, long channels, int pad0, int pad1, double gain) {
         SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {pad0, pad1}, {pad0, pad1}, {0, 0}}));
@@ -99,19 +170,30 @@ public final class Ops {
     }
 
     /**
-     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — for NHWC images, as the
-     * equivalent transposed convolution (stride 2, one pixel cropped on each side) with the FIR on the
-     * diagonal of a [4, 4, C, C] kernel (cheap for the 3-channel image, and no layout change).
+     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — for NHWC images, in the
+     * same polyphase form as {@link #upConvNhwc}: output 2m+p takes input m+d through FIR tap
+     * t = 2d + 2 - p, a 3x3 conv to 4*C channels (each channel on its own) and a depth_to_space.
      */
     static SDVariable upsample2dNhwc(SameDiff sd, SDVariable x, int channels) {
-        INDArray f = fir(4).reshape(4, 4);
-        INDArray k = Nd4j.zeros(DataType.FLOAT, 4, 4, channels, channels);
-        for (int c = 0; c < channels; c++) {
-            k.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(c), org.nd4j.linalg.indexing.NDArrayIndex.point(c)).assign(f);
+        float[] k = new float[3 * 3 * channels * 4 * channels];                  // [dy, dx, Cin, (py, px, Cout)]
+        for (int dy = 0; dy < 3; dy++) {
+            for (int dx = 0; dx < 3; dx++) {
+                for (int py = 0; py < 2; py++) {
+                    for (int px = 0; px < 2; px++) {
+                        int ty = 2 * (dy - 1) + 2 - py;
+                        int tx = 2 * (dx - 1) + 2 - px;
+                        if (ty < 0 || ty > 3 || tx < 0 || tx > 3) {
+                            continue;
+                        }
+                        for (int c = 0; c < channels; c++) {
+                            k[((dy * 3 + dx) * channels + c) * 4 * channels + (py * 2 + px) * channels + c] =
+                                    (float) (FIR_UP[ty] * FIR_UP[tx]);
+                        }
+                    }
+                }
+            }
         }
-        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1).isSameMode(false)
-                .dataFormat("NHWC").build();
-        return sd.cnn().deconv2d(x, sd.constant(k.castTo(x.dataType())), cfg);
+        INDArray kernel = Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
+        return upConvNhwc(sd, x, sd.constant(kernel.castTo(x.dataType())));
     }
 }

@@ -1,0 +1,223 @@
+package io.ukiyoe.graphs.nn;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The memory manager of every SameDiff session we run: released activations go back to a pool keyed
+ * by element count and are handed out again, so a graph evaluated over and over reuses the same
+ * buffers.
+ *
+ * <p>Why not SameDiff's own {@code ArrayCacheMemoryMgr}: on M2.1 it loses about one large array per
+ * resolution on every pass (the same array is handed out twice and its second release drops it),
+ * so each 1024 px pass allocated about 280 MB afresh; and fresh memory is what costs here — on this
+ * project's (virtualised) machines a newly touched megabyte costs 2.5-5 ms, ten times the work of
+ * most ops on it. This pool never hands out a buffer it holds twice, never pools a buffer something
+ * else still uses (a view), and frees instead of pooling beyond a quarter of JavaCPP's memory limit.
+ */
+public final class SessionMemory extends AbstractMemoryMgr {
+    private static volatile boolean installed;
+
+    private final long maxPooledBytes;
+    private final Map<DataType, Map<Long, ArrayDeque<DataBuffer>>> pool = new HashMap<>();
+    private final Set<DataBuffer> pooled = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long pooledBytes;
+    private long freshAllocations;
+    /** Buffers handed out for the current call and not released yet. */
+    private final Set<DataBuffer> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    SessionMemory(long maxPooledBytes) {
+        this.maxPooledBytes = maxPooledBytes;
+    }
+
+    /** Makes every SameDiff session created from now on use this manager (idempotent). */
+    public static void install() {
+        if (installed) {
+            return;
+        }
+        synchronized (SessionMemory.class) {
+            if (!installed) {
+                long cap = Pointer.maxBytes() > 0 ? Pointer.maxBytes() / 4 : 2L << 30;
+                SameDiff.bindInferenceFactory(sd -> new PooledSession(sd, new SessionMemory(cap)));
+                installed = true;
+            }
+        }
+    }
+
+    /** How many session-internal arrays had to be allocated afresh so far (not counting outputs). */
+    public long freshAllocations() {
+        return freshAllocations;
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, DataType dataType, long... shape) {
+        return allocate(detached, LongShapeDescriptor.fromShape(shape, dataType));
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
+        long[] shape = descriptor.getShape();
+        long length = 1;
+        for (long s : shape) {
+            length *= s;
+        }
+        if (detached || descriptor.isEmpty() || length == 0) {
+            return Nd4j.create(descriptor, false);
+        }
+        ArrayDeque<DataBuffer> free = pool.computeIfAbsent(descriptor.dataType(), t -> new HashMap<>()).get(length);
+        if (free == null || free.isEmpty()) {
+            freshAllocations++;
+            INDArray fresh = Nd4j.create(descriptor, false);
+            outstanding.add(fresh.data());
+            return fresh;
+        }
+        DataBuffer buffer = free.pop();
+        pooled.remove(buffer);
+        pooledBytes -= bytes(buffer);
+        outstanding.add(buffer);
+        char order = descriptor.getOrder();
+        return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, descriptor.dataType());
+    }
+
+    @Override
+    public void release(INDArray array) {
+        if (array == null || array.wasClosed() || array.isView() || array.isEmpty() || array.data() == null) {
+            return;                                     // views and the like: the garbage collector's
+        }
+        DataBuffer buffer = array.data();
+        if (!outstanding.remove(buffer)) {
+            return;                                     // not ours (or already released)
+        }
+        if (pooled.contains(buffer) || Nd4j.getExecutioner().useCount(buffer) > 1) {
+            return;                                     // released twice, or still used elsewhere
+        }
+        if (buffer.length() != array.length() || pooledBytes + bytes(buffer) > maxPooledBytes) {
+            if (array.closeable()) {
+                array.close();
+            }
+            return;
+        }
+        pool.computeIfAbsent(array.dataType(), t -> new HashMap<>())
+                .computeIfAbsent(buffer.length(), n -> new ArrayDeque<>()).push(buffer);
+        pooled.add(buffer);
+        pooledBytes += bytes(buffer);
+    }
+
+    /**
+     * After a call: buffers that the call's results use (an output may be a view of an internal
+     * array) are given up to their new owner and never pooled.
+     */
+    void endOfCall(ExecutionResult result) {
+        if (outstanding.isEmpty() || result == null) {
+            return;
+        }
+        java.util.List<long[]> used = new java.util.ArrayList<>();
+        if (result.getOutputs() != null) {
+            for (var o : result.getOutputs().values()) {
+                o.ifPresent(a -> addRange(used, a));
+            }
+        }
+        if (result.getValueOutputs() != null) {
+            for (SDValue v : result.getValueOutputs().values()) {
+                if (v != null && v.getTensorValue() != null) {
+                    addRange(used, v.getTensorValue());
+                }
+            }
+        }
+        outstanding.removeIf(b -> overlaps(used, b));
+    }
+
+    /**
+     * Before the next call: SameDiff's gradient sessions never release most of a call's arrays
+     * (on M2.1 about 1.9 of 2.5 thousand per training step, 900 MB), so whatever is still
+     * outstanding from the previous call, and used by nothing else, goes back to the pool.
+     */
+    void reclaimLeftovers() {
+        for (DataBuffer b : outstanding) {
+            if (!b.wasClosed() && !pooled.contains(b) && Nd4j.getExecutioner().useCount(b) <= 1
+                    && pooledBytes + bytes(b) <= maxPooledBytes) {
+                pool.computeIfAbsent(b.dataType(), t -> new HashMap<>())
+                        .computeIfAbsent(b.length(), n -> new ArrayDeque<>()).push(b);
+                pooled.add(b);
+                pooledBytes += bytes(b);
+            }
+        }
+        outstanding.clear();
+    }
+
+    private static void addRange(java.util.List<long[]> used, INDArray a) {
+        if (a != null && !a.isEmpty() && !a.wasClosed() && a.data() != null) {
+            long start = a.data().address();
+            used.add(new long[] {start, start + bytes(a.data())});
+        }
+    }
+
+    private static boolean overlaps(java.util.List<long[]> used, DataBuffer b) {
+        long start = b.address();
+        long end = start + bytes(b);
+        for (long[] r : used) {
+            if (start < r[1] && r[0] < end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An InferenceSession that hands back, before each call, what SameDiff left unreleased. */
+    static final class PooledSession extends InferenceSession {
+        private final SessionMemory memory;
+
+        PooledSession(SameDiff sd, SessionMemory memory) {
+            super(sd);
+            this.memory = memory;
+            setMmgr(memory);
+        }
+
+        @Override
+        public ExecutionResult output(List<String> variables, Map<String, INDArray> placeholders,
+                                      Map<String, SDValue> otherPlaceholders, MultiDataSet batch,
+                                      Collection<String> requiredActivations, List<Listener> listeners, At at) {
+            memory.reclaimLeftovers();
+            ExecutionResult result = super.output(variables, placeholders, otherPlaceholders, batch,
+                    requiredActivations, listeners, at);
+            memory.endOfCall(result);
+            return result;
+        }
+    }
+
+    private static long bytes(DataBuffer buffer) {
+        return buffer.length() * buffer.getElementSize();
+    }
+
+    @Override
+    public void close() {
+        for (DataBuffer b : pooled) {
+            if (b.closeable()) {
+                b.close();
+            }
+        }
+        pooled.clear();
+        pool.clear();
+        pooledBytes = 0;
+    }
+}

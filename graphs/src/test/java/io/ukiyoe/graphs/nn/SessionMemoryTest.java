@@ -1,0 +1,67 @@
+package io.ukiyoe.graphs.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Pooled session memory: buffers are reused across calls, and nothing a caller holds is overwritten. */
+class SessionMemoryTest {
+    static {
+        SessionMemory.install();
+    }
+
+    private static SameDiff graph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 64);
+        SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, 64 * 64, DataType.FLOAT).reshape(64, 64).muli(0.1));
+        SDVariable h = sd.nn().tanh(x.mmul(w)).mul(2).add(1);       // intermediates of the output's shape
+        h.mmul(w).reshape(-1, 8, 8).rename("y");
+        h.mul(h).sum().rename("loss");
+        sd.setLossVariables("loss");
+        return sd;
+    }
+
+    @Test
+    void outputsHeldByTheCallerSurviveLaterCalls() {
+        SameDiff sd = graph();
+        INDArray a = Nd4j.rand(DataType.FLOAT, 4, 64);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 4, 64).addi(3);
+        INDArray first = sd.output(Map.of("x", a), "y").get("y");
+        INDArray firstCopy = first.dup();
+        Map<String, INDArray> gradFirst = sd.calculateGradients(Map.of("x", a), "w");
+        INDArray gradFirstCopy = gradFirst.get("w").dup();
+        for (int i = 0; i < 5; i++) {                                   // other inputs, both kinds of call
+            sd.output(Map.of("x", b), "y");
+            sd.calculateGradients(Map.of("x", b), "w");
+        }
+        assertEquals(firstCopy, first, "an output was overwritten by a later call");
+        assertEquals(gradFirstCopy, gradFirst.get("w"), "a gradient was overwritten by a later call");
+        assertEquals(firstCopy, sd.output(Map.of("x", a), "y").get("y"), "same input, different output");
+        assertEquals(gradFirstCopy, sd.calculateGradients(Map.of("x", a), "w").get("w"));
+    }
+
+    @Test
+    void repeatedCallsReuseTheirBuffers() {
+        SameDiff sd = graph();
+        INDArray a = Nd4j.rand(DataType.FLOAT, 4, 64);
+        sd.calculateGradients(Map.of("x", a), "w");
+        sd.calculateGradients(Map.of("x", a), "w");
+        SameDiff grad = sd.getFunction("grad");
+        var session = grad.getSessions().values().iterator().next();
+        SessionMemory memory = assertInstanceOf(SessionMemory.class, session.getMmgr());
+        long before = memory.freshAllocations();
+        for (int i = 0; i < 3; i++) {
+            sd.calculateGradients(Map.of("x", a), "w");
+        }
+        assertEquals(before, memory.freshAllocations(), "steady-state calls should allocate nothing new");
+        assertTrue(before > 0);
+    }
+}
