@@ -113,7 +113,7 @@ public final class GeneratorGraph {
             int l = Integer.numberOfTrailingZeros(res);
             x = styledConv(x, ws, 2 * l - 5, res, "conv0", true, noise);
             x = styledConv(x, ws, 2 * l - 4, res, "conv1", false, noise);
-            img = Ops.upsample2dNhwc(sd, img, 3).add(toRgb(x, ws, 2 * l - 3, res));
+            img = Ops.upsample2dNhwc(sd, img, 3, res / 2).add(toRgb(x, ws, 2 * l - 3, res));
         }
         return img.permute(0, 3, 1, 2);                                          // [N, 3, R, R]
     }
@@ -140,7 +140,7 @@ public final class GeneratorGraph {
         SDVariable xs = x.mul(s.reshape(-1, 1, 1, cin));
         SDVariable y;
         if (up && res >= POLYPHASE_MIN_RES) {
-            y = Ops.upConvNhwc(sd, xs, w.kernel());                               // [N, 2H, 2W, Cout], FIR included
+            y = Ops.upConvNhwc(sd, xs, w.kernel(), res / 2, cout);                               // [N, 2H, 2W, Cout], FIR included
         } else if (up) {
             y = Ops.convTransposeStride2Nhwc(sd, xs, w.kernel(), 3);             // [N, 2H+1, 2W+1, Cout]
             y = Ops.blurNhwc(sd, y, cout, 1, 1, 4);                               // FIR pad (1,1) gain 4

@@ -44,7 +44,7 @@ class UpsamplingTest {
         // the constant-kernel form used by inference graphs
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, H, H, CIN);
-        Ops.upConvNhwc(sd, in, sd.constant(Ops.upConvKernel(w))).rename("y");
+        Ops.upConvNhwc(sd, in, sd.constant(Ops.upConvKernel(w)), H, COUT).rename("y");
         double diff = maxAbs(sd.output(Map.of("x", x), "y").get("y").sub(ref[0]));
         assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[0])), "constant kernel differs by " + diff);
     }
@@ -54,7 +54,7 @@ class UpsamplingTest {
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.var("x", x.dup());
         SDVariable weight = sd.var("w", w.dup());
-        SDVariable y = polyphase ? Ops.upConvNhwc(sd, in, Ops.upConvKernel(sd, weight, COUT, CIN))
+        SDVariable y = polyphase ? Ops.upConvNhwc(sd, in, Ops.upConvKernel(sd, weight, COUT, CIN), H, COUT)
                 : transposedThenBlur(sd, in, weight);
         y.rename("y");
         y.mul(sd.constant(upstream)).sum().rename("loss");
@@ -70,7 +70,7 @@ class UpsamplingTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, N, H, H, 3);
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, H, H, 3);
-        Ops.upsample2dNhwc(sd, in, 3).rename("y");
+        Ops.upsample2dNhwc(sd, in, 3, H).rename("y");
         INDArray got = sd.output(Map.of("x", x), "y").get("y");
         INDArray want = upfirdn2dUp2(x);
         assertArrayEquals(want.shape(), got.shape());
