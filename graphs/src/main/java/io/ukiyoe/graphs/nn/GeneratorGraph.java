@@ -136,11 +136,12 @@ public final class GeneratorGraph {
         int cin = up ? c.channels(res / 2) : c.channels(res);
         int cout = c.channels(res);
         SDVariable s = style(ws, idx, layer);                                    // [N, Cin]
-        Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, up && res >= POLYPHASE_MIN_RES);
+        boolean polyphase = up && res >= POLYPHASE_MIN_RES;
+        Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, polyphase);
         SDVariable xs = x.mul(s.reshape(-1, 1, 1, cin));
         SDVariable y;
-        if (up && res >= POLYPHASE_MIN_RES) {
-            y = Ops.upConvNhwc(sd, xs, w.kernel(), res / 2, cout);                               // [N, 2H, 2W, Cout], FIR included
+        if (polyphase) {
+            y = Ops.upConvNhwc(sd, xs, w.kernels(), res / 2, cout);              // [N, 2H, 2W, Cout], FIR included
         } else if (up) {
             y = Ops.convTransposeStride2Nhwc(sd, xs, w.kernel(), 3);             // [N, 2H+1, 2W+1, Cout]
             y = Ops.blurNhwc(sd, y, cout, 1, 1, 4);                               // FIR pad (1,1) gain 4
@@ -155,25 +156,30 @@ public final class GeneratorGraph {
 
     /**
      * A conv weight [Cout, Cin, k, k] times its equalised-lr scale, in SameDiff's layout (HWIO for
-     * conv, [k, k, Cout, Cin] for the transposed conv, the polyphase [3, 3, Cin, 4*Cout] of
-     * {@link Ops#upConvNhwc}), with the per-(Cin, Cout) sums of squares the
-     * demodulation needs. Trainable graphs compute both from the variable; inference graphs store
-     * them precomputed so a forward pass does not permute weights every time.
+     * conv, [k, k, Cout, Cin] for the transposed conv, or the two row-phase kernels of
+     * {@link Ops#upConvNhwc}), with the per-(Cin, Cout) sums of squares the demodulation needs.
+     * Trainable graphs compute them from the variable; inference graphs store them precomputed so a
+     * forward pass does not permute weights every time.
      */
-    record Kernel(SDVariable kernel, SDVariable squares) {}
+    record Kernel(SDVariable[] kernels, SDVariable squares) {
+        SDVariable kernel() {
+            return kernels[0];
+        }
+    }
 
     private Kernel kernel(String name, double scale, boolean transposed, boolean polyphase) {
         int[] perm = transposed ? new int[] {2, 3, 0, 1} : new int[] {2, 3, 1, 0};
         if (trainable) {
             SDVariable w = param(name).mul(scale);
             long[] shape = model.tensor(name).shape();
-            SDVariable k = polyphase ? Ops.upConvKernel(sd, w, shape[0], shape[1]) : w.permute(perm);
+            SDVariable[] k = polyphase ? Ops.upConvKernels(sd, w, shape[0], shape[1]) : new SDVariable[] {w.permute(perm)};
             return new Kernel(k, sd.math().square(w).sum(2, 3).permute(1, 0));
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
         var squares = w.mul(w).sum(2, 3).transpose().dup('c');
-        var k = polyphase ? Ops.upConvKernel(w) : w.permute(perm).dup('c');
-        return new Kernel(sd.constant(name + "/prepared", k), sd.constant(name + "/squares", squares));
+        SDVariable[] k = polyphase ? Ops.upConvKernels(sd, name + "/prepared", w)
+                : new SDVariable[] {sd.constant(name + "/prepared", w.permute(perm).dup('c'))};
+        return new Kernel(k, sd.constant(name + "/squares", squares));
     }
 
     private SDVariable addNoise(SDVariable y, String layer, int res, Noise noise) {

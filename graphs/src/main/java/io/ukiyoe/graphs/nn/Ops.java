@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The StyleGAN2 building blocks as SameDiff ops, NCHW throughout. Weights arrive in PyTorch layouts
@@ -102,21 +104,16 @@ public final class Ops {
      * most of its memory). It does 4x the transposed conv's multiply-adds, so the generator uses it
      * from {@link GeneratorGraph#POLYPHASE_MIN_RES} up only.
      *
-     * @param kernel from {@link #upConvKernel}: [3, 3, Cin, 4*Cout]
+     * @param rows from {@link #upConvKernels}: the [3, 3, Cin, 2*Cout] kernels of the even and the
+     *             odd output rows
      */
-    static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable kernel, long inRes, long cout) {
+    static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout) {
         // one conv per output-row phase, stacked after H: [N, H, 2, W, 2*Cout] is [N, 2H, 2W, Cout]
         // in memory, so the interleave is a concat (a block copy) instead of a depth_to_space, which
         // took 165 ms of a 1024 px pass here
-        SDVariable evenRows = convNhwc(sd, x, channels(kernel, 0, 2 * cout), 3, 1);
-        SDVariable oddRows = convNhwc(sd, x, channels(kernel, 2 * cout, 4 * cout), 3, 1);
-        return sd.concat(2, sd.expandDims(evenRows, 2), sd.expandDims(oddRows, 2))
-                .reshape(-1, 2 * inRes, 2 * inRes, cout);
-    }
-
-    /** Output channels [from, to) of a [k, k, I, O] kernel. */
-    private static SDVariable channels(SDVariable kernel, long from, long to) {
-        return kernel.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(from, to));
+        SDVariable evenRows = sd.expandDims(convNhwc(sd, x, rows[0], 3, 1), 2);
+        SDVariable oddRows = sd.expandDims(convNhwc(sd, x, rows[1], 3, 1), 2);
+        return sd.concat(2, evenRows, oddRows).reshape(-1, 2 * inRes, 2 * inRes, cout);
     }
 
     /**
@@ -154,20 +151,36 @@ public final class Ops {
         return Nd4j.create(m, new long[] {9, 36}, DataType.FLOAT);
     }
 
-    /** The [3, 3, Cin, 4*Cout] kernel of {@link #upConvNhwc} from a (scaled) [Cout, Cin, 3, 3] weight variable. */
-    static SDVariable upConvKernel(SameDiff sd, SDVariable weightOI33, long cout, long cin) {
+    /**
+     * The row-phase kernels of {@link #upConvNhwc} from a (scaled) [Cout, Cin, 3, 3] weight
+     * variable: [3, 3, Cin, (phase y, phase x, Cout)] split at phase y.
+     */
+    static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin) {
         SDVariable taps = sd.constant(upConvTaps().castTo(weightOI33.dataType()));
-        return weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, 3, 3, 2, 2)
+        SDVariable k = weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, 3, 3, 2, 2)
                 .permute(2, 3, 1, 4, 5, 0).reshape(3, 3, cin, 4 * cout);
+        return new SDVariable[] {
+            k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, 2 * cout)),
+            k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(2 * cout, 4 * cout))};
     }
 
-    /** {@link #upConvKernel(SameDiff, SDVariable, long, long)} for a weight known when the graph is built. */
-    static INDArray upConvKernel(INDArray weightOI33) {
+    /** {@link #upConvKernels(SameDiff, SDVariable, long, long)} as graph constants, computed once. */
+    static SDVariable[] upConvKernels(SameDiff sd, String name, INDArray weightOI33) {
         long cout = weightOI33.size(0);
         long cin = weightOI33.size(1);
         INDArray taps = upConvTaps().castTo(weightOI33.dataType());
-        return weightOI33.dup('c').reshape(cout * cin, 9).mmul(taps).reshape('c', cout, cin, 3, 3, 2, 2)
+        INDArray k = weightOI33.dup('c').reshape(cout * cin, 9).mmul(taps).reshape('c', cout, cin, 3, 3, 2, 2)
                 .permute(2, 3, 1, 4, 5, 0).dup('c').reshape(3, 3, cin, 4 * cout);
+        return rowConstants(sd, name, k, 2 * cout);
+    }
+
+    /** The two halves of a [3, 3, Cin, 2*half] kernel (even, odd output rows) as constants, named after {@code name} if given. */
+    private static SDVariable[] rowConstants(SameDiff sd, String name, INDArray kernel, long half) {
+        INDArrayIndex all = NDArrayIndex.all();
+        INDArray even = kernel.get(all, all, all, NDArrayIndex.interval(0, half)).dup('c');
+        INDArray odd = kernel.get(all, all, all, NDArrayIndex.interval(half, 2 * half)).dup('c');
+        return name == null ? new SDVariable[] {sd.constant(even), sd.constant(odd)}
+                : new SDVariable[] {sd.constant(name + "/even_rows", even), sd.constant(name + "/odd_rows", odd)};
     }
 
     /** upfirdn2d (up = down = 1) on NHWC activations: pad, then the FIR as a depthwise 4x4 conv. */
@@ -205,6 +218,7 @@ public final class Ops {
             }
         }
         INDArray kernel = Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
-        return upConvNhwc(sd, x, sd.constant(kernel.castTo(x.dataType())), inRes, channels);
+        return upConvNhwc(sd, x, rowConstants(sd, null, kernel.castTo(x.dataType()), 2L * channels),
+                inRes, channels);
     }
 }

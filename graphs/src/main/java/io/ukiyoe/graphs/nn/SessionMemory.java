@@ -1,6 +1,7 @@
 package io.ukiyoe.graphs.nn;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,10 +41,9 @@ public final class SessionMemory extends AbstractMemoryMgr {
 
     private final long maxPooledBytes;
     private final Map<DataType, Map<Long, ArrayDeque<DataBuffer>>> pool = new HashMap<>();
-    private final Set<DataBuffer> pooled = Collections.newSetFromMap(new IdentityHashMap<>());
     private long pooledBytes;
     private long freshAllocations;
-    /** Buffers handed out for the current call and not released yet. */
+    /** Buffers handed out for the current call and not released yet (never also in the pool). */
     private final Set<DataBuffer> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
 
     SessionMemory(long maxPooledBytes) {
@@ -92,7 +92,6 @@ public final class SessionMemory extends AbstractMemoryMgr {
             return fresh;
         }
         DataBuffer buffer = free.pop();
-        pooled.remove(buffer);
         pooledBytes -= bytes(buffer);
         outstanding.add(buffer);
         char order = descriptor.getOrder();
@@ -105,22 +104,23 @@ public final class SessionMemory extends AbstractMemoryMgr {
             return;                                     // views and the like: the garbage collector's
         }
         DataBuffer buffer = array.data();
-        if (!outstanding.remove(buffer)) {
-            return;                                     // not ours (or already released)
+        if (!outstanding.remove(buffer) || Nd4j.getExecutioner().useCount(buffer) > 1) {
+            return;                                     // not ours, released twice, or still used elsewhere
         }
-        if (pooled.contains(buffer) || Nd4j.getExecutioner().useCount(buffer) > 1) {
-            return;                                     // released twice, or still used elsewhere
+        if (!pool(buffer) && array.closeable()) {
+            array.close();
         }
-        if (buffer.length() != array.length() || pooledBytes + bytes(buffer) > maxPooledBytes) {
-            if (array.closeable()) {
-                array.close();
-            }
-            return;
+    }
+
+    /** Puts an unused buffer of ours in the pool; false when the pool is full. */
+    private boolean pool(DataBuffer buffer) {
+        if (pooledBytes + bytes(buffer) > maxPooledBytes) {
+            return false;
         }
-        pool.computeIfAbsent(array.dataType(), t -> new HashMap<>())
+        pool.computeIfAbsent(buffer.dataType(), t -> new HashMap<>())
                 .computeIfAbsent(buffer.length(), n -> new ArrayDeque<>()).push(buffer);
-        pooled.add(buffer);
         pooledBytes += bytes(buffer);
+        return true;
     }
 
     /**
@@ -131,7 +131,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
         if (outstanding.isEmpty() || result == null) {
             return;
         }
-        java.util.List<long[]> used = new java.util.ArrayList<>();
+        List<long[]> used = new ArrayList<>();
         if (result.getOutputs() != null) {
             for (var o : result.getOutputs().values()) {
                 o.ifPresent(a -> addRange(used, a));
@@ -154,25 +154,21 @@ public final class SessionMemory extends AbstractMemoryMgr {
      */
     void reclaimLeftovers() {
         for (DataBuffer b : outstanding) {
-            if (!b.wasClosed() && !pooled.contains(b) && Nd4j.getExecutioner().useCount(b) <= 1
-                    && pooledBytes + bytes(b) <= maxPooledBytes) {
-                pool.computeIfAbsent(b.dataType(), t -> new HashMap<>())
-                        .computeIfAbsent(b.length(), n -> new ArrayDeque<>()).push(b);
-                pooled.add(b);
-                pooledBytes += bytes(b);
+            if (!b.wasClosed() && Nd4j.getExecutioner().useCount(b) <= 1) {
+                pool(b);
             }
         }
         outstanding.clear();
     }
 
-    private static void addRange(java.util.List<long[]> used, INDArray a) {
+    private static void addRange(List<long[]> used, INDArray a) {
         if (a != null && !a.isEmpty() && !a.wasClosed() && a.data() != null) {
             long start = a.data().address();
             used.add(new long[] {start, start + bytes(a.data())});
         }
     }
 
-    private static boolean overlaps(java.util.List<long[]> used, DataBuffer b) {
+    private static boolean overlaps(List<long[]> used, DataBuffer b) {
         long start = b.address();
         long end = start + bytes(b);
         for (long[] r : used) {
@@ -211,13 +207,17 @@ public final class SessionMemory extends AbstractMemoryMgr {
 
     @Override
     public void close() {
-        for (DataBuffer b : pooled) {
-            if (b.closeable()) {
-                b.close();
+        for (Map<Long, ArrayDeque<DataBuffer>> byLength : pool.values()) {
+            for (ArrayDeque<DataBuffer> free : byLength.values()) {
+                for (DataBuffer b : free) {
+                    if (b.closeable()) {
+                        b.close();
+                    }
+                }
             }
         }
-        pooled.clear();
         pool.clear();
+        outstanding.clear();
         pooledBytes = 0;
     }
 }

@@ -44,7 +44,7 @@ class UpsamplingTest {
         // the constant-kernel form used by inference graphs
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, H, H, CIN);
-        Ops.upConvNhwc(sd, in, sd.constant(Ops.upConvKernel(w)), H, COUT).rename("y");
+        Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, "w", w), H, COUT).rename("y");
         double diff = maxAbs(sd.output(Map.of("x", x), "y").get("y").sub(ref[0]));
         assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[0])), "constant kernel differs by " + diff);
     }
@@ -54,7 +54,7 @@ class UpsamplingTest {
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.var("x", x.dup());
         SDVariable weight = sd.var("w", w.dup());
-        SDVariable y = polyphase ? Ops.upConvNhwc(sd, in, Ops.upConvKernel(sd, weight, COUT, CIN), H, COUT)
+        SDVariable y = polyphase ? Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN), H, COUT)
                 : transposedThenBlur(sd, in, weight);
         y.rename("y");
         y.mul(sd.constant(upstream)).sum().rename("loss");
