@@ -24,10 +24,9 @@ public final class GeneratorGraph {
 
     /**
      * Output resolution from which upsampling convs run in polyphase form ({@link Ops#upConvNhwc}).
-     * Below it the transposed conv + blur is as fast (small maps) and the polyphase kernel, 4x
-     * wider, makes oneDNN slower (config-f layers here: 4x weights at 8-64 px cost 80-130 ms a
-     * conv instead of 6-60; at 512 and 1024 px the polyphase form took 180 and 270 ms where the
-     * transposed conv + blur took 460 and 800).
+     * Below it the transposed conv + blur is as fast (small maps, where the polyphase kernels' 16/9
+     * multiply-adds and larger weights cost what the faster conv saves): config-f synthesis at 256 px
+     * here took 0.46 s with polyphase from 256 px, 0.48 s from 128 or 64 px, 0.55 s without.
      */
     static final int POLYPHASE_MIN_RES = 256;
 
@@ -118,11 +117,19 @@ public final class GeneratorGraph {
         return img.permute(0, 3, 1, 2);                                          // [N, 3, R, R]
     }
 
-    /** The style of one layer: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
+    /**
+     * The style of one layer: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training).
+     * Inference graphs hold the affine weight transposed and scaled, as a constant (permuting it on
+     * every pass cost about 1 ms a layer).
+     */
     private SDVariable style(SDVariable ws, int idx, String layer) {
         SDVariable w = ws.get(SDIndex.all(), SDIndex.point(idx), SDIndex.all());
-        SDVariable a = param(layer + "/affine/weight");
-        return w.mmul(a.permute(1, 0)).mul(1 / Math.sqrt(c.wDim())).add(param(layer + "/affine/bias"));
+        String name = layer + "/affine/weight";
+        double scale = 1 / Math.sqrt(c.wDim());
+        SDVariable y = trainable ? w.mmul(param(name).permute(1, 0)).mul(scale)
+                : w.mmul(sd.constant(name + "/prepared",
+                        Ops.array(model.tensor(name)).castTo(dtype).mul(scale).transpose().dup('c')));
+        return y.add(param(layer + "/affine/bias"));
     }
 
     /**
@@ -148,10 +155,12 @@ public final class GeneratorGraph {
         } else {
             y = Ops.convNhwc(sd, xs, w.kernel(), 3, 1);
         }
-        SDVariable d = sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(1e-8)); // [N, Cout]
+        // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
+        // for a > 0), which spares a pass over the full-resolution map
+        SDVariable d = sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(1e-8)).mul(Ops.SQRT2); // [N, Cout]
         y = y.mul(d.reshape(-1, 1, 1, cout));
-        y = addNoise(y, layer, res, noise);
-        return Ops.lrelu(sd, y.add(param(layer + "/bias").reshape(1, 1, 1, cout)), 1, c.convClamp());
+        y = addNoise(y, layer, res, noise, Ops.SQRT2);
+        return Ops.lreluOfScaled(sd, y.add(param(layer + "/bias").mul(Ops.SQRT2).reshape(1, 1, 1, cout)), c.convClamp());
     }
 
     /**
@@ -182,8 +191,9 @@ public final class GeneratorGraph {
         return new Kernel(k, sd.constant(name + "/squares", squares));
     }
 
-    private SDVariable addNoise(SDVariable y, String layer, int res, Noise noise) {
-        SDVariable strength = param(layer + "/noise_strength");
+    /** y + noise * strength * gain. */
+    private SDVariable addNoise(SDVariable y, String layer, int res, Noise noise, double gain) {
+        SDVariable strength = param(layer + "/noise_strength").mul(gain);
         return switch (noise) {
             case NONE -> y;
             case CONST -> y.add(param(layer + "/noise_const").reshape(1, res, res, 1).mul(strength));

@@ -51,6 +51,15 @@ public final class Ops {
         return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 
+    /**
+     * {@link #lrelu} with gain 1 for an input already multiplied by sqrt(2): leaky_relu(x, 0.2), clamped
+     * to +-conv_clamp when a clamp is set. The same result, one elementwise pass fewer.
+     */
+    static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp) {
+        SDVariable y = sd.nn().leakyRelu(xTimesSqrt2, 0.2);
+        return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
+    }
+
     /** Adds a per-channel bias [C] to NCHW activations. */
     static SDVariable addChannelBias(SDVariable x, SDVariable bias, long channels, double gain) {
         SDVariable b = gain == 1 ? bias : bias.mul(gain);
@@ -96,51 +105,71 @@ public final class Ops {
 
     /**
      * The StyleGAN2 upsampling conv — torch conv_transpose2d(x, W.transpose(0,1), stride 2) followed
-     * by the [1,3,3,1] FIR with pad (1,1) and gain 4 — written as its polyphase equivalent: each of
-     * the four output phases (row, column parity) is a 3x3 correlation of the input with a kernel
-     * mixed from W and the FIR, so ordinary convs with 4*Cout outputs in all, interleaved, give
-     * the [N, 2H, 2W, Cout] result. oneDNN runs that conv at full speed, where libnd4j's deconv2d
-     * and the separate blur were most of a 1024 px pass (and the transposed conv's column buffer
-     * most of its memory). It does 4x the transposed conv's multiply-adds, so the generator uses it
-     * from {@link GeneratorGraph#POLYPHASE_MIN_RES} up only.
+     * by the [1,3,3,1] FIR with pad (1,1) and gain 4 — in a polyphase form that oneDNN runs at full
+     * speed. Per axis the FIR factors as [1,1]/2 * [1,2,1]/2: the [1,1] half folds into the transposed
+     * conv, whose every output phase then takes exactly two input taps, so two 2x2 convs (one per
+     * output-row phase, the column phases as 2*Cout channels) give the phases of the half-filtered
+     * upsampled map; interleaved, its 3-tap [1,2,1] rest is a small depthwise conv without padding.
+     * That is 16 multiply-adds per input pixel and channel pair where the transposed conv does 9 (at
+     * a third of oneDNN's conv speed here) and a 3x3 polyphase kernel with the whole FIR 36; libnd4j's
+     * deconv2d, the blur's padding and its column buffer go.
      *
-     * @param rows from {@link #upConvKernels}: the [3, 3, Cin, 2*Cout] kernels of the even and the
-     *             odd output rows
+     * @param rows from {@link #upConvKernels}: the [2, 2, Cin, 2*Cout] kernels of the even and the
+     *             odd rows
      */
     static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout) {
-        // one conv per output-row phase, stacked after H: [N, H, 2, W, 2*Cout] is [N, 2H, 2W, Cout]
-        // in memory, so the interleave is a concat (a block copy) instead of a depth_to_space, which
-        // took 165 ms of a 1024 px pass here
-        SDVariable evenRows = sd.expandDims(convNhwc(sd, x, rows[0], 3, 1), 2);
-        SDVariable oddRows = sd.expandDims(convNhwc(sd, x, rows[1], 3, 1), 2);
-        return sd.concat(2, evenRows, oddRows).reshape(-1, 2 * inRes, 2 * inRes, cout);
+        // phases m = 0..H of the map v[q] = u'[q - 1] (u' = u * [1,1]/2, u the transposed conv's output):
+        // both read x[m - 1], x[m], hence the 2x2 kernels with padding 1; [N, 2H+2, 2W+2, Cout]
+        SDVariable v = interleaveRows(sd, convNhwc(sd, x, rows[0], 2, 1), convNhwc(sd, x, rows[1], 2, 1),
+                inRes + 1, cout);
+        double[] h = {0.5, 1, 0.5};
+        float[] k = new float[9 * (int) cout];                                    // [3, 3, Cout, 1]
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                java.util.Arrays.fill(k, (i * 3 + j) * (int) cout, (i * 3 + j + 1) * (int) cout, (float) (h[i] * h[j]));
+            }
+        }
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(0).pW(0)
+                .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
+        INDArray blur = Nd4j.create(k, new long[] {3, 3, cout, 1}, DataType.FLOAT).castTo(x.dataType());
+        return sd.cnn().depthWiseConv2d(v, sd.constant(blur), cfg);                // [N, 2H, 2W, Cout]
     }
 
     /**
-     * [9, 36]: maps a 3x3 kernel's taps (ky, kx) to the polyphase taps (dy, dx, phase y, phase x).
-     * Phase p of output 2m+p takes input m+d (d = -1, 0, 1) through transposed-conv tap k and FIR
-     * tap t whenever p + t - 1 - k = 2d.
+     * Interleaves the even- and odd-row phases [N, H, W, 2*C] (column phases in the channels) into
+     * [N, 2H, 2W, C]: stacked after H, [N, H, 2, W, 2*C] is that map in memory, so the interleave is
+     * a block copy (a depth_to_space took 165 ms of a 1024 px pass here).
+     */
+    private static SDVariable interleaveRows(SameDiff sd, SDVariable evenRows, SDVariable oddRows, long res, long c) {
+        return sd.stack(2, evenRows, oddRows).reshape(-1, 2 * res, 2 * res, c);
+    }
+
+    /**
+     * [9, 16]: maps a 3x3 kernel's taps (ky, kx) to the taps (dy, dx, phase y, phase x) of
+     * {@link #upConvNhwc}'s 2x2 kernels. Per axis, phase p at m is u'[2m + p - 1] = (u[2m + p - 1] +
+     * u[2m + p]) / 2 with u[2i + k] = x[i] W[k]; with i = m - 1 + d that is tap k = p + a + 1 - 2d of
+     * the [1,1] tap a.
      */
     private static INDArray upConvTaps() {
-        double[][][] a = new double[2][3][3];                                   // [phase][d + 1][k]
+        double[][][] a = new double[2][2][3];                                   // [phase][d][k]
         for (int p = 0; p < 2; p++) {
-            for (int t = 0; t < 4; t++) {
-                for (int k = 0; k < 3; k++) {
-                    int twoD = p + t - 1 - k;
-                    if ((twoD & 1) == 0) {
-                        a[p][twoD / 2 + 1][k] += FIR_UP[t];
+            for (int d = 0; d < 2; d++) {
+                for (int t = 0; t < 2; t++) {
+                    int k = p + t + 1 - 2 * d;
+                    if (k >= 0 && k < 3) {
+                        a[p][d][k] += 0.5;
                     }
                 }
             }
         }
-        float[] m = new float[9 * 36];
+        float[] m = new float[9 * 16];
         for (int ky = 0; ky < 3; ky++) {
             for (int kx = 0; kx < 3; kx++) {
-                for (int dy = 0; dy < 3; dy++) {
-                    for (int dx = 0; dx < 3; dx++) {
+                for (int dy = 0; dy < 2; dy++) {
+                    for (int dx = 0; dx < 2; dx++) {
                         for (int py = 0; py < 2; py++) {
                             for (int px = 0; px < 2; px++) {
-                                m[(ky * 3 + kx) * 36 + ((dy * 3 + dx) * 2 + py) * 2 + px] =
+                                m[(ky * 3 + kx) * 16 + ((dy * 2 + dx) * 2 + py) * 2 + px] =
                                         (float) (a[py][dy][ky] * a[px][dx][kx]);
                             }
                         }
@@ -148,17 +177,17 @@ public final class Ops {
                 }
             }
         }
-        return Nd4j.create(m, new long[] {9, 36}, DataType.FLOAT);
+        return Nd4j.create(m, new long[] {9, 16}, DataType.FLOAT);
     }
 
     /**
      * The row-phase kernels of {@link #upConvNhwc} from a (scaled) [Cout, Cin, 3, 3] weight
-     * variable: [3, 3, Cin, (phase y, phase x, Cout)] split at phase y.
+     * variable: [2, 2, Cin, (phase y, phase x, Cout)] split at phase y.
      */
     static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin) {
         SDVariable taps = sd.constant(upConvTaps().castTo(weightOI33.dataType()));
-        SDVariable k = weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, 3, 3, 2, 2)
-                .permute(2, 3, 1, 4, 5, 0).reshape(3, 3, cin, 4 * cout);
+        SDVariable k = weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, 2, 2, 2, 2)
+                .permute(2, 3, 1, 4, 5, 0).reshape(2, 2, cin, 4 * cout);
         return new SDVariable[] {
             k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, 2 * cout)),
             k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(2 * cout, 4 * cout))};
@@ -169,12 +198,12 @@ public final class Ops {
         long cout = weightOI33.size(0);
         long cin = weightOI33.size(1);
         INDArray taps = upConvTaps().castTo(weightOI33.dataType());
-        INDArray k = weightOI33.dup('c').reshape(cout * cin, 9).mmul(taps).reshape('c', cout, cin, 3, 3, 2, 2)
-                .permute(2, 3, 1, 4, 5, 0).dup('c').reshape(3, 3, cin, 4 * cout);
+        INDArray k = weightOI33.dup('c').reshape(cout * cin, 9).mmul(taps).reshape('c', cout, cin, 2, 2, 2, 2)
+                .permute(2, 3, 1, 4, 5, 0).dup('c').reshape(2, 2, cin, 4 * cout);
         return rowConstants(sd, name, k, 2 * cout);
     }
 
-    /** The two halves of a [3, 3, Cin, 2*half] kernel (even, odd output rows) as constants, named after {@code name} if given. */
+    /** The two halves of a [k, k, Cin, 2*half] kernel (even, odd output rows) as constants, named after {@code name} if given. */
     private static SDVariable[] rowConstants(SameDiff sd, String name, INDArray kernel, long half) {
         INDArrayIndex all = NDArrayIndex.all();
         INDArray even = kernel.get(all, all, all, NDArrayIndex.interval(0, half)).dup('c');
@@ -194,9 +223,9 @@ public final class Ops {
     }
 
     /**
-     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — for NHWC images, in the
-     * same polyphase form as {@link #upConvNhwc}: output 2m+p takes input m+d through FIR tap
-     * t = 2d + 2 - p, 3x3 convs to 4*C channels in all (each channel on its own), interleaved.
+     * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — for NHWC images in
+     * polyphase form: output 2m+p takes input m+d through FIR tap t = 2d + 2 - p, so one 3x3 conv per
+     * output-row phase to 2*C channels (each channel on its own), interleaved.
      */
     static SDVariable upsample2dNhwc(SameDiff sd, SDVariable x, int channels, long inRes) {
         float[] k = new float[3 * 3 * channels * 4 * channels];                  // [dy, dx, Cin, (py, px, Cout)]
@@ -218,7 +247,7 @@ public final class Ops {
             }
         }
         INDArray kernel = Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
-        return upConvNhwc(sd, x, rowConstants(sd, null, kernel.castTo(x.dataType()), 2L * channels),
-                inRes, channels);
+        SDVariable[] rows = rowConstants(sd, null, kernel.castTo(x.dataType()), 2L * channels);
+        return interleaveRows(sd, convNhwc(sd, x, rows[0], 3, 1), convNhwc(sd, x, rows[1], 3, 1), inRes, channels);
     }
 }
