@@ -118,8 +118,13 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--iters", defaultValue = "3", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--iters", defaultValue = "9", description = "Timed steps (default: ${DEFAULT-VALUE}).")
         int iters;
+
+        // the first step builds the graphs and runs R1; the next ones are slower while the JIT and
+        // the memory pools settle (10-20 steps here), so a training run's pace shows after those
+        @Option(names = "--warmup", defaultValue = "12", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+        int warmup;
 
         @Spec
         CommandSpec spec;
@@ -128,6 +133,7 @@ public final class BenchCommand implements Runnable {
         public Integer call() {
             Args.positive("--batch", batch);
             Args.positive("--iters", iters);
+            Args.positive("--warmup", warmup);
             Map<Integer, Integer> ch = Map.of(4, 96, 8, 96, 16, 64, 32, 48, 64, 32);
             StyleGanConfig c = StyleGanConfig.of(64, 512, 512, 8, ch);
             io.ukiyoe.training.TrainerCore core = new io.ukiyoe.training.TrainerCore(
@@ -136,8 +142,7 @@ public final class BenchCommand implements Runnable {
                     name -> false);
             INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, 64, 64).muli(2).subi(1);
             var out = spec.commandLine().getOut();
-            // step 1 builds the graphs and runs R1, step 2 warms up
-            double median = Quiet.call(spec, () -> median(out, "step", 2, iters, () -> core.step(reals)));
+            double median = Quiet.call(spec, () -> median(out, "step", warmup, iters, () -> core.step(reals)));
             out.printf("seconds/step: %.3f%n", median);
             return 0;
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -205,15 +206,17 @@ public final class TrainerCore {
         int group = (int) Math.min(template.config().mbstdGroup(), s.batch());
         StyleGanModel current = model(false);
         gGraph = SameDiff.create();
-        GeneratorGraph gg = new GeneratorGraph(gGraph, current, true);
+        GeneratorGraph gg = new GeneratorGraph(gGraph, current, true).fixedBatch(s.batch());
         int numWs = template.config().numWs();
         SDVariable z = gGraph.placeHolder("z", DataType.FLOAT, s.batch(), template.config().zDim());
         SDVariable z2 = gGraph.placeHolder("z2", DataType.FLOAT, s.batch(), template.config().zDim());
         // style mixing: mix[l] = 1 takes layer l from z, 0 from z2
         SDVariable mix = gGraph.placeHolder("mix", DataType.FLOAT, 1, numWs, 1);
-        SDVariable w1 = gGraph.identity("w_z", gg.mapping(z));
+        // z and z2 through the mapping network as one batch: half the ops (the network is per-sample)
+        SDVariable wBoth = gg.mapping(gGraph.concat(0, z, z2));
+        SDVariable w1 = gGraph.identity("w_z", wBoth.get(SDIndex.interval(0, s.batch())));
         SDVariable ws1 = gg.broadcastAndTruncate(w1, 1, numWs);
-        SDVariable ws2 = gg.broadcastAndTruncate(gg.mapping(z2), 1, numWs);
+        SDVariable ws2 = gg.broadcastAndTruncate(wBoth.get(SDIndex.interval(s.batch(), 2 * s.batch())), 1, numWs);
         SDVariable ws = ws1.mul(mix).add(ws2.mul(mix.rsub(1.0)));
         SDVariable img = gg.synthesis(ws, GeneratorGraph.Noise.INPUT);
         gGraph.identity("img", img);

@@ -17,6 +17,7 @@ public final class DiscriminatorGraph {
     private final StyleGanModel model;
     private final StyleGanConfig c;
     private final GraphParams params;
+    private final boolean trainable;
 
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
         if (!model.hasDiscriminator()) {
@@ -25,6 +26,7 @@ public final class DiscriminatorGraph {
         this.sd = sd;
         this.model = model;
         this.c = model.config();
+        this.trainable = trainable;
         this.params = new GraphParams(sd, model, trainable, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
 
@@ -67,14 +69,27 @@ public final class DiscriminatorGraph {
     private SDVariable block(SDVariable x, int res, Double clamp, Map<String, SDVariable> pre) {
         int ch = c.channels(res);
         double half = Math.sqrt(0.5);
-        SDVariable skip = Ops.blurNhwc(sd, x, ch, 1, 1, 1);
-        skip = convNhwc(skip, Names.disc(res, "skip/weight"), ch, 1, 2, 0).mul(half);
+        SDVariable skip = blurThenConvDown(x, Names.disc(res, "skip/weight"), ch, 1, 1).mul(half);
         SDVariable y = act(biasNhwc(convNhwc(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1),
                 Names.disc(res, "conv0/bias")), 1, clamp, res + "/conv0", pre);
-        y = Ops.blurNhwc(sd, y, ch, 2, 2, 1);
-        y = act(biasNhwc(convNhwc(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 0),
+        y = act(biasNhwc(blurThenConvDown(y, Names.disc(res, "conv1/weight"), ch, 3, 2),
                 Names.disc(res, "conv1/bias")), half, clamp, res + "/conv1", pre);
         return skip.add(y);
+    }
+
+    /**
+     * The FIR with padding {@code pad}, then the equalised k x k conv with stride 2. Trainable graphs
+     * fold the FIR into the conv's kernel ((k+3) x (k+3), {@link Ops#firConvKernel}): libnd4j's
+     * depthwise-conv gradient, which the separate blur needs, builds a column buffer 16x the
+     * activations and was the largest op of a training step (150-400 ms at 64 px, batch 8).
+     */
+    private SDVariable blurThenConvDown(SDVariable x, String weight, int cin, int k, int pad) {
+        if (!trainable) {
+            return convNhwc(Ops.blurNhwc(sd, x, cin, pad, pad, 1), weight, cin, k, 2, 0);
+        }
+        long[] shape = model.tensor(weight).shape();
+        SDVariable w = param(weight).mul(1 / Math.sqrt((double) cin * k * k));
+        return Ops.convNhwc(sd, x, Ops.firConvKernel(sd, w, shape[0], shape[1], k), k + 3, 2, pad);
     }
 
     /**

@@ -136,6 +136,17 @@ public final class Ops {
     }
 
     /**
+     * The same upsampling conv with the whole FIR folded into 3x3 polyphase kernels (from
+     * {@link #upConvKernels(SameDiff, SDVariable, long, long, boolean)} with firFolded): 36
+     * multiply-adds per input pixel and channel pair, but no blur at all. Trainable graphs use it:
+     * the gradient of libnd4j's depthwise conv (the blur) and of its deconv2d cost more than the
+     * extra multiply-adds at training resolutions.
+     */
+    static SDVariable upConvFoldedNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout) {
+        return interleaveRows(sd, convNhwc(sd, x, rows[0], 3, 1), convNhwc(sd, x, rows[1], 3, 1), inRes, cout);
+    }
+
+    /**
      * Interleaves the even- and odd-row phases [N, H, W, 2*C] (column phases in the channels) into
      * [N, 2H, 2W, C]: stacked after H, [N, H, 2, W, 2*C] is that map in memory, so the interleave is
      * a block copy (a depth_to_space took 165 ms of a 1024 px pass here).
@@ -145,14 +156,28 @@ public final class Ops {
     }
 
     /**
-     * [9, 16]: maps a 3x3 kernel's taps (ky, kx) to the taps (dy, dx, phase y, phase x) of
-     * {@link #upConvNhwc}'s 2x2 kernels. Per axis, phase p at m is u'[2m + p - 1] = (u[2m + p - 1] +
-     * u[2m + p]) / 2 with u[2i + k] = x[i] W[k]; with i = m - 1 + d that is tap k = p + a + 1 - 2d of
-     * the [1,1] tap a.
+     * [9, 4 * w * w]: maps a 3x3 kernel's taps (ky, kx) to the taps (dy, dx, phase y, phase x) of the
+     * polyphase kernels, w = 2 for {@link #upConvNhwc} and 3 for {@link #upConvFoldedNhwc}.
+     * Per axis, with u[2i + k] = x[i] W[k] the transposed conv's output: in the 2x2 form phase p at
+     * m is u'[2m + p - 1] = (u[2m + p - 1] + u[2m + p]) / 2, so input m - 1 + d reaches it through
+     * tap k = p + a + 1 - 2d of the [1,1] tap a; in the folded form output 2m + p takes input m + d
+     * through tap k and FIR tap t whenever p + t - 1 - k = 2d.
      */
-    private static INDArray upConvTaps() {
-        double[][][] a = new double[2][2][3];                                   // [phase][d][k]
+    private static INDArray upConvTaps(boolean firFolded) {
+        int w = firFolded ? 3 : 2;
+        double[][][] a = new double[2][w][3];                                   // [phase][d][k]
         for (int p = 0; p < 2; p++) {
+            if (firFolded) {
+                for (int t = 0; t < 4; t++) {
+                    for (int k = 0; k < 3; k++) {
+                        int twoD = p + t - 1 - k;
+                        if ((twoD & 1) == 0) {
+                            a[p][twoD / 2 + 1][k] += FIR_UP[t];
+                        }
+                    }
+                }
+                continue;
+            }
             for (int d = 0; d < 2; d++) {
                 for (int t = 0; t < 2; t++) {
                     int k = p + t + 1 - 2 * d;
@@ -162,14 +187,15 @@ public final class Ops {
                 }
             }
         }
-        float[] m = new float[9 * 16];
+        int cols = 4 * w * w;
+        float[] m = new float[9 * cols];
         for (int ky = 0; ky < 3; ky++) {
             for (int kx = 0; kx < 3; kx++) {
-                for (int dy = 0; dy < 2; dy++) {
-                    for (int dx = 0; dx < 2; dx++) {
+                for (int dy = 0; dy < w; dy++) {
+                    for (int dx = 0; dx < w; dx++) {
                         for (int py = 0; py < 2; py++) {
                             for (int px = 0; px < 2; px++) {
-                                m[(ky * 3 + kx) * 16 + ((dy * 2 + dx) * 2 + py) * 2 + px] =
+                                m[(ky * 3 + kx) * cols + ((dy * w + dx) * 2 + py) * 2 + px] =
                                         (float) (a[py][dy][ky] * a[px][dx][kx]);
                             }
                         }
@@ -177,7 +203,7 @@ public final class Ops {
                 }
             }
         }
-        return Nd4j.create(m, new long[] {9, 16}, DataType.FLOAT);
+        return Nd4j.create(m, new long[] {9, cols}, DataType.FLOAT);
     }
 
     /**
@@ -185,9 +211,15 @@ public final class Ops {
      * variable: [2, 2, Cin, (phase y, phase x, Cout)] split at phase y.
      */
     static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin) {
-        SDVariable taps = sd.constant(upConvTaps().castTo(weightOI33.dataType()));
-        SDVariable k = weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, 2, 2, 2, 2)
-                .permute(2, 3, 1, 4, 5, 0).reshape(2, 2, cin, 4 * cout);
+        return upConvKernels(sd, weightOI33, cout, cin, false);
+    }
+
+    /** As {@link #upConvKernels(SameDiff, SDVariable, long, long)}; firFolded: the 3x3 kernels of {@link #upConvFoldedNhwc}. */
+    static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin, boolean firFolded) {
+        int w = firFolded ? 3 : 2;
+        SDVariable taps = sd.constant(upConvTaps(firFolded).castTo(weightOI33.dataType()));
+        SDVariable k = weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, w, w, 2, 2)
+                .permute(2, 3, 1, 4, 5, 0).reshape(w, w, cin, 4 * cout);
         return new SDVariable[] {
             k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, 2 * cout)),
             k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(2 * cout, 4 * cout))};
@@ -197,7 +229,7 @@ public final class Ops {
     static SDVariable[] upConvKernels(SameDiff sd, String name, INDArray weightOI33) {
         long cout = weightOI33.size(0);
         long cin = weightOI33.size(1);
-        INDArray taps = upConvTaps().castTo(weightOI33.dataType());
+        INDArray taps = upConvTaps(false).castTo(weightOI33.dataType());
         INDArray k = weightOI33.dup('c').reshape(cout * cin, 9).mmul(taps).reshape('c', cout, cin, 2, 2, 2, 2)
                 .permute(2, 3, 1, 4, 5, 0).dup('c').reshape(2, 2, cin, 4 * cout);
         return rowConstants(sd, name, k, 2 * cout);
@@ -210,6 +242,28 @@ public final class Ops {
         INDArray odd = kernel.get(all, all, all, NDArrayIndex.interval(half, 2 * half)).dup('c');
         return name == null ? new SDVariable[] {sd.constant(even), sd.constant(odd)}
                 : new SDVariable[] {sd.constant(name + "/even_rows", even), sd.constant(name + "/odd_rows", odd)};
+    }
+
+    /**
+     * The kernel of "FIR, then a k x k conv" as one conv: the full convolution of the (scaled)
+     * [Cout, Cin, k, k] weight with the 2-D [1,3,3,1] FIR (gain 1), in SameDiff's [k+3, k+3, Cin, Cout]
+     * layout. Correlating a map padded by p with it equals blurring with padding p, then the conv.
+     */
+    static SDVariable firConvKernel(SameDiff sd, SDVariable weightOIkk, long cout, long cin, int k) {
+        int m = k + 3;
+        INDArray f = fir(1).reshape(4, 4);
+        float[] taps = new float[k * k * m * m];                                  // [(ky, kx), (my, mx)]
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                for (int ty = 0; ty < 4; ty++) {
+                    for (int tx = 0; tx < 4; tx++) {
+                        taps[(ky * k + kx) * m * m + (ky + ty) * m + kx + tx] = f.getFloat(ty, tx);
+                    }
+                }
+            }
+        }
+        SDVariable t = sd.constant(Nd4j.create(taps, new long[] {k * k, m * m}, DataType.FLOAT).castTo(weightOIkk.dataType()));
+        return weightOIkk.reshape(cout * cin, (long) k * k).mmul(t).reshape(cout, cin, m, m).permute(2, 3, 1, 0);
     }
 
     /** upfirdn2d (up = down = 1) on NHWC activations: pad, then the FIR as a depthwise 4x4 conv. */

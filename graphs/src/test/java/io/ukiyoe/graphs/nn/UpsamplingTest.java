@@ -34,12 +34,14 @@ class UpsamplingTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, N, H, H, CIN);
         INDArray w = Nd4j.randn(DataType.FLOAT, COUT, CIN, 3, 3);
         INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 2 * H, 2 * H, COUT);
-        INDArray[] ref = run(x, w, upstream, false);
-        INDArray[] poly = run(x, w, upstream, true);
-        for (int i = 0; i < 3; i++) {
-            assertArrayEquals(ref[i].shape(), poly[i].shape());
-            double diff = maxAbs(ref[i].sub(poly[i]));
-            assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[i])), "output/grad " + i + " differs by " + diff);
+        INDArray[] ref = run(x, w, upstream, Form.TRANSPOSED_THEN_BLUR);
+        for (Form form : new Form[] {Form.POLYPHASE, Form.FOLDED}) {
+            INDArray[] poly = run(x, w, upstream, form);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(ref[i].shape(), poly[i].shape());
+                double diff = maxAbs(ref[i].sub(poly[i]));
+                assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[i])), form + ": output/grad " + i + " differs by " + diff);
+            }
         }
         // the constant-kernel form used by inference graphs
         SameDiff sd = SameDiff.create();
@@ -49,13 +51,18 @@ class UpsamplingTest {
         assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[0])), "constant kernel differs by " + diff);
     }
 
+    private enum Form { TRANSPOSED_THEN_BLUR, POLYPHASE, FOLDED }
+
     /** [output, d loss / d x, d loss / d w] with loss = sum(output * upstream). */
-    private static INDArray[] run(INDArray x, INDArray w, INDArray upstream, boolean polyphase) {
+    private static INDArray[] run(INDArray x, INDArray w, INDArray upstream, Form form) {
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.var("x", x.dup());
         SDVariable weight = sd.var("w", w.dup());
-        SDVariable y = polyphase ? Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN), H, COUT)
-                : transposedThenBlur(sd, in, weight);
+        SDVariable y = switch (form) {
+            case TRANSPOSED_THEN_BLUR -> transposedThenBlur(sd, in, weight);
+            case POLYPHASE -> Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN), H, COUT);
+            case FOLDED -> Ops.upConvFoldedNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN, true), H, COUT);
+        };
         y.rename("y");
         y.mul(sd.constant(upstream)).sum().rename("loss");
         sd.setLossVariables("loss");

@@ -1,0 +1,88 @@
+package io.ukiyoe.graphs.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ukiyoe.graphs.model.Init;
+import io.ukiyoe.graphs.model.StyleGanConfig;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The forms that only trainable graphs take (fixed-batch channel scaling, the FIR folded into the
+ * polyphase up-convs and into D's downsampling convs) against the inference forms.
+ */
+class TrainableFormsTest {
+    private static final int N = 3;
+    private static final StyleGanConfig CONFIG =
+            StyleGanConfig.of(16, 8, 8, 2, Map.of(4, 12, 8, 10, 16, 6));
+
+    private static double maxAbs(INDArray a) {
+        return a.amaxNumber().doubleValue();
+    }
+
+    private static void assertClose(INDArray want, INDArray got, String what) {
+        assertArrayEquals(want.shape(), got.shape(), what);
+        double diff = maxAbs(want.sub(got));
+        assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(want)), what + " differs by " + diff);
+    }
+
+    /** [image, gradients of sum(image * upstream) by parameter] of a trainable synthesis graph. */
+    private static Map<String, INDArray> synthesis(StyleGanModel model, INDArray ws, INDArray upstream, boolean fixedBatch) {
+        SameDiff sd = SameDiff.create();
+        GeneratorGraph g = new GeneratorGraph(sd, model, true);
+        if (fixedBatch) {
+            g.fixedBatch(N);
+        }
+        SDVariable in = sd.placeHolder("ws", DataType.FLOAT, N, CONFIG.numWs(), CONFIG.wDim());
+        SDVariable img = g.synthesis(in, GeneratorGraph.Noise.CONST);
+        sd.identity("img", img);
+        sd.sum("loss", img.mul(sd.constant(upstream)));
+        sd.setLossVariables("loss");
+        List<String> trainable = g.params().values().stream()
+                .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
+        assertTrue(trainable.size() > 10, "trainable parameters: " + trainable);
+        Map<String, INDArray> out = new HashMap<>(sd.calculateGradients(Map.of("ws", ws), trainable));
+        out.put("img", sd.output(Map.of("ws", ws), "img").get("img"));
+        return out;
+    }
+
+    @Test
+    void trainableGeneratorMatchesInferenceInValueAndFixedBatchInGradients() {
+        StyleGanModel model = Init.random(CONFIG, 5, true);
+        Nd4j.getRandom().setSeed(21);
+        INDArray ws = Nd4j.randn(DataType.FLOAT, N, CONFIG.numWs(), CONFIG.wDim());
+        INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
+        Map<String, INDArray> free = synthesis(model, ws, upstream, false);
+        Map<String, INDArray> fixed = synthesis(model, ws, upstream, true);
+        // inference graph: transposed conv + blur below 256 px, constants instead of variables
+        INDArray reference = new Generator(model).synthesis(ws, Generator.NoiseMode.CONST, 0);
+        assertClose(reference, free.get("img"), "trainable image");
+        assertClose(reference, fixed.get("img"), "fixed-batch image");
+        free.forEach((name, grad) -> assertClose(grad, fixed.get(name), "gradient of " + name));
+    }
+
+    @Test
+    void trainableDiscriminatorMatchesInference() {
+        StyleGanModel model = Init.random(CONFIG, 6, true);
+        Nd4j.getRandom().setSeed(22);
+        INDArray x = Nd4j.randn(DataType.FLOAT, N + 1, 3, 16, 16);
+        INDArray[] logits = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+            SameDiff sd = SameDiff.create();
+            SDVariable in = sd.placeHolder("x", DataType.FLOAT, N + 1, 3, 16, 16);
+            sd.identity("logits", new DiscriminatorGraph(sd, model, i == 0).logits(in, 2));
+            logits[i] = sd.output(Map.of("x", x), "logits").get("logits");
+        }
+        assertClose(logits[1], logits[0], "trainable (FIR folded into the convs) vs inference logits");
+    }
+}
