@@ -135,8 +135,29 @@ public final class GeneratorGraph {
 
     /** The style of one layer: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
     private SDVariable style(SDVariable ws, int idx, String layer) {
+        return style(ws, idx, layer, 1);
+    }
+
+    /** The style times {@code gain}, which inference graphs fold into the affine's constants. */
+    private SDVariable style(SDVariable ws, int idx, String layer, double gain) {
         SDVariable w = ws.get(SDIndex.all(), SDIndex.point(idx), SDIndex.all());
-        return dense(w, layer + "/affine/weight", 1 / Math.sqrt(c.wDim())).add(param(layer + "/affine/bias"));
+        String weight = layer + "/affine/weight";
+        if (trainable) {
+            SDVariable s = dense(w, weight, 1 / Math.sqrt(c.wDim())).add(param(layer + "/affine/bias"));
+            return gain == 1 ? s : s.mul(gain);
+        }
+        return dense(w, weight, gain / Math.sqrt(c.wDim())).add(scaled(layer + "/affine/bias", gain));
+    }
+
+    /**
+     * A parameter times {@code scale}: an op on the variable in trainable graphs, a constant computed
+     * once in inference graphs (each op a pass costs SameDiff's per-op overhead too).
+     */
+    private SDVariable scaled(String name, double scale) {
+        if (trainable) {
+            return scale == 1 ? param(name) : param(name).mul(scale);
+        }
+        return scale == 1 ? param(name) : sd.constant(name + "/prepared", Ops.array(model.tensor(name)).castTo(dtype).mul(scale));
     }
 
     /**
@@ -178,10 +199,12 @@ public final class GeneratorGraph {
         }
         // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
         // for a > 0), which spares a pass over the full-resolution map
-        SDVariable d = sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(1e-8)).mul(Ops.SQRT2); // [N, Cout]
+        // (inference graphs: sqrt(2) rsqrt(v + eps) = rsqrt(v / 2 + eps / 2) with the halved squares stored)
+        SDVariable d = trainable ? sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(1e-8)).mul(Ops.SQRT2)
+                : sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(0.5e-8));                   // [N, Cout]
         y = scaleChannels(y, d, res, cout);
         y = addNoise(y, layer, res, noise, Ops.SQRT2);
-        return Ops.lreluOfScaled(sd, y.add(param(layer + "/bias").mul(Ops.SQRT2).reshape(1, 1, 1, cout)), c.convClamp());
+        return Ops.lreluOfScaled(sd, y.add(scaled(layer + "/bias", Ops.SQRT2)), c.convClamp());   // [C] broadcasts over NHWC
     }
 
     /**
@@ -201,7 +224,8 @@ public final class GeneratorGraph {
     /**
      * A conv weight [Cout, Cin, k, k] times its equalised-lr scale, in SameDiff's layout (HWIO for
      * conv, [k, k, Cout, Cin] for the transposed conv, or the two row-phase kernels of
-     * {@link Ops#upConvNhwc}), with the per-(Cin, Cout) sums of squares the demodulation needs.
+     * {@link Ops#upConvNhwc}), with the per-(Cin, Cout) sums of squares the demodulation needs (halved
+     * in inference graphs).
      * Trainable graphs compute them from the variable; inference graphs store them precomputed so a
      * forward pass does not permute weights every time.
      */
@@ -220,7 +244,7 @@ public final class GeneratorGraph {
             return new Kernel(k, sd.math().square(w).sum(2, 3).permute(1, 0));
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
-        var squares = w.mul(w).sum(2, 3).transpose().dup('c');
+        var squares = w.mul(w).sum(2, 3).transpose().mul(0.5).dup('c');    // halved: see styledConv
         SDVariable[] k = polyphase ? Ops.upConvKernels(sd, name + "/prepared", w)
                 : new SDVariable[] {sd.constant(name + "/prepared", w.permute(perm).dup('c'))};
         return new Kernel(k, sd.constant(name + "/squares", squares));
@@ -228,10 +252,19 @@ public final class GeneratorGraph {
 
     /** y + noise * strength * gain. */
     private SDVariable addNoise(SDVariable y, String layer, int res, Noise noise, double gain) {
-        SDVariable strength = param(layer + "/noise_strength").mul(gain);
+        if (noise == Noise.NONE) {
+            return y;
+        }
+        String constName = layer + "/noise_const";
+        if (noise == Noise.CONST && !trainable) {                               // one constant map: one add
+            double strength = model.tensor(layer + "/noise_strength").data()[0] * gain;
+            return y.add(sd.constant(constName + "/prepared",
+                    Ops.array(model.tensor(constName)).castTo(dtype).reshape(1, res, res, 1).mul(strength)));
+        }
+        SDVariable strength = scaled(layer + "/noise_strength", gain);
         return switch (noise) {
             case NONE -> y;
-            case CONST -> y.add(param(layer + "/noise_const").reshape(1, res, res, 1).mul(strength));
+            case CONST -> y.add(param(constName).reshape(1, res, res, 1).mul(strength));
             // the public input is NCHW [N, 1, r, r]; with one channel that is a reshape away from NHWC
             case INPUT -> y.add(sd.placeHolder(noiseInput(layer), dtype, -1, 1, res, res)
                     .reshape(-1, res, res, 1).mul(strength));
@@ -247,10 +280,10 @@ public final class GeneratorGraph {
     private SDVariable toRgb(SDVariable x, SDVariable ws, int idx, int res) {
         String layer = Names.layer(res, "torgb");
         int cin = c.channels(res);
-        SDVariable s = style(ws, idx, layer).mul(1 / Math.sqrt(cin));
+        SDVariable s = style(ws, idx, layer, 1 / Math.sqrt(cin));
         SDVariable y = Ops.convNhwc(sd, scaleChannels(x, s, res, cin), kernel(layer + "/weight", 1, false, false).kernel(),
                 1, 0);                                                                 // [N, H, W, 3]
-        y = y.add(param(layer + "/bias").reshape(1, 1, 1, 3));
+        y = y.add(param(layer + "/bias"));                                              // [3] broadcasts over NHWC
         Double clamp = c.convClamp();
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
     }
