@@ -241,8 +241,9 @@ public final class TrainerCore {
         DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, true);
         SDVariable fake = dGraph.placeHolder("fake", DataType.FLOAT, s.batch(), 3, res, res);
         SDVariable real = dGraph.placeHolder("real", DataType.FLOAT, s.batch(), 3, res, res);
-        SDVariable realLogits = dGraph.identity("logits_real", dg.logits(real, group));
-        dGraph.identity("loss_d", dGraph.nn().softplus(dg.logits(fake, group)).mean()
+        SDVariable[] logits = dg.logitsPair(fake, real, group, s.batch());
+        SDVariable realLogits = dGraph.identity("logits_real", logits[1]);
+        dGraph.identity("loss_d", dGraph.nn().softplus(logits[0]).mean()
                 .add(dGraph.nn().softplus(realLogits.neg()).mean()));
         dGraph.setLossVariables("loss_d");
     }

@@ -4,6 +4,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.util.Map;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -47,17 +48,34 @@ public final class DiscriminatorGraph {
         return forward(img, group, new java.util.HashMap<>());
     }
 
+    /**
+     * D(a) and D(b), [N, 1] each, for two batches of N: fromrgb and the blocks (per-sample work) run
+     * once on both, the epilogue on each batch alone, so the minibatch stddev groups are those of two
+     * separate calls. Half the ops of two calls, with twice the batch per conv.
+     */
+    public SDVariable[] logitsPair(SDVariable a, SDVariable b, int group, long n) {
+        Double clamp = c.convClamp();
+        SDVariable both = features(sd.concat(0, a, b), clamp, new java.util.HashMap<>()).permute(0, 3, 1, 2);
+        return new SDVariable[] {
+            epilogue(both.get(SDIndex.interval(0L, n)), group, clamp, new java.util.HashMap<>()),
+            epilogue(both.get(SDIndex.interval(n, 2 * n)), group, clamp, new java.util.HashMap<>())};
+    }
+
     /** The forward pass; {@code pre} receives each leaky ReLU's input, by site name, for the input gradient. */
     private SDVariable forward(SDVariable img, int group, Map<String, SDVariable> pre) {
+        return epilogue(features(img, c.convClamp(), pre).permute(0, 3, 1, 2), group, c.convClamp(), pre);
+    }
+
+    /** images [N, 3, R, R] -> the last block's output [N, 4, 4, C] (NHWC): fromrgb and the blocks. */
+    private SDVariable features(SDVariable img, Double clamp, Map<String, SDVariable> pre) {
         int top = c.resolution();
-        Double clamp = c.convClamp();
         SDVariable x = img.permute(0, 2, 3, 1);
         x = act(biasNhwc(convNhwc(x, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0),
                 Names.disc(top, "fromrgb/bias")), 1, clamp, "fromrgb", pre);
         for (int res = top; res >= 8; res /= 2) {
             x = block(x, res, clamp, pre);
         }
-        return epilogue(x.permute(0, 3, 1, 2), group, clamp, pre);
+        return x;
     }
 
     private SDVariable act(SDVariable z, double gain, Double clamp, String site, Map<String, SDVariable> pre) {
@@ -69,26 +87,29 @@ public final class DiscriminatorGraph {
     private SDVariable block(SDVariable x, int res, Double clamp, Map<String, SDVariable> pre) {
         int ch = c.channels(res);
         double half = Math.sqrt(0.5);
-        SDVariable skip = blurThenConvDown(x, Names.disc(res, "skip/weight"), ch, 1, 1).mul(half);
+        SDVariable skip = blurThenConvDown(x, Names.disc(res, "skip/weight"), ch, 1, 1, half);  // gain on the weight
         SDVariable y = act(biasNhwc(convNhwc(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1),
                 Names.disc(res, "conv0/bias")), 1, clamp, res + "/conv0", pre);
-        y = act(biasNhwc(blurThenConvDown(y, Names.disc(res, "conv1/weight"), ch, 3, 2),
+        y = act(biasNhwc(blurThenConvDown(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 1),
                 Names.disc(res, "conv1/bias")), half, clamp, res + "/conv1", pre);
         return skip.add(y);
     }
 
     /**
-     * The FIR with padding {@code pad}, then the equalised k x k conv with stride 2. Trainable graphs
+     * The FIR with padding {@code pad}, then the equalised k x k conv with stride 2, times {@code gain}
+     * (on the weight). Trainable graphs
      * fold the FIR into the conv's kernel ((k+3) x (k+3), {@link Ops#firConvKernel}): libnd4j's
      * depthwise-conv gradient, which the separate blur needs, builds a column buffer 16x the
      * activations and was the largest op of a training step (150-400 ms at 64 px, batch 8).
      */
-    private SDVariable blurThenConvDown(SDVariable x, String weight, int cin, int k, int pad) {
+    private SDVariable blurThenConvDown(SDVariable x, String weight, int cin, int k, int pad, double gain) {
+        double scale = gain / Math.sqrt((double) cin * k * k);
         if (!trainable) {
-            return convNhwc(Ops.blurNhwc(sd, x, cin, pad, pad, 1), weight, cin, k, 2, 0);
+            SDVariable w = param(weight).mul(scale).permute(2, 3, 1, 0);
+            return Ops.convNhwc(sd, Ops.blurNhwc(sd, x, cin, pad, pad, 1), w, k, 2, 0);
         }
         long[] shape = model.tensor(weight).shape();
-        SDVariable w = param(weight).mul(1 / Math.sqrt((double) cin * k * k));
+        SDVariable w = param(weight).mul(scale);
         return Ops.convNhwc(sd, x, Ops.firConvKernel(sd, w, shape[0], shape[1], k), k + 3, 2, pad);
     }
 
@@ -116,10 +137,10 @@ public final class DiscriminatorGraph {
         SDVariable gCat = deconvNhwc(g.permute(0, 2, 3, 1), Names.disc(4, "conv/weight"), ch + f, 3, 1, 1)
                 .permute(0, 3, 1, 2);                                                // [N, ch + f, 4, 4]
         SDVariable x4 = pre.get("mbstd_x");
-        SDVariable gx = gCat.get(org.nd4j.autodiff.samediff.SDIndex.all(),
-                org.nd4j.autodiff.samediff.SDIndex.interval(0, ch));
-        SDVariable gStat = gCat.get(org.nd4j.autodiff.samediff.SDIndex.all(),
-                org.nd4j.autodiff.samediff.SDIndex.interval(ch, ch + f));               // [N, f, 4, 4]
+        SDVariable gx = gCat.get(SDIndex.all(),
+                SDIndex.interval(0, ch));
+        SDVariable gStat = gCat.get(SDIndex.all(),
+                SDIndex.interval(ch, ch + f));               // [N, f, 4, 4]
         // minibatch stddev: stat[m, f] = mean over (C/F, 4, 4) of std over the group; d std / d y = c / (G std)
         SDVariable y = x4.reshape(group, -1, f, ch / f, 4, 4);
         SDVariable centred = y.sub(y.mean(true, 0));

@@ -47,7 +47,10 @@ public final class Ops {
      * when a clamp is set.
      */
     static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp) {
-        SDVariable y = sd.nn().leakyRelu(x, 0.2).mul(SQRT2 * gain);
+        SDVariable y = sd.nn().leakyRelu(x, 0.2);
+        if (Math.abs(SQRT2 * gain - 1) > 1e-12) {        // D's conv1 has gain sqrt(1/2): no pass for x 1
+            y = y.mul(SQRT2 * gain);
+        }
         return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 

@@ -85,4 +85,36 @@ class TrainableFormsTest {
         }
         assertClose(logits[1], logits[0], "trainable (FIR folded into the convs) vs inference logits");
     }
+
+    /** [D(a), D(b), gradients of sum(D(a)) + 2 sum(D(b)) by parameter], as a pair or as two calls. */
+    private static Map<String, INDArray> discriminate(StyleGanModel model, INDArray a, INDArray b, boolean pair) {
+        SameDiff sd = SameDiff.create();
+        DiscriminatorGraph d = new DiscriminatorGraph(sd, model, true);
+        SDVariable ina = sd.placeHolder("a", DataType.FLOAT, a.shape());
+        SDVariable inb = sd.placeHolder("b", DataType.FLOAT, b.shape());
+        SDVariable[] logits = pair ? d.logitsPair(ina, inb, 2, a.size(0))
+                : new SDVariable[] {d.logits(ina, 2), d.logits(inb, 2)};
+        sd.identity("la", logits[0]);
+        sd.identity("lb", logits[1]);
+        sd.sum("loss", logits[0].add(logits[1].mul(2)));
+        sd.setLossVariables("loss");
+        Map<String, INDArray> feed = Map.of("a", a, "b", b);
+        List<String> trainable = d.params().values().stream()
+                .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
+        Map<String, INDArray> out = new HashMap<>(sd.calculateGradients(feed, trainable));
+        out.putAll(sd.output(feed, "la", "lb"));
+        return out;
+    }
+
+    @Test
+    void discriminatorPairEqualsTwoCalls() {
+        StyleGanModel model = Init.random(CONFIG, 7, true);
+        Nd4j.getRandom().setSeed(23);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16).mul(0.5);
+        Map<String, INDArray> two = discriminate(model, a, b, false);
+        Map<String, INDArray> pair = discriminate(model, a, b, true);
+        assertTrue(two.size() > 10);
+        two.forEach((name, want) -> assertClose(want, pair.get(name), name));
+    }
 }
