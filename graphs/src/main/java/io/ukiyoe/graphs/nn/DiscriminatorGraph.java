@@ -228,6 +228,7 @@ public final class DiscriminatorGraph {
     }
 
     private SDVariable dense(SDVariable x, String layer, long in) {
-        return x.mmul(param(layer + "/weight").permute(1, 0)).mul(1 / Math.sqrt(in)).add(param(layer + "/bias"));
+        return sd.linalg().mmul(x, param(layer + "/weight"), false, true, false).mul(1 / Math.sqrt(in))   // x W^T
+                .add(param(layer + "/bias"));
     }
 }

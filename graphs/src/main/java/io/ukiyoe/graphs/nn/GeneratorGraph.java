@@ -165,8 +165,8 @@ public final class GeneratorGraph {
      * prepared once: permuting a 512 x 512 weight on every pass cost about 1 ms a layer.
      */
     private SDVariable dense(SDVariable x, String weight, double scale) {
-        if (trainable) {
-            return x.mmul(param(weight).permute(1, 0)).mul(scale);
+        if (trainable) {    // the transposed-operand flag: a third cheaper than a permute op, gradient included
+            return sd.linalg().mmul(x, param(weight), false, true, false).mul(scale);
         }
         return x.mmul(sd.constant(weight + "/prepared",
                 Ops.array(model.tensor(weight)).castTo(dtype).mul(scale).transpose().dup('c')));
@@ -200,8 +200,9 @@ public final class GeneratorGraph {
         // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
         // for a > 0), which spares a pass over the full-resolution map
         // (inference graphs: sqrt(2) rsqrt(v + eps) = rsqrt(v / 2 + eps / 2) with the halved squares stored)
-        SDVariable d = trainable ? sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(1e-8)).mul(Ops.SQRT2)
-                : sd.math().rsqrt(sd.math().square(s).mmul(w.squares()).add(0.5e-8));                   // [N, Cout]
+        SDVariable sumSq = sd.linalg().mmul(sd.math().square(s), w.squares(), false, true, false);   // s^2 squares^T
+        SDVariable d = trainable ? sd.math().rsqrt(sumSq.add(1e-8)).mul(Ops.SQRT2)
+                : sd.math().rsqrt(sumSq.add(0.5e-8));                                                   // [N, Cout]
         y = scaleChannels(y, d, res, cout);
         y = addNoise(y, layer, res, noise, Ops.SQRT2);
         return Ops.lreluOfScaled(sd, y.add(scaled(layer + "/bias", Ops.SQRT2)), c.convClamp());   // [C] broadcasts over NHWC
@@ -224,7 +225,7 @@ public final class GeneratorGraph {
     /**
      * A conv weight [Cout, Cin, k, k] times its equalised-lr scale, in SameDiff's layout (HWIO for
      * conv, [k, k, Cout, Cin] for the transposed conv, or the two row-phase kernels of
-     * {@link Ops#upConvNhwc}), with the per-(Cin, Cout) sums of squares the demodulation needs (halved
+     * {@link Ops#upConvNhwc}), with the [Cout, Cin] sums of squares the demodulation needs (halved
      * in inference graphs).
      * Trainable graphs compute them from the variable; inference graphs store them precomputed so a
      * forward pass does not permute weights every time.
@@ -241,10 +242,10 @@ public final class GeneratorGraph {
             SDVariable w = param(name).mul(scale);
             long[] shape = model.tensor(name).shape();
             SDVariable[] k = polyphase ? Ops.upConvKernels(sd, w, shape[0], shape[1], true) : new SDVariable[] {w.permute(perm)};
-            return new Kernel(k, sd.math().square(w).sum(2, 3).permute(1, 0));
+            return new Kernel(k, sd.math().square(w).sum(2, 3));
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
-        var squares = w.mul(w).sum(2, 3).transpose().mul(0.5).dup('c');    // halved: see styledConv
+        var squares = w.mul(w).sum(2, 3).mul(0.5);                         // halved: see styledConv
         SDVariable[] k = polyphase ? Ops.upConvKernels(sd, name + "/prepared", w)
                 : new SDVariable[] {sd.constant(name + "/prepared", w.permute(perm).dup('c'))};
         return new Kernel(k, sd.constant(name + "/squares", squares));
