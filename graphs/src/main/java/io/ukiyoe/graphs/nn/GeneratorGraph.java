@@ -89,8 +89,9 @@ public final class GeneratorGraph {
         for (int i = 0; i < c.nMlp(); i++) {
             long in = i == 0 ? c.zDim() : c.wDim();
             double gain = c.mappingLrMul() / Math.sqrt(in);
-            SDVariable y = dense(x, Names.fc(i, "weight"), gain);
-            x = Ops.lrelu(sd, y.add(param(Names.fc(i, "bias")).mul(c.mappingLrMul())), 1, null);
+            // lrelu(v) sqrt(2) = lrelu(sqrt(2) v): the gain rides on the weight and bias scales
+            SDVariable y = dense(x, Names.fc(i, "weight"), gain * Ops.SQRT2);
+            x = Ops.lreluOfScaled(sd, y.add(scaled(Names.fc(i, "bias"), c.mappingLrMul() * Ops.SQRT2)), null);
         }
         return x;
     }
