@@ -103,13 +103,11 @@ public final class DiscriminatorGraph {
      * activations and was the largest op of a training step (150-400 ms at 64 px, batch 8).
      */
     private SDVariable blurThenConvDown(SDVariable x, String weight, int cin, int k, int pad, double gain) {
-        double scale = gain / Math.sqrt((double) cin * k * k);
         if (!trainable) {
-            SDVariable w = param(weight).mul(scale).permute(2, 3, 1, 0);
-            return Ops.convNhwc(sd, Ops.blurNhwc(sd, x, cin, pad, pad, 1), w, k, 2, 0);
+            return convNhwc(Ops.blurNhwc(sd, x, cin, pad, pad, 1), weight, cin, k, 2, 0, gain);
         }
         long[] shape = model.tensor(weight).shape();
-        SDVariable w = param(weight).mul(scale);
+        SDVariable w = param(weight).mul(gain / Math.sqrt((double) cin * k * k));
         return Ops.convNhwc(sd, x, Ops.firConvKernel(sd, w, shape[0], shape[1], k), k + 3, 2, pad);
     }
 
@@ -137,10 +135,8 @@ public final class DiscriminatorGraph {
         SDVariable gCat = deconvNhwc(g.permute(0, 2, 3, 1), Names.disc(4, "conv/weight"), ch + f, 3, 1, 1)
                 .permute(0, 3, 1, 2);                                                // [N, ch + f, 4, 4]
         SDVariable x4 = pre.get("mbstd_x");
-        SDVariable gx = gCat.get(SDIndex.all(),
-                SDIndex.interval(0, ch));
-        SDVariable gStat = gCat.get(SDIndex.all(),
-                SDIndex.interval(ch, ch + f));               // [N, f, 4, 4]
+        SDVariable gx = gCat.get(SDIndex.all(), SDIndex.interval(0, ch));
+        SDVariable gStat = gCat.get(SDIndex.all(), SDIndex.interval(ch, ch + f));         // [N, f, 4, 4]
         // minibatch stddev: stat[m, f] = mean over (C/F, 4, 4) of std over the group; d std / d y = c / (G std)
         SDVariable y = x4.reshape(group, -1, f, ch / f, 4, 4);
         SDVariable centred = y.sub(y.mean(true, 0));
@@ -193,7 +189,12 @@ public final class DiscriminatorGraph {
 
     /** Equalised conv on NHWC activations. */
     private SDVariable convNhwc(SDVariable x, String weight, int cin, int k, int stride, int pad) {
-        return Ops.convNhwc(sd, x, param(weight).mul(1 / Math.sqrt((double) cin * k * k)).permute(2, 3, 1, 0), k,
+        return convNhwc(x, weight, cin, k, stride, pad, 1);
+    }
+
+    /** Equalised conv on NHWC activations, times {@code gain} (on the weight). */
+    private SDVariable convNhwc(SDVariable x, String weight, int cin, int k, int stride, int pad, double gain) {
+        return Ops.convNhwc(sd, x, param(weight).mul(gain / Math.sqrt((double) cin * k * k)).permute(2, 3, 1, 0), k,
                 stride, pad);
     }
 

@@ -210,14 +210,10 @@ public final class Ops {
     }
 
     /**
-     * The row-phase kernels of {@link #upConvNhwc} from a (scaled) [Cout, Cin, 3, 3] weight
-     * variable: [2, 2, Cin, (phase y, phase x, Cout)] split at phase y.
+     * The row-phase kernels of {@link #upConvNhwc} (firFolded false) or {@link #upConvFoldedNhwc}
+     * (true) from a (scaled) [Cout, Cin, 3, 3] weight variable: [w, w, Cin, (phase y, phase x, Cout)]
+     * split at phase y, w = 2 or 3.
      */
-    static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin) {
-        return upConvKernels(sd, weightOI33, cout, cin, false);
-    }
-
-    /** As {@link #upConvKernels(SameDiff, SDVariable, long, long)}; firFolded: the 3x3 kernels of {@link #upConvFoldedNhwc}. */
     static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin, boolean firFolded) {
         int w = firFolded ? 3 : 2;
         SDVariable taps = sd.constant(upConvTaps(firFolded).castTo(weightOI33.dataType()));
@@ -228,7 +224,7 @@ public final class Ops {
             k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(2 * cout, 4 * cout))};
     }
 
-    /** {@link #upConvKernels(SameDiff, SDVariable, long, long)} as graph constants, computed once. */
+    /** {@link #upConvKernels(SameDiff, SDVariable, long, long, boolean)} (2x2 form) as graph constants, computed once. */
     static SDVariable[] upConvKernels(SameDiff sd, String name, INDArray weightOI33) {
         long cout = weightOI33.size(0);
         long cin = weightOI33.size(1);
@@ -304,7 +300,6 @@ public final class Ops {
             }
         }
         INDArray kernel = Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
-        SDVariable[] rows = rowConstants(sd, null, kernel.castTo(x.dataType()), 2L * channels);
-        return interleaveRows(sd, convNhwc(sd, x, rows[0], 3, 1), convNhwc(sd, x, rows[1], 3, 1), inRes, channels);
+        return upConvFoldedNhwc(sd, x, rowConstants(sd, null, kernel.castTo(x.dataType()), 2L * channels), inRes, channels);
     }
 }

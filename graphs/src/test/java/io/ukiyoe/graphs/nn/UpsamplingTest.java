@@ -60,7 +60,7 @@ class UpsamplingTest {
         SDVariable weight = sd.var("w", w.dup());
         SDVariable y = switch (form) {
             case TRANSPOSED_THEN_BLUR -> transposedThenBlur(sd, in, weight);
-            case POLYPHASE -> Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN), H, COUT);
+            case POLYPHASE -> Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN, false), H, COUT);
             case FOLDED -> Ops.upConvFoldedNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN, true), H, COUT);
         };
         y.rename("y");
