@@ -28,6 +28,7 @@ public final class Generator {
     private final StyleGanModel model;
     private SameDiff mapping;
     private final Map<GeneratorGraph.Noise, SameDiff> synthesis = new EnumMap<>(GeneratorGraph.Noise.class);
+    private final Map<GeneratorGraph.Noise, SameDiff> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
 
     public Generator(StyleGanModel model) {
         this.model = model;
@@ -115,10 +116,12 @@ public final class Generator {
             case RANDOM -> GeneratorGraph.Noise.INPUT;
             case NONE -> GeneratorGraph.Noise.NONE;
         };
-        SameDiff sd = synthesis.computeIfAbsent(g, mode -> {
+        boolean single = ws.size(0) == 1;                  // batches of one: styles folded into the weights
+        SameDiff sd = (single ? singleSynthesis : synthesis).computeIfAbsent(g, mode -> {
             SameDiff s = SameDiff.create();
-            SDVariable in = s.placeHolder(WS, DataType.FLOAT, -1, config().numWs(), config().wDim());
-            s.identity(IMG, new GeneratorGraph(s, model, false).synthesis(in, mode));
+            SDVariable in = s.placeHolder(WS, DataType.FLOAT, single ? 1 : -1, config().numWs(), config().wDim());
+            GeneratorGraph graph = new GeneratorGraph(s, model, false);
+            s.identity(IMG, (single ? graph.singleSample() : graph).synthesis(in, mode));
             return s;
         });
         Map<String, INDArray> feed = new HashMap<>();

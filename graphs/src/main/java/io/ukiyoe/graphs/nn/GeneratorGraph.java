@@ -38,6 +38,10 @@ public final class GeneratorGraph {
     private final DataType dtype;
     private final GraphParams params;
     private int fixedBatch;                                   // 0: any batch size
+    private boolean singleSample;                             // inference graph for batches of one
+
+    /** Output resolution from which {@link #singleSample()} graphs fold styles into conv weights. */
+    static final int FUSED_MIN_RES = 128;
     private final Map<Long, SDVariable> batchOnes = new java.util.HashMap<>();
 
     /**
@@ -69,6 +73,19 @@ public final class GeneratorGraph {
             throw new IllegalArgumentException("batch must be positive, got " + n);
         }
         this.fixedBatch = n;
+        return this;
+    }
+
+    /**
+     * Declares an inference graph for batches of one, whose convs from {@link #FUSED_MIN_RES} up take
+     * the style and the demodulation in their weights (the references' fused modconv), sparing two
+     * passes over each large map for a pass over the (there smaller) weights.
+     */
+    public GeneratorGraph singleSample() {
+        if (trainable) {
+            throw new IllegalStateException("single-sample (fused) graphs are for inference");
+        }
+        this.singleSample = true;
         return this;
     }
 
@@ -186,27 +203,54 @@ public final class GeneratorGraph {
         SDVariable s = style(ws, idx, layer);                                    // [N, Cin]
         boolean polyphase = up && (trainable || res >= POLYPHASE_MIN_RES);
         Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, polyphase);
-        SDVariable xs = scaleChannels(x, s, up ? res / 2 : res, cin);
-        SDVariable y;
-        if (polyphase && trainable) {
-            y = Ops.upConvFoldedNhwc(sd, xs, w.kernels(), res / 2, cout);        // [N, 2H, 2W, Cout], FIR included
-        } else if (polyphase) {
-            y = Ops.upConvNhwc(sd, xs, w.kernels(), res / 2, cout);              // [N, 2H, 2W, Cout], FIR included
-        } else if (up) {
-            y = Ops.convTransposeStride2Nhwc(sd, xs, w.kernel(), 3);             // [N, 2H+1, 2W+1, Cout]
-            y = Ops.blurNhwc(sd, y, cout, 1, 1, 4);                               // FIR pad (1,1) gain 4
-        } else {
-            y = Ops.convNhwc(sd, xs, w.kernel(), 3, 1);
-        }
         // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
         // for a > 0), which spares a pass over the full-resolution map
         // (inference graphs: sqrt(2) rsqrt(v + eps) = rsqrt(v / 2 + eps / 2) with the halved squares stored)
         SDVariable sumSq = sd.linalg().mmul(sd.math().square(s), w.squares(), false, true, false);   // s^2 squares^T
         SDVariable d = trainable ? sd.math().rsqrt(sumSq.add(1e-8)).mul(Ops.SQRT2)
                 : sd.math().rsqrt(sumSq.add(0.5e-8));                                                   // [N, Cout]
-        y = scaleChannels(y, d, res, cout);
+        boolean fused = singleSample && res >= FUSED_MIN_RES;
+        SDVariable[] k = fused ? modulated(w.kernels(), s, d, up && !polyphase, polyphase, cin, cout) : w.kernels();
+        SDVariable xs = fused ? x : scaleChannels(x, s, up ? res / 2 : res, cin);
+        SDVariable y;
+        if (polyphase && trainable) {
+            y = Ops.upConvFoldedNhwc(sd, xs, k, res / 2, cout);                   // [N, 2H, 2W, Cout], FIR included
+        } else if (polyphase) {
+            y = Ops.upConvNhwc(sd, xs, k, res / 2, cout);                         // [N, 2H, 2W, Cout], FIR included
+        } else if (up) {
+            y = Ops.convTransposeStride2Nhwc(sd, xs, k[0], 3);                    // [N, 2H+1, 2W+1, Cout]
+            y = Ops.blurNhwc(sd, y, cout, 1, 1, 4);                               // FIR pad (1,1) gain 4
+        } else {
+            y = Ops.convNhwc(sd, xs, k[0], 3, 1);
+        }
+        if (!fused) {
+            y = scaleChannels(y, d, res, cout);
+        }
         y = addNoise(y, layer, res, noise, Ops.SQRT2);
         return Ops.lreluOfScaled(sd, y.add(scaled(layer + "/bias", Ops.SQRT2)), c.convClamp());   // [C] broadcasts over NHWC
+    }
+
+    /**
+     * Conv kernels of a batch of one with its style s [1, Cin] on the input channels and its
+     * demodulation d [1, Cout] (or null) on the output channels: [k, k, Cin, Cout], polyphase row
+     * kernels [k, k, Cin, (column phase, Cout)], or, transposed, [k, k, Cout, Cin].
+     */
+    private SDVariable[] modulated(SDVariable[] kernels, SDVariable s, SDVariable d, boolean transposed,
+                                   boolean rowPhases, long cin, long cout) {
+        SDVariable[] out = new SDVariable[kernels.length];
+        for (int i = 0; i < kernels.length; i++) {
+            if (transposed) {
+                out[i] = kernels[i].mul(s.reshape(1, 1, 1, cin)).mul(d.reshape(1, 1, cout, 1));
+                continue;
+            }
+            SDVariable k = kernels[i].mul(s.reshape(1, 1, cin, 1));
+            if (d != null) {
+                SDVariable dd = rowPhases ? sd.concat(1, d, d) : d;             // (column phase, Cout)
+                k = k.mul(dd.reshape(1, 1, 1, rowPhases ? 2 * cout : cout));
+            }
+            out[i] = k;
+        }
+        return out;
     }
 
     /**
@@ -283,8 +327,10 @@ public final class GeneratorGraph {
         String layer = Names.layer(res, "torgb");
         int cin = c.channels(res);
         SDVariable s = style(ws, idx, layer, 1 / Math.sqrt(cin));
-        SDVariable y = Ops.convNhwc(sd, scaleChannels(x, s, res, cin), kernel(layer + "/weight", 1, false, false).kernel(),
-                1, 0);                                                                 // [N, H, W, 3]
+        SDVariable w = kernel(layer + "/weight", 1, false, false).kernel();
+        SDVariable y = singleSample && res >= FUSED_MIN_RES
+                ? Ops.convNhwc(sd, x, modulated(new SDVariable[] {w}, s, null, false, false, cin, 3)[0], 1, 0)
+                : Ops.convNhwc(sd, scaleChannels(x, s, res, cin), w, 1, 0);            // [N, H, W, 3]
         y = y.add(param(layer + "/bias"));                                              // [3] broadcasts over NHWC
         Double clamp = c.convClamp();
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);

@@ -16,6 +16,7 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The forms that only trainable graphs take (fixed-batch channel scaling, the FIR folded into the
@@ -69,6 +70,22 @@ class TrainableFormsTest {
         assertClose(reference, free.get("img"), "trainable image");
         assertClose(reference, fixed.get("img"), "fixed-batch image");
         free.forEach((name, grad) -> assertClose(grad, fixed.get(name), "gradient of " + name));
+    }
+
+    @Test
+    void singleSampleGraphsMatchBatchedOnes() {
+        // 256 px so that the fused (style-in-the-weights) form covers the transposed conv (128), the polyphase
+        // pair (256), the conv and toRGB
+        StyleGanConfig c = StyleGanConfig.of(256, 8, 8, 2, Map.of(4, 12, 8, 10, 16, 8, 32, 8, 64, 6, 128, 6, 256, 4));
+        StyleGanModel model = Init.random(c, 8, false);
+        Nd4j.getRandom().setSeed(24);
+        INDArray ws = Nd4j.randn(DataType.FLOAT, 3, c.numWs(), c.wDim());
+        Generator g = new Generator(model);
+        INDArray batched = g.synthesis(ws, Generator.NoiseMode.CONST, 0);
+        for (int i = 0; i < 3; i++) {
+            INDArray one = g.synthesis(ws.get(NDArrayIndex.interval(i, i + 1)), Generator.NoiseMode.CONST, 0);
+            assertClose(batched.get(NDArrayIndex.interval(i, i + 1)), one, "image " + i + " alone");
+        }
     }
 
     @Test
