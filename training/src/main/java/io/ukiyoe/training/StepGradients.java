@@ -71,12 +71,8 @@ public final class StepGradients {
      * w.r.t. D's parameters. Gradients of gamma/2 x R1.
      */
     public R1 r1(INDArray real, double r1Gamma) {
-        long batch = real.size(0);
-        int r = model.config().resolution();
-        SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, 3, r, r);
-        SDVariable gx = new DiscriminatorGraph(sd, model, true).inputGradient(x, groupFor(batch));
-        sd.identity("input_grad", gx);
+        SameDiff sd = inputGradientGraph(real.size(0));
+        SDVariable gx = sd.getVariable("input_grad");
         SDVariable penalty = sd.identity("r1", gx.mul(gx).sum(1, 2, 3).mean());
         sd.identity("loss", penalty.mul(r1Gamma / 2));
         sd.setLossVariables("loss");
@@ -88,12 +84,17 @@ public final class StepGradients {
 
     /** D's input gradient grad_x sum D(x) from the explicit graph (for checking it against SameDiff's own). */
     INDArray inputGradient(INDArray real) {
-        long batch = real.size(0);
+        return inputGradientGraph(real.size(0)).output(Map.of("x", real.castTo(DataType.FLOAT)), "input_grad")
+                .get("input_grad");
+    }
+
+    /** Placeholder "x" [batch, 3, R, R] -> "input_grad" = grad_x sum D(x) as a graph of forward ops, D trainable. */
+    private SameDiff inputGradientGraph(long batch) {
         int r = model.config().resolution();
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, 3, r, r);
-        sd.identity("g", new DiscriminatorGraph(sd, model, true).inputGradient(x, groupFor(batch)));
-        return sd.output(Map.of("x", real.castTo(DataType.FLOAT)), "g").get("g");
+        sd.identity("input_grad", new DiscriminatorGraph(sd, model, true).inputGradient(x, groupFor(batch)));
+        return sd;
     }
 
     /** SameDiff's own gradient of sum D(x) w.r.t. x, float32. */

@@ -151,12 +151,10 @@ public final class GeneratorGraph {
         return img.permute(0, 3, 1, 2);                                          // [N, 3, R, R]
     }
 
-    /** The style of one layer: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
-    private SDVariable style(SDVariable ws, int idx, String layer) {
-        return style(ws, idx, layer, 1);
-    }
-
-    /** The style times {@code gain}, which inference graphs fold into the affine's constants. */
+    /**
+     * The style of one layer times {@code gain}: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1
+     * in training); inference graphs fold the gain into the affine's constants.
+     */
     private SDVariable style(SDVariable ws, int idx, String layer, double gain) {
         SDVariable w = ws.get(SDIndex.all(), SDIndex.point(idx), SDIndex.all());
         String weight = layer + "/affine/weight";
@@ -200,7 +198,7 @@ public final class GeneratorGraph {
         String layer = Names.layer(res, conv);
         int cin = up ? c.channels(res / 2) : c.channels(res);
         int cout = c.channels(res);
-        SDVariable s = style(ws, idx, layer);                                    // [N, Cin]
+        SDVariable s = style(ws, idx, layer, 1);                                 // [N, Cin]
         boolean polyphase = up && (trainable || res >= POLYPHASE_MIN_RES);
         Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, polyphase);
         // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
