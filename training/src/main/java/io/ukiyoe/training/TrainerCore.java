@@ -6,7 +6,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.DiscriminatorGraph;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.nn.PreparedWeights;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +73,9 @@ public final class TrainerCore {
     private SameDiff gGraph;
     private SameDiff dGraph;
     private SameDiff dInput; // with augmentation: D(x) for G's loss, differentiated w.r.t. its input x
+    private PreparedWeights gWeights;      // G's views in gGraph
+    private PreparedWeights dInGWeights;   // D's views in gGraph (or in dInput with augmentation)
+    private PreparedWeights dWeights;      // D's views in dGraph
 
     public TrainerCore(StyleGanModel start, Settings s, Predicate<String> frozen) {
         this.s = s;
@@ -206,7 +209,7 @@ public final class TrainerCore {
         int group = (int) Math.min(template.config().mbstdGroup(), s.batch());
         StyleGanModel current = model(false);
         gGraph = SameDiff.create();
-        GeneratorGraph gg = new GeneratorGraph(gGraph, current, true).fixedBatch(s.batch());
+        GeneratorGraph gg = new GeneratorGraph(gGraph, current, true).fixedBatch(s.batch()).preparedWeights();
         int numWs = template.config().numWs();
         SDVariable z = gGraph.placeHolder("z", DataType.FLOAT, s.batch(), template.config().zDim());
         SDVariable z2 = gGraph.placeHolder("z2", DataType.FLOAT, s.batch(), template.config().zDim());
@@ -227,18 +230,21 @@ public final class TrainerCore {
             gGraph.sum("loss_g_through_aug", img.mul(upstream));
             gGraph.setLossVariables("loss_g_through_aug");
             dInput = SameDiff.create();
-            DiscriminatorGraph di = new DiscriminatorGraph(dInput, current, true);
+            DiscriminatorGraph di = new DiscriminatorGraph(dInput, current, true).preparedWeights();
             SDVariable x = dInput.placeHolder("x", DataType.FLOAT, s.batch(), 3, res, res);
             dInput.identity("loss_g", dInput.nn().softplus(di.logits(x, group).neg()).mean());
             dInput.setLossVariables("loss_g");
             dInput.createGradFunction("x");
+            dInGWeights = di.weights();
         } else {
-            DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true);
+            DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true).preparedWeights();
             gGraph.identity("loss_g", gGraph.nn().softplus(dInG.logits(img, group).neg()).mean());
             gGraph.setLossVariables("loss_g");
+            dInGWeights = dInG.weights();
         }
+        gWeights = gg.weights();
         dGraph = SameDiff.create();
-        DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, true);
+        DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, true).preparedWeights();
         SDVariable fake = dGraph.placeHolder("fake", DataType.FLOAT, s.batch(), 3, res, res);
         SDVariable real = dGraph.placeHolder("real", DataType.FLOAT, s.batch(), 3, res, res);
         SDVariable[] logits = dg.logitsPair(fake, real, group, s.batch());
@@ -246,28 +252,7 @@ public final class TrainerCore {
         dGraph.identity("loss_d", dGraph.nn().softplus(logits[0]).mean()
                 .add(dGraph.nn().softplus(realLogits.neg()).mean()));
         dGraph.setLossVariables("loss_d");
-    }
-
-    /**
-     * Pushes the current tensors into a graph's variables of the same names: copied into the arrays
-     * the variables already have (new arrays every step were ~60 MB of fresh native memory a step,
-     * page faults and all, until the garbage collector freed them).
-     */
-    private static void load(SameDiff sd, Map<String, Tensor> values) {
-        values.forEach((k, t) -> {
-            SDVariable v = sd.getVariable(k);
-            if (v == null || Names.isBuffer(k)) {
-                return;
-            }
-            INDArray current = v.getArr();
-            if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
-                    && !current.isView() && current.offset() == 0 && current.data().length() == t.data().length
-                    && java.util.Arrays.equals(current.shape(), t.shape())) {
-                current.data().setData(t.data());
-            } else {
-                v.setArray(Ops.array(t));
-            }
-        });
+        dWeights = dg.weights();
     }
 
     private double signSum; // ADA: sum of sign(D(real)) since the last adjustment
@@ -286,8 +271,8 @@ public final class TrainerCore {
             build();
         }
         // ---- D: fakes from the current G
-        load(gGraph, g);
-        load(dGraph, d);
+        gWeights.load(gGraph, g);
+        dWeights.load(dGraph, d);
         Map<String, INDArray> feedG = latents();
         Map<String, INDArray> outG = gGraph.output(feedG, "img", "w_z");
         INDArray fake = outG.get("img");
@@ -298,16 +283,16 @@ public final class TrainerCore {
         }
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
         // one pass gives the loss, the real logits and the gradients (no separate forward pass)
-        OutAndGrad stepD = dGraph.calculateGradientsAndOutputs(feedD, List.of("loss_d", "logits_real"), trainable(dGraph, d));
+        OutAndGrad stepD = dGraph.calculateGradientsAndOutputs(feedD, List.of("loss_d", "logits_real"), trainable(dWeights));
         Map<String, INDArray> outD = stepD.getOutputs();
         double lossD = outD.get("loss_d").getDouble(0);
-        update(d, stepD.getGradients(), adamD);
+        update(d, dWeights.gradients(stepD.getGradients()), adamD);
         double r1 = Double.NaN;
         if (s.r1Gamma() > 0 && step % s.r1Interval() == 0) {
             StepGradients.R1 reg = new StepGradients(model(false)).r1(reals, s.r1Gamma() * s.r1Interval());
             r1 = reg.r1();
-            Map<String, INDArray> grads = new LinkedHashMap<>();
-            reg.grads().forEach((k, t) -> grads.put(k, Ops.array(t)));
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            reg.grads().forEach((k, t) -> grads.put(k, t.data()));
             update(d, grads, adamD);
         }
         if (s.augment().mode() == TrainConfig.AugmentMode.ADA) {
@@ -321,21 +306,21 @@ public final class TrainerCore {
             }
         }
         // ---- G against the updated D
-        load(gGraph, d);
         Map<String, INDArray> feedG2 = latents();
         double lossG;
         if (s.augmenting()) {
             Augment.Plan plan = Augment.sample(rnd, s.batch(), res(), adaP);
-            load(dInput, d);
+            dInGWeights.load(dInput, d);
             Map<String, INDArray> feedX = Map.of("x", Augment.apply(plan, gGraph.output(feedG2, "img").get("img")));
             OutAndGrad dx = dInput.calculateGradientsAndOutputs(feedX, List.of("loss_g"), List.of("x"));
             lossG = dx.getOutputs().get("loss_g").getDouble(0);
             feedG2.put("upstream", Augment.adjoint(plan, dx.getGradients().get("x")));
-            update(g, gGraph.calculateGradients(feedG2, trainable(gGraph, g)), adamG);
+            update(g, gWeights.gradients(gGraph.calculateGradients(feedG2, trainable(gWeights))), adamG);
         } else {
-            OutAndGrad stepG = gGraph.calculateGradientsAndOutputs(feedG2, List.of("loss_g"), trainable(gGraph, g));
+            dInGWeights.load(gGraph, d);
+            OutAndGrad stepG = gGraph.calculateGradientsAndOutputs(feedG2, List.of("loss_g"), trainable(gWeights));
             lossG = stepG.getOutputs().get("loss_g").getDouble(0);
-            update(g, stepG.getGradients(), adamG);
+            update(g, gWeights.gradients(stepG.getGradients()), adamG);
         }
         double pathLength = Double.NaN;
         if (s.plWeight() > 0 && step % s.plInterval() == 0) { // lazy path-length regularisation
@@ -346,9 +331,15 @@ public final class TrainerCore {
             StepGradients.PathLength pl = new StepGradients(model(false)).pathLength(z, plNoise, plMean, s.plDecay());
             plMean = pl.mean();
             pathLength = java.util.Arrays.stream(pl.lengths()).average().orElse(Double.NaN);
-            Map<String, INDArray> grads = new LinkedHashMap<>();
-            double scale = s.plWeight() * s.plInterval();
-            pl.grads().forEach((k, t) -> grads.put(k, Ops.array(t).mul(scale)));
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            float scale = (float) (s.plWeight() * s.plInterval());
+            pl.grads().forEach((k, t) -> {
+                float[] v = t.data().clone();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] *= scale;
+                }
+                grads.put(k, v);
+            });
             update(g, grads, adamG);
         }
         // ---- EMA of G's parameters (buffers copied)
@@ -386,17 +377,18 @@ public final class TrainerCore {
         g.put(Names.W_AVG, new Tensor(avg.shape(), out));
     }
 
-    private List<String> trainable(SameDiff sd, Map<String, Tensor> side) {
-        return side.keySet().stream().filter(k -> !Names.isBuffer(k) && !frozen.test(k) && sd.hasVariable(k)).toList();
+    /** The graph variables to differentiate: the views of every parameter that is not frozen. */
+    private List<String> trainable(PreparedWeights w) {
+        return w.variables(k -> !Names.isBuffer(k) && !frozen.test(k));
     }
 
-    private void update(Map<String, Tensor> side, Map<String, INDArray> grads, Adam adam) {
+    private void update(Map<String, Tensor> side, Map<String, float[]> grads, Adam adam) {
         Map<String, Tensor> params = new LinkedHashMap<>();
         Map<String, Tensor> gr = new LinkedHashMap<>();
         grads.forEach((k, a) -> {
             if (side.containsKey(k) && !frozen.test(k) && !Names.isBuffer(k)) {
                 params.put(k, side.get(k));
-                gr.put(k, new Tensor(side.get(k).shape(), NdArrays.floats(a)));
+                gr.put(k, new Tensor(side.get(k).shape(), a));
             }
         });
         side.putAll(adam.step(params, gr));

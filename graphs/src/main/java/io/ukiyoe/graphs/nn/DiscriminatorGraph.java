@@ -31,6 +31,20 @@ public final class DiscriminatorGraph {
         this.params = new GraphParams(sd, model, trainable, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
 
+    /** Parameters enter as prepared views: see {@link GeneratorGraph#preparedWeights()}. */
+    public DiscriminatorGraph preparedWeights() {
+        params.prepare();
+        return this;
+    }
+
+    /** The prepared views of this graph's parameters (after {@link #preparedWeights()} and building). */
+    public PreparedWeights weights() {
+        if (!params.prepared()) {
+            throw new IllegalStateException("the graph was not built with prepared weights");
+        }
+        return new PreparedWeights(params.views());
+    }
+
     public SDVariable param(String name) {
         return params.get(name);
     }
@@ -106,9 +120,7 @@ public final class DiscriminatorGraph {
         if (!trainable) {
             return convNhwc(Ops.blurNhwc(sd, x, cin, pad, pad, 1), weight, cin, k, 2, 0, gain);
         }
-        long[] shape = model.tensor(weight).shape();
-        SDVariable w = param(weight).mul(gain / Math.sqrt((double) cin * k * k));
-        return Ops.convNhwc(sd, x, Ops.firConvKernel(sd, w, shape[0], shape[1], k), k + 3, 2, pad);
+        return Ops.convNhwc(sd, x, params.firConv(weight, gain / Math.sqrt((double) cin * k * k), k), k + 3, 2, pad);
     }
 
     /**
@@ -119,6 +131,9 @@ public final class DiscriminatorGraph {
      * everywhere.
      */
     public SDVariable inputGradient(SDVariable img, int group) {
+        if (params.prepared()) {     // it uses weights in more layouts and scales than the forward pass
+            throw new IllegalStateException("the input-gradient graph takes D's parameters as they are, not prepared");
+        }
         Map<String, SDVariable> pre = new java.util.HashMap<>();
         Map<String, SDVariable> epi = new java.util.HashMap<>();
         forward(img, group, pre);
@@ -175,12 +190,12 @@ public final class DiscriminatorGraph {
 
     /** The equalised weight of a dense layer, [out, in] scaled by 1 / sqrt(in). */
     private SDVariable scaled(String weight, long in) {
-        return param(weight).mul(1 / Math.sqrt(in));
+        return params.scaled(weight, 1 / Math.sqrt(in));
     }
 
     /** Adjoint of {@link #convNhwc}: the transposed convolution with the same (scaled) weight. */
     private SDVariable deconvNhwc(SDVariable g, String weight, int cin, int k, int stride, int pad) {
-        SDVariable w = param(weight).mul(1 / Math.sqrt((double) cin * k * k)).permute(2, 3, 1, 0); // [k, k, I, O]
+        SDVariable w = params.hwio(weight, 1 / Math.sqrt((double) cin * k * k));               // [k, k, I, O]
         org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig cfg =
                 org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig.builder().kH(k).kW(k)
                         .sH(stride).sW(stride).pH(pad).pW(pad).isSameMode(false).dataFormat("NHWC").build();
@@ -194,8 +209,7 @@ public final class DiscriminatorGraph {
 
     /** Equalised conv on NHWC activations, times {@code gain} (on the weight). */
     private SDVariable convNhwc(SDVariable x, String weight, int cin, int k, int stride, int pad, double gain) {
-        return Ops.convNhwc(sd, x, param(weight).mul(gain / Math.sqrt((double) cin * k * k)).permute(2, 3, 1, 0), k,
-                stride, pad);
+        return Ops.convNhwc(sd, x, params.hwio(weight, gain / Math.sqrt((double) cin * k * k)), k, stride, pad);
     }
 
     private SDVariable biasNhwc(SDVariable x, String bias) {
@@ -221,7 +235,7 @@ public final class DiscriminatorGraph {
 
     /** Equalised conv: weight / sqrt(fan_in) at run time. */
     private SDVariable conv(SDVariable x, String weight, int cin, int k, int stride, int pad) {
-        return Ops.conv(sd, x, param(weight).mul(1 / Math.sqrt((double) cin * k * k)), k, stride, pad);
+        return Ops.convPrepared(sd, x, params.hwio(weight, 1 / Math.sqrt((double) cin * k * k)), k, stride, pad);
     }
 
     private SDVariable bias(SDVariable x, String bias, long channels) {
@@ -229,7 +243,6 @@ public final class DiscriminatorGraph {
     }
 
     private SDVariable dense(SDVariable x, String layer, long in) {
-        return sd.linalg().mmul(x, param(layer + "/weight"), false, true, false).mul(1 / Math.sqrt(in))   // x W^T
-                .add(param(layer + "/bias"));
+        return params.dense(x, layer + "/weight", 1 / Math.sqrt(in)).add(param(layer + "/bias"));
     }
 }

@@ -89,6 +89,24 @@ public final class GeneratorGraph {
         return this;
     }
 
+    /**
+     * Declares a training graph whose parameters enter as prepared views ({@link PreparedWeights}):
+     * scaled, permuted and FIR-folded outside the graph, so that neither pass spends ops on them.
+     * Load parameters and read gradients through {@link #weights()}.
+     */
+    public GeneratorGraph preparedWeights() {
+        params.prepare();
+        return this;
+    }
+
+    /** The prepared views of this graph's parameters (after {@link #preparedWeights()} and building). */
+    public PreparedWeights weights() {
+        if (!params.prepared()) {
+            throw new IllegalStateException("the graph was not built with prepared weights");
+        }
+        return new PreparedWeights(params.views());
+    }
+
     /** The variable of a canonical tensor, created on first use. */
     public SDVariable param(String name) {
         return params.get(name);
@@ -136,7 +154,7 @@ public final class GeneratorGraph {
      * (NHWC), where oneDNN's convolutions are about twice as fast here; only the output is permuted.
      */
     public SDVariable synthesis(SDVariable ws, Noise noise) {
-        SDVariable constant = param(Names.block(4) + "/const").permute(1, 2, 0);      // [4, 4, C4]
+        SDVariable constant = params.hwc(Names.block(4) + "/const");                  // [4, 4, C4]
         SDVariable batchOnes = sd.expandDims(sd.expandDims(sd.expandDims(
                 ws.get(SDIndex.all(), SDIndex.point(0), SDIndex.point(0)).mul(0).add(1), 1), 2), 3);
         SDVariable x = batchOnes.mul(sd.expandDims(constant, 0)); // [N, 4, 4, C4]
@@ -151,27 +169,19 @@ public final class GeneratorGraph {
         return img.permute(0, 3, 1, 2);                                          // [N, 3, R, R]
     }
 
-    /**
-     * The style of one layer times {@code gain}: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1
-     * in training); inference graphs fold the gain into the affine's constants.
-     */
+    /** The style of one layer times {@code gain}: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
     private SDVariable style(SDVariable ws, int idx, String layer, double gain) {
         SDVariable w = ws.get(SDIndex.all(), SDIndex.point(idx), SDIndex.all());
-        String weight = layer + "/affine/weight";
-        if (trainable) {
-            SDVariable s = dense(w, weight, 1 / Math.sqrt(c.wDim())).add(param(layer + "/affine/bias"));
-            return gain == 1 ? s : s.mul(gain);
-        }
-        return dense(w, weight, gain / Math.sqrt(c.wDim())).add(scaled(layer + "/affine/bias", gain));
+        return dense(w, layer + "/affine/weight", gain / Math.sqrt(c.wDim())).add(scaled(layer + "/affine/bias", gain));
     }
 
     /**
-     * A parameter times {@code scale}: an op on the variable in trainable graphs, a constant computed
-     * once in inference graphs (each op a pass costs SameDiff's per-op overhead too).
+     * A parameter times {@code scale}: in trainable graphs an op on the variable or a prepared view,
+     * in inference graphs a constant computed once (each op a pass costs SameDiff's per-op overhead too).
      */
     private SDVariable scaled(String name, double scale) {
         if (trainable) {
-            return scale == 1 ? param(name) : param(name).mul(scale);
+            return params.scaled(name, scale);
         }
         return scale == 1 ? param(name) : sd.constant(name + "/prepared", Ops.array(model.tensor(name)).castTo(dtype).mul(scale));
     }
@@ -181,8 +191,8 @@ public final class GeneratorGraph {
      * prepared once: permuting a 512 x 512 weight on every pass cost about 1 ms a layer.
      */
     private SDVariable dense(SDVariable x, String weight, double scale) {
-        if (trainable) {    // the transposed-operand flag: a third cheaper than a permute op, gradient included
-            return sd.linalg().mmul(x, param(weight), false, true, false).mul(scale);
+        if (trainable) {
+            return params.dense(x, weight, scale);
         }
         return x.mmul(sd.constant(weight + "/prepared",
                 Ops.array(model.tensor(weight)).castTo(dtype).mul(scale).transpose().dup('c')));
@@ -204,7 +214,7 @@ public final class GeneratorGraph {
         // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
         // for a > 0), which spares a pass over the full-resolution map
         // (inference graphs: sqrt(2) rsqrt(v + eps) = rsqrt(v / 2 + eps / 2) with the halved squares stored)
-        SDVariable sumSq = sd.linalg().mmul(sd.math().square(s), w.squares(), false, true, false);   // s^2 squares^T
+        SDVariable sumSq = sd.math().square(s).mmul(w.squares());                                       // [N, Cout]
         SDVariable d = trainable ? sd.math().rsqrt(sumSq.add(1e-8)).mul(Ops.SQRT2)
                 : sd.math().rsqrt(sumSq.add(0.5e-8));                                                   // [N, Cout]
         boolean fused = singleSample && res >= FUSED_MIN_RES;
@@ -268,7 +278,7 @@ public final class GeneratorGraph {
     /**
      * A conv weight [Cout, Cin, k, k] times its equalised-lr scale, in SameDiff's layout (HWIO for
      * conv, [k, k, Cout, Cin] for the transposed conv, or the two row-phase kernels of
-     * {@link Ops#upConvNhwc}), with the [Cout, Cin] sums of squares the demodulation needs (halved
+     * {@link Ops#upConvNhwc}), with the [Cin, Cout] sums of squares the demodulation needs (halved
      * in inference graphs).
      * Trainable graphs compute them from the variable; inference graphs store them precomputed so a
      * forward pass does not permute weights every time.
@@ -281,14 +291,13 @@ public final class GeneratorGraph {
 
     private Kernel kernel(String name, double scale, boolean transposed, boolean polyphase) {
         int[] perm = transposed ? new int[] {2, 3, 0, 1} : new int[] {2, 3, 1, 0};
-        if (trainable) {
-            SDVariable w = param(name).mul(scale);
-            long[] shape = model.tensor(name).shape();
-            SDVariable[] k = polyphase ? Ops.upConvKernels(sd, w, shape[0], shape[1], true) : new SDVariable[] {w.permute(perm)};
-            return new Kernel(k, sd.math().square(w).sum(2, 3));
+        if (trainable) {              // (up-convs of trainable graphs are always polyphase: never transposed)
+            SDVariable hwio = params.hwio(name, scale);
+            SDVariable[] k = polyphase ? params.upConvRows(name, scale) : new SDVariable[] {hwio};
+            return new Kernel(k, sd.math().square(hwio).sum(0, 1));
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
-        var squares = w.mul(w).sum(2, 3).mul(0.5);                         // halved: see styledConv
+        var squares = w.mul(w).sum(2, 3).mul(0.5).transpose().dup('c');    // [Cin, Cout], halved: see styledConv
         SDVariable[] k = polyphase ? Ops.upConvKernels(sd, name + "/prepared", w)
                 : new SDVariable[] {sd.constant(name + "/prepared", w.permute(perm).dup('c'))};
         return new Kernel(k, sd.constant(name + "/squares", squares));

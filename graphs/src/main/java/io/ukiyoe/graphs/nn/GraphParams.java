@@ -1,16 +1,26 @@
 package io.ukiyoe.graphs.nn;
 
+import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A model's tensors as graph variables under their canonical names, created on first use:
  * trainable variables for training graphs (buffers stay constants), constants for inference.
+ *
+ * <p>The layout methods ({@link #scaled}, {@link #hwio}, {@link #dense}, ...) give a parameter in
+ * the form an op takes it. Normally that form is computed by ops on the parameter's variable, on
+ * every pass. With {@link #prepare()} (float32 training graphs) each form is instead a variable of
+ * its own, a {@link WeightView} filled from the parameter outside the graph ({@link PreparedWeights}):
+ * no per-pass ops, and the parameter's gradient is the views' adjoint.
  */
 final class GraphParams {
     static {
@@ -20,17 +30,40 @@ final class GraphParams {
     private final SameDiff sd;
     private final StyleGanModel model;
     private final boolean trainable;
-    private final org.nd4j.linalg.api.buffer.DataType dtype;
+    private final DataType dtype;
     private final Map<String, SDVariable> vars = new LinkedHashMap<>();
+    private final Map<String, WeightView> views = new LinkedHashMap<>();   // by variable name
+    private boolean prepared;
 
-    GraphParams(SameDiff sd, StyleGanModel model, boolean trainable, org.nd4j.linalg.api.buffer.DataType dtype) {
+    GraphParams(SameDiff sd, StyleGanModel model, boolean trainable, DataType dtype) {
         this.sd = sd;
         this.model = model;
         this.trainable = trainable;
         this.dtype = dtype;
     }
 
+    /** Layout forms become variables filled outside the graph (before any variable is created). */
+    void prepare() {
+        if (!trainable || dtype != DataType.FLOAT) {
+            throw new IllegalStateException("prepared weights are for float32 training graphs");
+        }
+        if (!vars.isEmpty()) {
+            throw new IllegalStateException("prepare() must come before the graph is built");
+        }
+        prepared = true;
+    }
+
+    boolean prepared() {
+        return prepared;
+    }
+
+    /** The parameter as stored. */
     SDVariable get(String name) {
+        if (prepared && !Names.isBuffer(name)) {
+            long[] shape = model.tensor(name).shape();
+            int n = Math.toIntExact(Tensor.numel(shape));
+            return view(name, name, shape, n, 1, 1, null, 1, (o, i, m) -> o);
+        }
         return vars.computeIfAbsent(name, n -> {
             var arr = Ops.array(model.tensor(n)).castTo(dtype);
             return trainable && !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
@@ -39,5 +72,112 @@ final class GraphParams {
 
     Map<String, SDVariable> all() {
         return Collections.unmodifiableMap(vars);
+    }
+
+    /** The views of a prepared graph, in creation order. */
+    List<WeightView> views() {
+        return new ArrayList<>(views.values());
+    }
+
+    /** The parameter times {@code scale}, same shape. */
+    SDVariable scaled(String name, double scale) {
+        if (!prepared) {
+            return scale == 1 ? get(name) : get(name).mul(scale);
+        }
+        if (scale == 1) {
+            return get(name);
+        }
+        long[] shape = model.tensor(name).shape();
+        int n = Math.toIntExact(Tensor.numel(shape));
+        return view(name, name + "@scaled", shape, n, 1, 1, null, scale, (o, i, m) -> o);
+    }
+
+    /** x (W scale)^T for a dense weight W [out, in]. */
+    SDVariable dense(SDVariable x, String weight, double scale) {
+        if (!prepared) {   // the transposed-operand flag: a third cheaper than a permute op, gradient included
+            return sd.linalg().mmul(x, get(weight), false, true, false).mul(scale);
+        }
+        long[] s = model.tensor(weight).shape();
+        int out = (int) s[0];
+        int in = (int) s[1];
+        return x.mmul(view(weight, weight + "@dense", new long[] {in, out}, out, in, 1, null, scale,
+                (o, i, m) -> i * out + o));
+    }
+
+    /** A conv weight [O, I, k, k] times {@code scale} in SameDiff's [k, k, I, O] layout. */
+    SDVariable hwio(String name, double scale) {
+        if (!prepared) {
+            return scaled(name, scale).permute(2, 3, 1, 0);
+        }
+        long[] s = model.tensor(name).shape();
+        int o = (int) s[0];
+        int in = (int) s[1];
+        int kk = (int) (s[2] * s[3]);
+        return view(name, name + "@hwio", new long[] {s[2], s[3], in, o}, o, in, kk, null, scale,
+                (oo, i, m) -> (m * in + i) * o + oo);
+    }
+
+    /** A [C, H, W] constant input as [H, W, C]. */
+    SDVariable hwc(String name) {
+        if (!prepared) {
+            return get(name).permute(1, 2, 0);
+        }
+        long[] s = model.tensor(name).shape();
+        int c = (int) s[0];
+        int hw = (int) (s[1] * s[2]);
+        return view(name, name + "@hwc", new long[] {s[1], s[2], c}, c, 1, hw, null, 1, (o, i, m) -> m * c + o);
+    }
+
+    /**
+     * The folded polyphase kernels of {@link Ops#upConvFoldedNhwc} for a [O, I, 3, 3] weight times
+     * {@code scale}: even and odd output rows, [3, 3, I, (phase x, O)] each.
+     */
+    SDVariable[] upConvRows(String name, double scale) {
+        long[] s = model.tensor(name).shape();
+        if (!prepared) {
+            return Ops.upConvKernels(sd, scaled(name, scale), s[0], s[1], true);
+        }
+        int o = (int) s[0];
+        int in = (int) s[1];
+        double[][] taps = Ops.upConvTapMatrix(true);                 // columns ((dy, dx), py, px)
+        SDVariable[] rows = new SDVariable[2];
+        for (int py = 0; py < 2; py++) {
+            int phase = py;
+            rows[py] = view(name, name + (py == 0 ? "@up_even_rows" : "@up_odd_rows"), new long[] {3, 3, in, 2L * o},
+                    o, in, 9, taps, scale, (oo, i, m) -> (m >> 1 & 1) != phase ? -1
+                            : ((m >> 2) * in + i) * 2 * o + (m & 1) * o + oo);
+        }
+        return rows;
+    }
+
+    /** The kernel of "FIR, then a k x k stride-2 conv" ({@link Ops#firConvKernel}) for a [O, I, k, k] weight times {@code scale}. */
+    SDVariable firConv(String name, double scale, int k) {
+        long[] s = model.tensor(name).shape();
+        if (!prepared) {
+            return Ops.firConvKernel(sd, scaled(name, scale), s[0], s[1], k);
+        }
+        int o = (int) s[0];
+        int in = (int) s[1];
+        int m = k + 3;
+        return view(name, name + "@fir", new long[] {m, m, in, o}, o, in, k * k, Ops.firConvTapMatrix(k), scale,
+                (oo, i, col) -> (col * in + i) * o + oo);
+    }
+
+    private SDVariable view(String param, String variable, long[] shape, int outs, int ins, int taps, double[][] matrix,
+                            double scale, WeightView.Layout layout) {
+        WeightView existing = views.get(variable);
+        if (existing != null) {
+            if (!existing.sameMap(scale)) {
+                throw new IllegalStateException(variable + " is used with two different scales");
+            }
+            return vars.get(variable);
+        }
+        WeightView v = new WeightView(param, variable, shape, outs, ins, taps, matrix, scale, layout);
+        float[] values = new float[v.size()];
+        v.apply(model.tensor(param).data(), values);
+        views.put(variable, v);
+        SDVariable var = sd.var(variable, Ops.array(new Tensor(shape, values)));
+        vars.put(variable, var);
+        return var;
     }
 }

@@ -69,12 +69,7 @@ public final class Ops {
         return x.add(b.reshape(1, channels, 1, 1));
     }
 
-    /** Plain 2-D convolution (correlation, as torch conv2d) with a [O,I,k,k] weight. */
-    static SDVariable conv(SameDiff sd, SDVariable x, SDVariable weightOIkk, int k, int stride, int pad) {
-        return convPrepared(sd, x, weightOIkk.permute(2, 3, 1, 0), k, stride, pad);
-    }
-
-    /** Convolution with a weight already in SameDiff's [k, k, I, O] layout. */
+    /** Plain 2-D convolution (correlation, as torch conv2d) of NCHW activations with a weight in SameDiff's [k, k, I, O] layout. */
     static SDVariable convPrepared(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int stride, int pad) {
         Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
                 .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
@@ -166,7 +161,7 @@ public final class Ops {
      * tap k = p + a + 1 - 2d of the [1,1] tap a; in the folded form output 2m + p takes input m + d
      * through tap k and FIR tap t whenever p + t - 1 - k = 2d.
      */
-    private static INDArray upConvTaps(boolean firFolded) {
+    static double[][] upConvTapMatrix(boolean firFolded) {
         int w = firFolded ? 3 : 2;
         double[][][] a = new double[2][w][3];                                   // [phase][d][k]
         for (int p = 0; p < 2; p++) {
@@ -191,22 +186,35 @@ public final class Ops {
             }
         }
         int cols = 4 * w * w;
-        float[] m = new float[9 * cols];
+        double[][] m = new double[9][cols];
         for (int ky = 0; ky < 3; ky++) {
             for (int kx = 0; kx < 3; kx++) {
                 for (int dy = 0; dy < w; dy++) {
                     for (int dx = 0; dx < w; dx++) {
                         for (int py = 0; py < 2; py++) {
                             for (int px = 0; px < 2; px++) {
-                                m[(ky * 3 + kx) * cols + ((dy * w + dx) * 2 + py) * 2 + px] =
-                                        (float) (a[py][dy][ky] * a[px][dx][kx]);
+                                m[ky * 3 + kx][((dy * w + dx) * 2 + py) * 2 + px] = a[py][dy][ky] * a[px][dx][kx];
                             }
                         }
                     }
                 }
             }
         }
-        return Nd4j.create(m, new long[] {9, cols}, DataType.FLOAT);
+        return m;
+    }
+
+    private static INDArray upConvTaps(boolean firFolded) {
+        return matrix(upConvTapMatrix(firFolded));
+    }
+
+    private static INDArray matrix(double[][] m) {
+        float[] f = new float[m.length * m[0].length];
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m[0].length; c++) {
+                f[r * m[0].length + c] = (float) m[r][c];
+            }
+        }
+        return Nd4j.create(f, new long[] {m.length, m[0].length}, DataType.FLOAT);
     }
 
     /**
@@ -250,19 +258,25 @@ public final class Ops {
      */
     static SDVariable firConvKernel(SameDiff sd, SDVariable weightOIkk, long cout, long cin, int k) {
         int m = k + 3;
+        SDVariable t = sd.constant(matrix(firConvTapMatrix(k)).castTo(weightOIkk.dataType()));
+        return weightOIkk.reshape(cout * cin, (long) k * k).mmul(t).reshape(cout, cin, m, m).permute(2, 3, 1, 0);
+    }
+
+    /** [k * k, (k+3)^2]: a k x k kernel's taps (ky, kx) to the taps (my, mx) of its full convolution with the FIR. */
+    static double[][] firConvTapMatrix(int k) {
+        int m = k + 3;
         INDArray f = fir(1).reshape(4, 4);
-        float[] taps = new float[k * k * m * m];                                  // [(ky, kx), (my, mx)]
+        double[][] taps = new double[k * k][m * m];
         for (int ky = 0; ky < k; ky++) {
             for (int kx = 0; kx < k; kx++) {
                 for (int ty = 0; ty < 4; ty++) {
                     for (int tx = 0; tx < 4; tx++) {
-                        taps[(ky * k + kx) * m * m + (ky + ty) * m + kx + tx] = f.getFloat(ty, tx);
+                        taps[ky * k + kx][(ky + ty) * m + kx + tx] = f.getFloat(ty, tx);
                     }
                 }
             }
         }
-        SDVariable t = sd.constant(Nd4j.create(taps, new long[] {k * k, m * m}, DataType.FLOAT).castTo(weightOIkk.dataType()));
-        return weightOIkk.reshape(cout * cin, (long) k * k).mmul(t).reshape(cout, cin, m, m).permute(2, 3, 1, 0);
+        return taps;
     }
 
     /** upfirdn2d (up = down = 1) on NHWC activations: pad, then the FIR as a depthwise 4x4 conv. */

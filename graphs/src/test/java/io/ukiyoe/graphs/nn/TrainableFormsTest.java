@@ -123,6 +123,91 @@ class TrainableFormsTest {
         return out;
     }
 
+    /**
+     * [G(z) image, gradients of sum(image * upstream) by canonical parameter] with the parameters as
+     * variables or as prepared views; a prepared graph built from {@code built} and loaded with {@code model}.
+     */
+    private static Map<String, INDArray> generator(StyleGanModel built, StyleGanModel model, INDArray z, INDArray upstream,
+                                                   boolean prepared) {
+        SameDiff sd = SameDiff.create();
+        GeneratorGraph g = new GeneratorGraph(sd, built, true).fixedBatch(N);
+        if (prepared) {
+            g.preparedWeights();
+        }
+        SDVariable in = sd.placeHolder("z", DataType.FLOAT, N, CONFIG.zDim());
+        SDVariable img = g.synthesis(g.broadcastAndTruncate(g.mapping(in), 1, CONFIG.numWs()), GeneratorGraph.Noise.CONST);
+        sd.identity("img", img);
+        sd.sum("loss", img.mul(sd.constant(upstream)));
+        sd.setLossVariables("loss");
+        Map<String, INDArray> out = new HashMap<>();
+        if (prepared) {
+            PreparedWeights w = g.weights();
+            w.load(sd, model.tensors());
+            w.gradients(sd.calculateGradients(Map.of("z", z), w.variables(n -> true)))
+                    .forEach((n, v) -> out.put(n, Nd4j.create(v, model.tensor(n).shape(), DataType.FLOAT)));
+        } else {
+            List<String> trainable = g.params().values().stream()
+                    .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
+            out.putAll(sd.calculateGradients(Map.of("z", z), trainable));
+        }
+        out.put("img", sd.output(Map.of("z", z), "img").get("img"));
+        return out;
+    }
+
+    @Test
+    void preparedWeightsGiveTheSameGeneratorAndGradients() {
+        StyleGanModel model = Init.random(CONFIG, 9, true);
+        // other parameters, the same buffers (constant noise maps are graph constants, not loaded)
+        Map<String, io.ukiyoe.core.io.Tensor> mixed = new HashMap<>(Init.random(CONFIG, 10, true).tensors());
+        model.tensors().forEach((k, t) -> {
+            if (io.ukiyoe.graphs.model.Names.isBuffer(k)) {
+                mixed.put(k, t);
+            }
+        });
+        StyleGanModel other = model.with(mixed, model.metadata());
+        Nd4j.getRandom().setSeed(25);
+        INDArray z = Nd4j.randn(DataType.FLOAT, N, CONFIG.zDim());
+        INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
+        Map<String, INDArray> plain = generator(model, model, z, upstream, false);
+        // built from another model, then loaded: what a training step does with updated parameters
+        Map<String, INDArray> prepared = generator(other, model, z, upstream, true);
+        assertClose(plain.get("img"), prepared.get("img"), "image");
+        assertTrue(plain.size() > 20, "gradients: " + plain.keySet());
+        plain.forEach((name, want) -> {
+            assertTrue(prepared.containsKey(name), "no gradient of " + name + " from the prepared graph");
+            assertClose(want, prepared.get(name), "gradient of " + name);
+        });
+        assertTrue(!prepared.get("img").equalsWithEps(generator(other, other, z, upstream, true).get("img"), 1e-3),
+                "loading another model changes the image");
+    }
+
+    @Test
+    void preparedWeightsGiveTheSameDiscriminatorAndGradients() {
+        StyleGanModel model = Init.random(CONFIG, 11, true);
+        Nd4j.getRandom().setSeed(26);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16).mul(0.5);
+        Map<String, INDArray> plain = discriminate(model, a, b, true);
+        SameDiff sd = SameDiff.create();
+        DiscriminatorGraph d = new DiscriminatorGraph(sd, Init.random(CONFIG, 12, true), true).preparedWeights();
+        SDVariable[] logits = d.logitsPair(sd.placeHolder("a", DataType.FLOAT, a.shape()),
+                sd.placeHolder("b", DataType.FLOAT, b.shape()), 2, a.size(0));
+        sd.identity("la", logits[0]);
+        sd.sum("loss", logits[0].add(logits[1].mul(2)));
+        sd.setLossVariables("loss");
+        PreparedWeights w = d.weights();
+        w.load(sd, model.tensors());
+        Map<String, INDArray> feed = Map.of("a", a, "b", b);
+        assertClose(plain.get("la"), sd.output(feed, "la").get("la"), "logits");
+        Map<String, float[]> grads = w.gradients(sd.calculateGradients(feed, w.variables(n -> true)));
+        assertTrue(grads.size() > 10, "gradients: " + grads.keySet());
+        plain.forEach((name, want) -> {
+            if (!name.equals("la") && !name.equals("lb")) {
+                assertClose(want, Nd4j.create(grads.get(name), model.tensor(name).shape(), DataType.FLOAT), "gradient of " + name);
+            }
+        });
+    }
+
     @Test
     void discriminatorPairEqualsTwoCalls() {
         StyleGanModel model = Init.random(CONFIG, 7, true);

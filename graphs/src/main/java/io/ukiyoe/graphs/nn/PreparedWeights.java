@@ -1,0 +1,97 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.core.io.NdArrays;
+import io.ukiyoe.core.io.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The parameters of a training graph built with prepared weights ({@link GeneratorGraph#preparedWeights},
+ * {@link DiscriminatorGraph#preparedWeights}): each parameter enters the graph as one or more views
+ * (scaled, in the layout its op takes, FIR folded in) that live outside the graph's ops. This moves
+ * parameters in ({@link #load}) and gradients out ({@link #gradients}) in canonical names.
+ */
+public final class PreparedWeights {
+    private final List<WeightView> views;
+    private final Map<WeightView, float[]> staging = new IdentityHashMap<>();
+
+    PreparedWeights(List<WeightView> views) {
+        this.views = List.copyOf(views);
+    }
+
+    /** The graph variables that hold views of the parameters {@code params} accepts (to ask gradients of). */
+    public List<String> variables(Predicate<String> params) {
+        List<String> out = new ArrayList<>();
+        for (WeightView v : views) {
+            if (params.test(v.param)) {
+                out.add(v.variable);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Fills the views of every parameter in {@code values} into {@code sd}'s variables, in place
+     * (fresh arrays every step would be fresh native memory, which is what costs on this machine).
+     */
+    public void load(SameDiff sd, Map<String, Tensor> values) {
+        for (WeightView v : views) {
+            Tensor t = values.get(v.param);
+            if (t == null) {
+                continue;
+            }
+            SDVariable var = sd.getVariable(v.variable);
+            if (var == null) {
+                throw new IllegalArgumentException("the graph has no variable " + v.variable);
+            }
+            float[] buf = staging.computeIfAbsent(v, k -> new float[k.size()]);
+            v.apply(t.data(), buf);
+            INDArray current = var.getArr();
+            if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
+                    && !current.isView() && current.offset() == 0 && current.data().length() == buf.length
+                    && Arrays.equals(current.shape(), v.shape)) {
+                current.data().setData(buf);
+            } else {
+                var.setArray(Ops.array(new Tensor(v.shape, buf.clone())));
+            }
+        }
+    }
+
+    /**
+     * The gradients of the parameters from those of their views ({@code grads} by variable name, as
+     * SameDiff returns them): each view's adjoint, summed per parameter. Parameters without a
+     * gradient of any view are absent.
+     */
+    public Map<String, float[]> gradients(Map<String, INDArray> grads) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (WeightView v : views) {
+            INDArray g = grads.get(v.variable);
+            if (g == null) {
+                continue;
+            }
+            if (!Arrays.equals(g.shape(), v.shape)) {
+                throw new IllegalStateException(v.variable + ": gradient of shape " + Arrays.toString(g.shape())
+                        + ", the view has " + Arrays.toString(v.shape));
+            }
+            float[] acc = out.computeIfAbsent(v.param, k -> new float[v.paramSize()]);
+            v.addAdjoint(NdArrays.floats(g), acc);
+        }
+        return out;
+    }
+
+    /** These views and those of {@code other} (two graph builders on one SameDiff). */
+    public PreparedWeights and(PreparedWeights other) {
+        List<WeightView> all = new ArrayList<>(views);
+        all.addAll(other.views);
+        return new PreparedWeights(all);
+    }
+}
