@@ -26,24 +26,41 @@ public final class Adam {
 
     /** One step: returns the updated parameters (inputs are not modified). */
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, float[]> g = new LinkedHashMap<>();
+        params.forEach((name, p) -> {
+            Tensor copy = new Tensor(p.shape(), p.data().clone());
+            out.put(name, copy);
+            values.put(name, copy.data());
+            g.put(name, grads.get(name).data());
+        });
+        update(values, g);
+        return out;
+    }
+
+    /**
+     * One step on the parameters' own arrays (no copies: a training step's parameters are megabytes
+     * that would otherwise become garbage every step).
+     */
+    public void update(Map<String, float[]> params, Map<String, float[]> grads) {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = Math.sqrt(1 - Math.pow(beta2, t));
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        params.forEach((name, p) -> {
-            float[] g = grads.get(name).data();
+        params.forEach((name, q) -> {
+            float[] g = grads.get(name);
+            if (g == null || g.length != q.length) {
+                throw new IllegalArgumentException("gradient of " + name + " missing or of another size");
+            }
             float[] mm = m.computeIfAbsent(name, k -> new float[g.length]);
             float[] vv = v.computeIfAbsent(name, k -> new float[g.length]);
-            float[] q = p.data().clone();
             for (int i = 0; i < q.length; i++) {
                 mm[i] = (float) (beta1 * mm[i] + (1 - beta1) * g[i]);
                 vv[i] = (float) (beta2 * vv[i] + (1 - beta2) * g[i] * g[i]);
                 double denom = Math.sqrt(vv[i]) / bc2 + eps;
                 q[i] = (float) (q[i] - lr / bc1 * mm[i] / denom);
             }
-            out.put(name, new Tensor(p.shape(), q));
         });
-        return out;
     }
 
     public long steps() {

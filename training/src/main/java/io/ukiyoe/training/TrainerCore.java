@@ -83,8 +83,9 @@ public final class TrainerCore {
         this.frozen = frozen;
         this.g = new LinkedHashMap<>();
         this.d = new LinkedHashMap<>();
-        start.tensors().forEach((k, v) -> (k.startsWith("disc/") ? d : g).put(k, v));
-        this.gEma = new LinkedHashMap<>(g);
+        // our own copies: the optimiser and the EMA update them in place
+        start.tensors().forEach((k, v) -> (k.startsWith("disc/") ? d : g).put(k, copy(v)));
+        this.gEma = copy(g);
         // lazy regularisation: lr and beta2 scaled by interval / (interval + 1) (stylegan2)
         double cg = s.plWeight() > 0 ? s.plInterval() / (s.plInterval() + 1.0) : 1;
         this.adamG = new Adam(s.lr() * cg, 0, Math.pow(0.99, cg), 1e-8);
@@ -110,7 +111,7 @@ public final class TrainerCore {
                         long adaSignCount, double plMean) {}
 
     public State state() {
-        return new State(step, new LinkedHashMap<>(g), new LinkedHashMap<>(gEma), new LinkedHashMap<>(d),
+        return new State(step, copy(g), copy(gEma), copy(d),
                 adamG.state(), adamD.state(), serialize(rnd), adaP, signSum, signCount, plMean);
     }
 
@@ -136,7 +137,18 @@ public final class TrainerCore {
                 throw new IllegalArgumentException(what + " in the saved state does not match the model at " + k);
             }
         }
-        mine.replaceAll((k, t) -> saved.get(k));
+        mine.replaceAll((k, t) -> copy(saved.get(k)));
+    }
+
+    /** Tensors with arrays of their own (the trainer's are updated in place). */
+    private static Map<String, Tensor> copy(Map<String, Tensor> tensors) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((k, t) -> out.put(k, copy(t)));
+        return out;
+    }
+
+    private static Tensor copy(Tensor t) {
+        return new Tensor(t.shape(), t.data().clone());
     }
 
     private static byte[] serialize(Random r) {
@@ -160,10 +172,10 @@ public final class TrainerCore {
         }
     }
 
-    /** The current generator (G) and discriminator, and the EMA generator, as models. */
+    /** The current generator (G) and discriminator, or the EMA generator and D, as models (copies). */
     public StyleGanModel model(boolean ema) {
-        Map<String, Tensor> all = new LinkedHashMap<>(ema ? gEma : g);
-        all.putAll(d);
+        Map<String, Tensor> all = copy(ema ? gEma : g);
+        all.putAll(copy(d));
         return template.with(all, template.metadata());
     }
 
@@ -349,15 +361,15 @@ public final class TrainerCore {
         }
         double beta = Math.pow(0.5, s.batch() / Math.max(emaImages, 1e-8));
         g.forEach((k, t) -> {
+            float[] e = gEma.get(k).data();
             if (Names.isBuffer(k) || frozen.test(k)) {
-                gEma.put(k, t);
+                System.arraycopy(t.data(), 0, e, 0, e.length);
                 return;
             }
-            float[] e = gEma.get(k).data().clone();
+            float[] v = t.data();
             for (int i = 0; i < e.length; i++) {
-                e[i] = (float) (beta * e[i] + (1 - beta) * t.data()[i]);
+                e[i] = (float) (beta * e[i] + (1 - beta) * v[i]);
             }
-            gEma.put(k, new Tensor(t.shape(), e));
         });
         step++;
         return new StepLosses(lossD, lossG, r1, pathLength, adaP);
@@ -370,11 +382,10 @@ public final class TrainerCore {
             return;
         }
         float[] mean = NdArrays.floats(w.mean(0));
-        float[] out = avg.data().clone();
+        float[] out = avg.data();
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) (mean[i] + W_AVG_BETA * (out[i] - mean[i]));
         }
-        g.put(Names.W_AVG, new Tensor(avg.shape(), out));
     }
 
     /** The graph variables to differentiate: the views of every parameter that is not frozen. */
@@ -382,16 +393,15 @@ public final class TrainerCore {
         return w.variables(k -> !Names.isBuffer(k) && !frozen.test(k));
     }
 
+    /** Adam on the parameters of one side, in place (frozen tensors and buffers never change). */
     private void update(Map<String, Tensor> side, Map<String, float[]> grads, Adam adam) {
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        Map<String, Tensor> gr = new LinkedHashMap<>();
+        Map<String, float[]> params = new LinkedHashMap<>();
         grads.forEach((k, a) -> {
             if (side.containsKey(k) && !frozen.test(k) && !Names.isBuffer(k)) {
-                params.put(k, side.get(k));
-                gr.put(k, new Tensor(side.get(k).shape(), a));
+                params.put(k, side.get(k).data());
             }
         });
-        side.putAll(adam.step(params, gr));
+        adam.update(params, grads);
     }
 
 

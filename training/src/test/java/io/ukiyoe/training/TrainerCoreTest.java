@@ -54,6 +54,37 @@ class TrainerCoreTest {
         assertNotEquals(after.tensor("synthesis/b16/conv1/weight"), ema.tensor("synthesis/b16/conv1/weight"));
     }
 
+    /** The trainer updates its parameters in place: states, models and the start model must not move with it. */
+    @Test
+    void statesAndModelsAreSnapshotsNotViewsOfTheTrainer() throws Exception {
+        Path faces = dir.resolve("faces");
+        SynthSet.write(SynthFace.Domain.PHOTO, 24, 16, 3, faces, i -> { });
+        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
+        StyleGanModel start = Init.random(c, 11, true);
+        TrainerCore t = new TrainerCore(start, new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5), k -> false);
+        try (ImageDataset ds = ImageDataset.open(faces, new ImageDataset.Options(16, Resample.Fit.CROP, true));
+             BatchLoader loader = new BatchLoader(ds, 4, 5, new BatchLoader.Position(0, 0), 2)) {
+            t.step(loader.next());
+            TrainerCore.State st = t.state();
+            StyleGanModel model = t.model(false);
+            StyleGanModel ema = t.model(true);
+            Map<String, float[]> saved = new java.util.HashMap<>();
+            st.g().forEach((k, v) -> saved.put("g " + k, v.data().clone()));
+            st.gEma().forEach((k, v) -> saved.put("ema " + k, v.data().clone()));
+            st.d().forEach((k, v) -> saved.put("d " + k, v.data().clone()));
+            t.step(loader.next());
+            t.step(loader.next());
+            st.g().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("g " + k), v.data()), "state's G " + k));
+            st.gEma().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("ema " + k), v.data()), "state's EMA " + k));
+            st.d().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("d " + k), v.data()), "state's D " + k));
+            st.g().forEach((k, v) -> assertEquals(v, model.tensor(k), "model(false) " + k));
+            st.gEma().forEach((k, v) -> assertEquals(v, ema.tensor(k), "model(true) " + k));
+            assertNotEquals(st.g().get("synthesis/b16/conv1/weight"), t.state().g().get("synthesis/b16/conv1/weight"),
+                    "the trainer itself moved on");
+        }
+        Init.random(c, 11, true).tensors().forEach((k, v) -> assertEquals(v, start.tensor(k), "start model " + k));
+    }
+
     private StyleGanModel[] train(StyleGanModel start, TrainerCore.Settings settings, int steps,
                                   java.util.List<TrainerCore.StepLosses> losses) throws Exception {
         Path faces = dir.resolve("faces");

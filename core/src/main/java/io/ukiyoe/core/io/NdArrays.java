@@ -10,9 +10,16 @@ public final class NdArrays {
 
     /** The values of {@code a} in C order as float32. */
     public static float[] floats(INDArray a) {
+        return floats(a, new float[(int) a.length()]);
+    }
+
+    /** The values of {@code a} in C order as float32, copied into {@code out} (as many as a has); returns out. */
+    public static float[] floats(INDArray a, float[] out) {
+        if (out.length != a.length()) {
+            throw new IllegalArgumentException("array of " + a.length() + " values into " + out.length);
+        }
         INDArray c = a.dataType() == DataType.FLOAT && a.isView() == false && a.ordering() == 'c'
                 && a.data().offset() == 0 && a.data().length() == a.length() ? a : a.castTo(DataType.FLOAT).dup('c');
-        float[] out = new float[(int) c.length()];
         FloatBuffer fb = c.data().asNioFloat();
         fb.position((int) c.data().offset());
         fb.get(out, 0, out.length);

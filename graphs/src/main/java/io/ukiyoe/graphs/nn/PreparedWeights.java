@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class PreparedWeights {
     private final List<WeightView> views;
-    private final Map<WeightView, float[]> staging = new IdentityHashMap<>();
+    private final Map<WeightView, float[]> staging = new IdentityHashMap<>();   // a view's values or gradient
+    private final Map<String, float[]> accumulators = new LinkedHashMap<>();    // a parameter's gradient
 
     PreparedWeights(List<WeightView> views) {
         this.views = List.copyOf(views);
@@ -69,7 +70,8 @@ public final class PreparedWeights {
     /**
      * The gradients of the parameters from those of their views ({@code grads} by variable name, as
      * SameDiff returns them): each view's adjoint, summed per parameter. Parameters without a
-     * gradient of any view are absent.
+     * gradient of any view are absent. The arrays are this object's and the next call overwrites
+     * them (a step's gradients are megabytes that would otherwise be garbage every step).
      */
     public Map<String, float[]> gradients(Map<String, INDArray> grads) {
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -82,8 +84,12 @@ public final class PreparedWeights {
                 throw new IllegalStateException(v.variable + ": gradient of shape " + Arrays.toString(g.shape())
                         + ", the view has " + Arrays.toString(v.shape));
             }
-            float[] acc = out.computeIfAbsent(v.param, k -> new float[v.paramSize()]);
-            v.addAdjoint(NdArrays.floats(g), acc);
+            float[] acc = out.computeIfAbsent(v.param, k -> {
+                float[] a = accumulators.computeIfAbsent(k, n -> new float[v.paramSize()]);
+                Arrays.fill(a, 0f);
+                return a;
+            });
+            v.addAdjoint(NdArrays.floats(g, staging.computeIfAbsent(v, k -> new float[k.size()])), acc);
         }
         return out;
     }
