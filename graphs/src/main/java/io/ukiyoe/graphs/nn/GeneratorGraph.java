@@ -222,7 +222,7 @@ public final class GeneratorGraph {
         SDVariable xs = fused ? x : scaleChannels(x, s, up ? res / 2 : res, cin);
         SDVariable y;
         if (polyphase && trainable) {
-            y = Ops.upConvFoldedNhwc(sd, xs, k, res / 2, cout);                   // [N, 2H, 2W, Cout], FIR included
+            y = Ops.upConvFoldedNhwc(sd, xs, k[0], res / 2, cout);                // [N, 2H, 2W, Cout], FIR included
         } else if (polyphase) {
             y = Ops.upConvNhwc(sd, xs, k, res / 2, cout);                         // [N, 2H, 2W, Cout], FIR included
         } else if (up) {
@@ -293,7 +293,7 @@ public final class GeneratorGraph {
         int[] perm = transposed ? new int[] {2, 3, 0, 1} : new int[] {2, 3, 1, 0};
         if (trainable) {              // (up-convs of trainable graphs are always polyphase: never transposed)
             SDVariable hwio = params.hwio(name, scale);
-            SDVariable[] k = polyphase ? params.upConvRows(name, scale) : new SDVariable[] {hwio};
+            SDVariable[] k = {polyphase ? params.upConvFolded(name, scale) : hwio};
             return new Kernel(k, sd.math().square(hwio).sum(0, 1));
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);

@@ -129,25 +129,19 @@ final class GraphParams {
     }
 
     /**
-     * The folded polyphase kernels of {@link Ops#upConvFoldedNhwc} for a [O, I, 3, 3] weight times
-     * {@code scale}: even and odd output rows, [3, 3, I, (phase x, O)] each.
+     * The folded polyphase kernel of {@link Ops#upConvFoldedNhwc} for a [O, I, 3, 3] weight times
+     * {@code scale}: [3, 3, I, (phase y, phase x, O)].
      */
-    SDVariable[] upConvRows(String name, double scale) {
+    SDVariable upConvFolded(String name, double scale) {
         long[] s = model.tensor(name).shape();
         if (!prepared) {
-            return Ops.upConvKernels(sd, scaled(name, scale), s[0], s[1], true);
+            return Ops.upConvKernel(sd, scaled(name, scale), s[0], s[1], true);
         }
         int o = (int) s[0];
         int in = (int) s[1];
-        double[][] taps = Ops.upConvTapMatrix(true);                 // columns ((dy, dx), py, px)
-        SDVariable[] rows = new SDVariable[2];
-        for (int py = 0; py < 2; py++) {
-            int phase = py;
-            rows[py] = view(name, name + (py == 0 ? "@up_even_rows" : "@up_odd_rows"), new long[] {3, 3, in, 2L * o},
-                    o, in, 9, taps, scale, (oo, i, m) -> (m >> 1 & 1) != phase ? -1
-                            : ((m >> 2) * in + i) * 2 * o + (m & 1) * o + oo);
-        }
-        return rows;
+        // columns of the tap matrix: ((dy, dx), phase y, phase x)
+        return view(name, name + "@up_folded", new long[] {3, 3, in, 4L * o}, o, in, 9, Ops.upConvTapMatrix(true),
+                scale, (oo, i, m) -> ((m >> 2) * in + i) * 4 * o + (m & 3) * o + oo);
     }
 
     /** The kernel of "FIR, then a k x k stride-2 conv" ({@link Ops#firConvKernel}) for a [O, I, k, k] weight times {@code scale}. */

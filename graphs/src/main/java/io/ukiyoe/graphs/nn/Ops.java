@@ -112,8 +112,8 @@ public final class Ops {
      * a third of oneDNN's conv speed here) and a 3x3 polyphase kernel with the whole FIR 36; libnd4j's
      * deconv2d, the blur's padding and its column buffer go.
      *
-     * @param rows from {@link #upConvKernels}: the [2, 2, Cin, 2*Cout] kernels of the even and the
-     *             odd rows
+     * @param rows from {@link #rowKernels} or {@link #upConvKernels(SameDiff, String, INDArray)}: the
+     *             [2, 2, Cin, 2*Cout] kernels of the even and the odd rows
      */
     static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout) {
         // phases m = 0..H of the map v[q] = u'[q - 1] (u' = u * [1,1]/2, u the transposed conv's output):
@@ -134,14 +134,18 @@ public final class Ops {
     }
 
     /**
-     * The same upsampling conv with the whole FIR folded into 3x3 polyphase kernels (from
-     * {@link #upConvKernels(SameDiff, SDVariable, long, long, boolean)} with firFolded): 36
-     * multiply-adds per input pixel and channel pair, but no blur at all. Trainable graphs use it:
-     * the gradient of libnd4j's depthwise conv (the blur) and of its deconv2d cost more than the
-     * extra multiply-adds at training resolutions.
+     * The same upsampling conv with the whole FIR folded into a 3x3 polyphase kernel (from
+     * {@link #upConvKernel} with firFolded): 36 multiply-adds per input pixel and channel pair, but
+     * no blur at all, and one conv to all four phases [N, H, W, (phase y, phase x, Cout)]. Trainable
+     * graphs use it: the gradient of libnd4j's depthwise conv (the blur) and of its deconv2d cost
+     * more than the extra multiply-adds at training resolutions, and each conv op costs SameDiff
+     * and libnd4j about a millisecond beyond its arithmetic here (one conv to 4*Cout channels took
+     * 11 ms forward and backward at 16 -> 32 px, 64 -> 48 channels, batch 8; two convs to 2*Cout 17).
      */
-    static SDVariable upConvFoldedNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout) {
-        return interleaveRows(sd, convNhwc(sd, x, rows[0], 3, 1), convNhwc(sd, x, rows[1], 3, 1), inRes, cout);
+    static SDVariable upConvFoldedNhwc(SameDiff sd, SDVariable x, SDVariable kernel, long inRes, long cout) {
+        // [N, H, W, 2, 2*C] -> [N, H, 2, W, 2*C]: rows interleaved, the column phases already in place
+        return convNhwc(sd, x, kernel, 3, 1).reshape(-1, inRes, inRes, 2, 2 * cout).permute(0, 1, 3, 2, 4)
+                .reshape(-1, 2 * inRes, 2 * inRes, cout);
     }
 
     /**
@@ -218,21 +222,24 @@ public final class Ops {
     }
 
     /**
-     * The row-phase kernels of {@link #upConvNhwc} (firFolded false) or {@link #upConvFoldedNhwc}
-     * (true) from a (scaled) [Cout, Cin, 3, 3] weight variable: [w, w, Cin, (phase y, phase x, Cout)]
-     * split at phase y, w = 2 or 3.
+     * The polyphase kernel of {@link #upConvNhwc} (firFolded false, w = 2) or {@link #upConvFoldedNhwc}
+     * (true, w = 3) from a (scaled) [Cout, Cin, 3, 3] weight variable: [w, w, Cin, (phase y, phase x, Cout)].
      */
-    static SDVariable[] upConvKernels(SameDiff sd, SDVariable weightOI33, long cout, long cin, boolean firFolded) {
+    static SDVariable upConvKernel(SameDiff sd, SDVariable weightOI33, long cout, long cin, boolean firFolded) {
         int w = firFolded ? 3 : 2;
         SDVariable taps = sd.constant(upConvTaps(firFolded).castTo(weightOI33.dataType()));
-        SDVariable k = weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, w, w, 2, 2)
+        return weightOI33.reshape(cout * cin, 9).mmul(taps).reshape(cout, cin, w, w, 2, 2)
                 .permute(2, 3, 1, 4, 5, 0).reshape(w, w, cin, 4 * cout);
-        return new SDVariable[] {
-            k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, 2 * cout)),
-            k.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(2 * cout, 4 * cout))};
     }
 
-    /** {@link #upConvKernels(SameDiff, SDVariable, long, long, boolean)} (2x2 form) as graph constants, computed once. */
+    /** The even- and odd-row kernels of {@link #upConvNhwc}: a [w, w, Cin, 4*Cout] kernel split at phase y. */
+    static SDVariable[] rowKernels(SDVariable kernel, long cout) {
+        return new SDVariable[] {
+            kernel.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, 2 * cout)),
+            kernel.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(2 * cout, 4 * cout))};
+    }
+
+    /** The row kernels of {@link #upConvNhwc} ({@link #upConvKernel}, 2x2 form, split) as graph constants, computed once. */
     static SDVariable[] upConvKernels(SameDiff sd, String name, INDArray weightOI33) {
         long cout = weightOI33.size(0);
         long cin = weightOI33.size(1);
@@ -242,13 +249,12 @@ public final class Ops {
         return rowConstants(sd, name, k, 2 * cout);
     }
 
-    /** The two halves of a [k, k, Cin, 2*half] kernel (even, odd output rows) as constants, named after {@code name} if given. */
+    /** The two halves of a [k, k, Cin, 2*half] kernel (even, odd output rows) as constants named after {@code name}. */
     private static SDVariable[] rowConstants(SameDiff sd, String name, INDArray kernel, long half) {
         INDArrayIndex all = NDArrayIndex.all();
         INDArray even = kernel.get(all, all, all, NDArrayIndex.interval(0, half)).dup('c');
         INDArray odd = kernel.get(all, all, all, NDArrayIndex.interval(half, 2 * half)).dup('c');
-        return name == null ? new SDVariable[] {sd.constant(even), sd.constant(odd)}
-                : new SDVariable[] {sd.constant(name + "/even_rows", even), sd.constant(name + "/odd_rows", odd)};
+        return new SDVariable[] {sd.constant(name + "/even_rows", even), sd.constant(name + "/odd_rows", odd)};
     }
 
     /**
@@ -314,6 +320,6 @@ public final class Ops {
             }
         }
         INDArray kernel = Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
-        return upConvFoldedNhwc(sd, x, rowConstants(sd, null, kernel.castTo(x.dataType()), 2L * channels), inRes, channels);
+        return upConvFoldedNhwc(sd, x, sd.constant(kernel.castTo(x.dataType())), inRes, channels);
     }
 }

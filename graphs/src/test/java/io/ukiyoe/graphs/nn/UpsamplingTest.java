@@ -60,8 +60,8 @@ class UpsamplingTest {
         SDVariable weight = sd.var("w", w.dup());
         SDVariable y = switch (form) {
             case TRANSPOSED_THEN_BLUR -> transposedThenBlur(sd, in, weight);
-            case POLYPHASE -> Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN, false), H, COUT);
-            case FOLDED -> Ops.upConvFoldedNhwc(sd, in, Ops.upConvKernels(sd, weight, COUT, CIN, true), H, COUT);
+            case POLYPHASE -> Ops.upConvNhwc(sd, in, Ops.rowKernels(Ops.upConvKernel(sd, weight, COUT, CIN, false), COUT), H, COUT);
+            case FOLDED -> Ops.upConvFoldedNhwc(sd, in, Ops.upConvKernel(sd, weight, COUT, CIN, true), H, COUT);
         };
         y.rename("y");
         y.mul(sd.constant(upstream)).sum().rename("loss");
