@@ -21,23 +21,39 @@ class TrainerCoreTest {
     @TempDir
     Path dir;
 
-    @Test
-    void stepsRunFrozenTensorsStayBitIdenticalAndTheRestMoves() throws Exception {
+    private static final StyleGanConfig TINY = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
+    private static final TrainerCore.Settings SETTINGS = new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5);
+
+    /** Runs {@code steps} steps on synthetic 16 px faces (batch 4), {@code before} called with each step's index first. */
+    private java.util.List<TrainerCore.StepLosses> run(TrainerCore t, int steps, java.util.function.IntConsumer before)
+            throws Exception {
         Path faces = dir.resolve("faces");
-        SynthSet.write(SynthFace.Domain.PHOTO, 24, 16, 3, faces, i -> { });
-        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
-        StyleGanModel start = Init.random(c, 11, true);
-        // freeze every generator layer at 4 px and the mapping network
-        java.util.function.Predicate<String> frozen = k -> k.startsWith("mapping/") || k.startsWith("synthesis/b4/");
-        TrainerCore t = new TrainerCore(start, new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5), frozen);
+        if (!java.nio.file.Files.exists(faces)) {
+            SynthSet.write(SynthFace.Domain.PHOTO, 24, 16, 3, faces, i -> { });
+        }
+        java.util.List<TrainerCore.StepLosses> losses = new java.util.ArrayList<>();
         try (ImageDataset ds = ImageDataset.open(faces, new ImageDataset.Options(16, Resample.Fit.CROP, true));
              BatchLoader loader = new BatchLoader(ds, 4, 5, new BatchLoader.Position(0, 0), 2)) {
-            for (int i = 0; i < 4; i++) {
-                TrainerCore.StepLosses l = t.step(loader.next());
-                assertTrue(Double.isFinite(l.lossD()) && Double.isFinite(l.lossG()), l.toString());
-                if (i % 2 == 0) {
-                    assertTrue(Double.isFinite(l.r1()), "lazy R1 every 2 steps");
-                }
+            for (int i = 0; i < steps; i++) {
+                before.accept(i);
+                losses.add(t.step(loader.next()));
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void stepsRunFrozenTensorsStayBitIdenticalAndTheRestMoves() throws Exception {
+        StyleGanModel start = Init.random(TINY, 11, true);
+        // freeze every generator layer at 4 px and the mapping network
+        java.util.function.Predicate<String> frozen = k -> k.startsWith("mapping/") || k.startsWith("synthesis/b4/");
+        TrainerCore t = new TrainerCore(start, SETTINGS, frozen);
+        java.util.List<TrainerCore.StepLosses> losses = run(t, 4, i -> { });
+        for (int i = 0; i < 4; i++) {
+            TrainerCore.StepLosses l = losses.get(i);
+            assertTrue(Double.isFinite(l.lossD()) && Double.isFinite(l.lossG()), l.toString());
+            if (i % 2 == 0) {
+                assertTrue(Double.isFinite(l.r1()), "lazy R1 every 2 steps");
             }
         }
         assertEquals(4, t.steps());
@@ -57,47 +73,35 @@ class TrainerCoreTest {
     /** The trainer updates its parameters in place: states, models and the start model must not move with it. */
     @Test
     void statesAndModelsAreSnapshotsNotViewsOfTheTrainer() throws Exception {
-        Path faces = dir.resolve("faces");
-        SynthSet.write(SynthFace.Domain.PHOTO, 24, 16, 3, faces, i -> { });
-        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
-        StyleGanModel start = Init.random(c, 11, true);
-        TrainerCore t = new TrainerCore(start, new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5), k -> false);
-        try (ImageDataset ds = ImageDataset.open(faces, new ImageDataset.Options(16, Resample.Fit.CROP, true));
-             BatchLoader loader = new BatchLoader(ds, 4, 5, new BatchLoader.Position(0, 0), 2)) {
-            t.step(loader.next());
-            TrainerCore.State st = t.state();
-            StyleGanModel model = t.model(false);
-            StyleGanModel ema = t.model(true);
-            Map<String, float[]> saved = new java.util.HashMap<>();
-            st.g().forEach((k, v) -> saved.put("g " + k, v.data().clone()));
-            st.gEma().forEach((k, v) -> saved.put("ema " + k, v.data().clone()));
-            st.d().forEach((k, v) -> saved.put("d " + k, v.data().clone()));
-            t.step(loader.next());
-            t.step(loader.next());
-            st.g().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("g " + k), v.data()), "state's G " + k));
-            st.gEma().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("ema " + k), v.data()), "state's EMA " + k));
-            st.d().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("d " + k), v.data()), "state's D " + k));
-            st.g().forEach((k, v) -> assertEquals(v, model.tensor(k), "model(false) " + k));
-            st.gEma().forEach((k, v) -> assertEquals(v, ema.tensor(k), "model(true) " + k));
-            assertNotEquals(st.g().get("synthesis/b16/conv1/weight"), t.state().g().get("synthesis/b16/conv1/weight"),
-                    "the trainer itself moved on");
-        }
-        Init.random(c, 11, true).tensors().forEach((k, v) -> assertEquals(v, start.tensor(k), "start model " + k));
+        StyleGanModel start = Init.random(TINY, 11, true);
+        TrainerCore t = new TrainerCore(start, SETTINGS, k -> false);
+        TrainerCore.State[] st = new TrainerCore.State[1];
+        StyleGanModel[] taken = new StyleGanModel[2];
+        Map<String, float[]> saved = new java.util.HashMap<>();
+        run(t, 3, i -> {
+            if (i == 1) {            // after one step: take a state and both models, and remember their values
+                st[0] = t.state();
+                taken[0] = t.model(false);
+                taken[1] = t.model(true);
+                st[0].g().forEach((k, v) -> saved.put("g " + k, v.data().clone()));
+                st[0].gEma().forEach((k, v) -> saved.put("ema " + k, v.data().clone()));
+                st[0].d().forEach((k, v) -> saved.put("d " + k, v.data().clone()));
+            }
+        });
+        st[0].g().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("g " + k), v.data()), "state's G " + k));
+        st[0].gEma().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("ema " + k), v.data()), "state's EMA " + k));
+        st[0].d().forEach((k, v) -> assertTrue(java.util.Arrays.equals(saved.get("d " + k), v.data()), "state's D " + k));
+        st[0].g().forEach((k, v) -> assertEquals(v, taken[0].tensor(k), "model(false) " + k));
+        st[0].gEma().forEach((k, v) -> assertEquals(v, taken[1].tensor(k), "model(true) " + k));
+        assertNotEquals(st[0].g().get("synthesis/b16/conv1/weight"), t.state().g().get("synthesis/b16/conv1/weight"),
+                "the trainer itself moved on");
+        Init.random(TINY, 11, true).tensors().forEach((k, v) -> assertEquals(v, start.tensor(k), "start model " + k));
     }
 
     private StyleGanModel[] train(StyleGanModel start, TrainerCore.Settings settings, int steps,
                                   java.util.List<TrainerCore.StepLosses> losses) throws Exception {
-        Path faces = dir.resolve("faces");
-        if (!java.nio.file.Files.exists(faces)) {
-            SynthSet.write(SynthFace.Domain.PHOTO, 24, 16, 3, faces, i -> { });
-        }
         TrainerCore t = new TrainerCore(start, settings, k -> false);
-        try (ImageDataset ds = ImageDataset.open(faces, new ImageDataset.Options(16, Resample.Fit.CROP, true));
-             BatchLoader loader = new BatchLoader(ds, 4, 5, new BatchLoader.Position(0, 0), 2)) {
-            for (int i = 0; i < steps; i++) {
-                losses.add(t.step(loader.next()));
-            }
-        }
+        losses.addAll(run(t, steps, i -> { }));
         return new StyleGanModel[] {t.model(false), t.model(true)};
     }
 
@@ -123,9 +127,8 @@ class TrainerCoreTest {
      */
     @Test
     void augmentationAtProbabilityZeroTrainsLikeNoAugmentation() throws Exception {
-        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
-        StyleGanModel start = Init.random(c, 11, true);
-        TrainerCore.Settings plain = new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5);
+        StyleGanModel start = Init.random(TINY, 11, true);
+        TrainerCore.Settings plain = SETTINGS;
         TrainerCore.Settings fixedZero = plain.withAugment(
                 new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 0, 0.6, 4, 500));
         java.util.List<TrainerCore.StepLosses> la = new java.util.ArrayList<>();
@@ -141,10 +144,9 @@ class TrainerCoreTest {
 
     @Test
     void adaMovesPAndPathLengthRegularisationRuns() throws Exception {
-        StyleGanConfig c = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
-        StyleGanModel start = Init.random(c, 11, true);
+        StyleGanModel start = Init.random(TINY, 11, true);
         double adaKimg = 0.1; // p moves 4 x 4 / 100 = 0.16 per adjustment
-        TrainerCore.Settings s = new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5)
+        TrainerCore.Settings s = SETTINGS
                 .withPathLength(2, 2, 2, 0.01)
                 .withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0.5, 0.6, 4, adaKimg));
         java.util.List<TrainerCore.StepLosses> losses = new java.util.ArrayList<>();

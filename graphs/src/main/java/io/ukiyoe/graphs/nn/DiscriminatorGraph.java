@@ -39,10 +39,7 @@ public final class DiscriminatorGraph {
 
     /** The prepared views of this graph's parameters (after {@link #preparedWeights()} and building). */
     public PreparedWeights weights() {
-        if (!params.prepared()) {
-            throw new IllegalStateException("the graph was not built with prepared weights");
-        }
-        return new PreparedWeights(params.views());
+        return params.weights();
     }
 
     public SDVariable param(String name) {

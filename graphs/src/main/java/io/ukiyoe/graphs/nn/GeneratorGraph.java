@@ -101,10 +101,7 @@ public final class GeneratorGraph {
 
     /** The prepared views of this graph's parameters (after {@link #preparedWeights()} and building). */
     public PreparedWeights weights() {
-        if (!params.prepared()) {
-            throw new IllegalStateException("the graph was not built with prepared weights");
-        }
-        return new PreparedWeights(params.views());
+        return params.weights();
     }
 
     /** The variable of a canonical tensor, created on first use. */

@@ -6,7 +6,6 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -75,8 +74,11 @@ final class GraphParams {
     }
 
     /** The views of a prepared graph, in creation order. */
-    List<WeightView> views() {
-        return new ArrayList<>(views.values());
+    PreparedWeights weights() {
+        if (!prepared) {
+            throw new IllegalStateException("the graph was not built with prepared weights");
+        }
+        return new PreparedWeights(new ArrayList<>(views.values()));
     }
 
     /** The parameter times {@code scale}, same shape. */

@@ -37,6 +37,24 @@ class TrainableFormsTest {
         assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(want)), what + " differs by " + diff);
     }
 
+    /**
+     * Gradients by canonical parameter name: of the graph's parameter variables, or (with prepared
+     * weights {@code w}) of their views mapped back.
+     */
+    private static Map<String, INDArray> gradients(SameDiff sd, Map<String, INDArray> feed, Map<String, SDVariable> params,
+                                                   PreparedWeights w, StyleGanModel model) {
+        if (w == null) {
+            List<String> trainable = params.values().stream()
+                    .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
+            assertTrue(trainable.size() > 10, "trainable parameters: " + trainable);
+            return new HashMap<>(sd.calculateGradients(feed, trainable));
+        }
+        Map<String, INDArray> out = new HashMap<>();
+        w.gradients(sd.calculateGradients(feed, w.variables(n -> true)))
+                .forEach((n, v) -> out.put(n, Nd4j.create(v, model.tensor(n).shape(), DataType.FLOAT)));
+        return out;
+    }
+
     /** [image, gradients of sum(image * upstream) by parameter] of a trainable synthesis graph. */
     private static Map<String, INDArray> synthesis(StyleGanModel model, INDArray ws, INDArray upstream, boolean fixedBatch) {
         SameDiff sd = SameDiff.create();
@@ -49,10 +67,7 @@ class TrainableFormsTest {
         sd.identity("img", img);
         sd.sum("loss", img.mul(sd.constant(upstream)));
         sd.setLossVariables("loss");
-        List<String> trainable = g.params().values().stream()
-                .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
-        assertTrue(trainable.size() > 10, "trainable parameters: " + trainable);
-        Map<String, INDArray> out = new HashMap<>(sd.calculateGradients(Map.of("ws", ws), trainable));
+        Map<String, INDArray> out = gradients(sd, Map.of("ws", ws), g.params(), null, model);
         out.put("img", sd.output(Map.of("ws", ws), "img").get("img"));
         return out;
     }
@@ -105,8 +120,17 @@ class TrainableFormsTest {
 
     /** [D(a), D(b), gradients of sum(D(a)) + 2 sum(D(b)) by parameter], as a pair or as two calls. */
     private static Map<String, INDArray> discriminate(StyleGanModel model, INDArray a, INDArray b, boolean pair) {
+        return discriminate(model, model, a, b, pair, false);
+    }
+
+    /** As above; with prepared weights the graph is built from {@code built}, then loaded with {@code model}. */
+    private static Map<String, INDArray> discriminate(StyleGanModel built, StyleGanModel model, INDArray a, INDArray b,
+                                                      boolean pair, boolean prepared) {
         SameDiff sd = SameDiff.create();
-        DiscriminatorGraph d = new DiscriminatorGraph(sd, model, true);
+        DiscriminatorGraph d = new DiscriminatorGraph(sd, built, true);
+        if (prepared) {
+            d.preparedWeights();
+        }
         SDVariable ina = sd.placeHolder("a", DataType.FLOAT, a.shape());
         SDVariable inb = sd.placeHolder("b", DataType.FLOAT, b.shape());
         SDVariable[] logits = pair ? d.logitsPair(ina, inb, 2, a.size(0))
@@ -116,9 +140,11 @@ class TrainableFormsTest {
         sd.sum("loss", logits[0].add(logits[1].mul(2)));
         sd.setLossVariables("loss");
         Map<String, INDArray> feed = Map.of("a", a, "b", b);
-        List<String> trainable = d.params().values().stream()
-                .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
-        Map<String, INDArray> out = new HashMap<>(sd.calculateGradients(feed, trainable));
+        PreparedWeights w = prepared ? d.weights() : null;
+        if (prepared) {
+            w.load(sd, model.tensors());
+        }
+        Map<String, INDArray> out = gradients(sd, feed, d.params(), w, model);
         out.putAll(sd.output(feed, "la", "lb"));
         return out;
     }
@@ -139,17 +165,11 @@ class TrainableFormsTest {
         sd.identity("img", img);
         sd.sum("loss", img.mul(sd.constant(upstream)));
         sd.setLossVariables("loss");
-        Map<String, INDArray> out = new HashMap<>();
+        PreparedWeights w = prepared ? g.weights() : null;
         if (prepared) {
-            PreparedWeights w = g.weights();
             w.load(sd, model.tensors());
-            w.gradients(sd.calculateGradients(Map.of("z", z), w.variables(n -> true)))
-                    .forEach((n, v) -> out.put(n, Nd4j.create(v, model.tensor(n).shape(), DataType.FLOAT)));
-        } else {
-            List<String> trainable = g.params().values().stream()
-                    .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
-            out.putAll(sd.calculateGradients(Map.of("z", z), trainable));
         }
+        Map<String, INDArray> out = gradients(sd, Map.of("z", z), g.params(), w, model);
         out.put("img", sd.output(Map.of("z", z), "img").get("img"));
         return out;
     }
@@ -188,23 +208,12 @@ class TrainableFormsTest {
         INDArray a = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
         INDArray b = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16).mul(0.5);
         Map<String, INDArray> plain = discriminate(model, a, b, true);
-        SameDiff sd = SameDiff.create();
-        DiscriminatorGraph d = new DiscriminatorGraph(sd, Init.random(CONFIG, 12, true), true).preparedWeights();
-        SDVariable[] logits = d.logitsPair(sd.placeHolder("a", DataType.FLOAT, a.shape()),
-                sd.placeHolder("b", DataType.FLOAT, b.shape()), 2, a.size(0));
-        sd.identity("la", logits[0]);
-        sd.sum("loss", logits[0].add(logits[1].mul(2)));
-        sd.setLossVariables("loss");
-        PreparedWeights w = d.weights();
-        w.load(sd, model.tensors());
-        Map<String, INDArray> feed = Map.of("a", a, "b", b);
-        assertClose(plain.get("la"), sd.output(feed, "la").get("la"), "logits");
-        Map<String, float[]> grads = w.gradients(sd.calculateGradients(feed, w.variables(n -> true)));
-        assertTrue(grads.size() > 10, "gradients: " + grads.keySet());
+        // built from another model, then loaded
+        Map<String, INDArray> prepared = discriminate(Init.random(CONFIG, 12, true), model, a, b, true, true);
+        assertTrue(plain.size() > 10, "gradients: " + plain.keySet());
         plain.forEach((name, want) -> {
-            if (!name.equals("la") && !name.equals("lb")) {
-                assertClose(want, Nd4j.create(grads.get(name), model.tensor(name).shape(), DataType.FLOAT), "gradient of " + name);
-            }
+            assertTrue(prepared.containsKey(name), "nothing for " + name + " from the prepared graph");
+            assertClose(want, prepared.get(name), name);
         });
     }
 
