@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Builds the StyleGAN2 generator ('skip' architecture) in a SameDiff graph, one small method per
- * concept, with every parameter a variable under its canonical name. Equalised learning rate is
- * applied in the graph: stored weights are never rescaled.
+ * concept, with every parameter a variable under its canonical name (or, with prepared weights, views
+ * of it). Equalised learning rate is applied where a weight is used, in the graph or in its prepared
+ * view: stored weights are never rescaled.
  */
 public final class GeneratorGraph {
     /** Where the per-layer noise comes from. */

@@ -93,11 +93,4 @@ public final class PreparedWeights {
         }
         return out;
     }
-
-    /** These views and those of {@code other} (two graph builders on one SameDiff). */
-    public PreparedWeights and(PreparedWeights other) {
-        List<WeightView> all = new ArrayList<>(views);
-        all.addAll(other.views);
-        return new PreparedWeights(all);
-    }
 }
