@@ -55,20 +55,33 @@ class TrainableFormsTest {
         return out;
     }
 
-    /** [image, gradients of sum(image * upstream) by parameter] of a trainable synthesis graph. */
-    private static Map<String, INDArray> synthesis(StyleGanModel model, INDArray ws, INDArray upstream, boolean fixedBatch) {
+    /**
+     * [image, gradients of sum(image * upstream) by canonical parameter] of a trainable G graph fed ws
+     * [N, num_ws, w_dim] (synthesis) or z [N, z_dim] (mapping too). With prepared weights the graph is
+     * built from {@code built}, then loaded with {@code model}.
+     */
+    private static Map<String, INDArray> generator(StyleGanModel built, StyleGanModel model, INDArray input,
+                                                   INDArray upstream, boolean fixedBatch, boolean prepared) {
         SameDiff sd = SameDiff.create();
-        GeneratorGraph g = new GeneratorGraph(sd, model, true);
+        GeneratorGraph g = new GeneratorGraph(sd, built, true);
         if (fixedBatch) {
             g.fixedBatch(N);
         }
-        SDVariable in = sd.placeHolder("ws", DataType.FLOAT, N, CONFIG.numWs(), CONFIG.wDim());
-        SDVariable img = g.synthesis(in, GeneratorGraph.Noise.CONST);
+        if (prepared) {
+            g.preparedWeights();
+        }
+        SDVariable in = sd.placeHolder("in", DataType.FLOAT, input.shape());
+        SDVariable ws = input.rank() == 2 ? g.broadcastAndTruncate(g.mapping(in), 1, CONFIG.numWs()) : in;
+        SDVariable img = g.synthesis(ws, GeneratorGraph.Noise.CONST);
         sd.identity("img", img);
         sd.sum("loss", img.mul(sd.constant(upstream)));
         sd.setLossVariables("loss");
-        Map<String, INDArray> out = gradients(sd, Map.of("ws", ws), g.params(), null, model);
-        out.put("img", sd.output(Map.of("ws", ws), "img").get("img"));
+        PreparedWeights w = prepared ? g.weights() : null;
+        if (prepared) {
+            w.load(sd, model.tensors());
+        }
+        Map<String, INDArray> out = gradients(sd, Map.of("in", input), g.params(), w, model);
+        out.put("img", sd.output(Map.of("in", input), "img").get("img"));
         return out;
     }
 
@@ -78,8 +91,8 @@ class TrainableFormsTest {
         Nd4j.getRandom().setSeed(21);
         INDArray ws = Nd4j.randn(DataType.FLOAT, N, CONFIG.numWs(), CONFIG.wDim());
         INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
-        Map<String, INDArray> free = synthesis(model, ws, upstream, false);
-        Map<String, INDArray> fixed = synthesis(model, ws, upstream, true);
+        Map<String, INDArray> free = generator(model, model, ws, upstream, false, false);
+        Map<String, INDArray> fixed = generator(model, model, ws, upstream, true, false);
         // inference graph: transposed conv + blur below 256 px, constants instead of variables
         INDArray reference = new Generator(model).synthesis(ws, Generator.NoiseMode.CONST, 0);
         assertClose(reference, free.get("img"), "trainable image");
@@ -149,31 +162,6 @@ class TrainableFormsTest {
         return out;
     }
 
-    /**
-     * [G(z) image, gradients of sum(image * upstream) by canonical parameter] with the parameters as
-     * variables or as prepared views; a prepared graph built from {@code built} and loaded with {@code model}.
-     */
-    private static Map<String, INDArray> generator(StyleGanModel built, StyleGanModel model, INDArray z, INDArray upstream,
-                                                   boolean prepared) {
-        SameDiff sd = SameDiff.create();
-        GeneratorGraph g = new GeneratorGraph(sd, built, true).fixedBatch(N);
-        if (prepared) {
-            g.preparedWeights();
-        }
-        SDVariable in = sd.placeHolder("z", DataType.FLOAT, N, CONFIG.zDim());
-        SDVariable img = g.synthesis(g.broadcastAndTruncate(g.mapping(in), 1, CONFIG.numWs()), GeneratorGraph.Noise.CONST);
-        sd.identity("img", img);
-        sd.sum("loss", img.mul(sd.constant(upstream)));
-        sd.setLossVariables("loss");
-        PreparedWeights w = prepared ? g.weights() : null;
-        if (prepared) {
-            w.load(sd, model.tensors());
-        }
-        Map<String, INDArray> out = gradients(sd, Map.of("z", z), g.params(), w, model);
-        out.put("img", sd.output(Map.of("z", z), "img").get("img"));
-        return out;
-    }
-
     @Test
     void preparedWeightsGiveTheSameGeneratorAndGradients() {
         StyleGanModel model = Init.random(CONFIG, 9, true);
@@ -188,16 +176,16 @@ class TrainableFormsTest {
         Nd4j.getRandom().setSeed(25);
         INDArray z = Nd4j.randn(DataType.FLOAT, N, CONFIG.zDim());
         INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
-        Map<String, INDArray> plain = generator(model, model, z, upstream, false);
+        Map<String, INDArray> plain = generator(model, model, z, upstream, true, false);
         // built from another model, then loaded: what a training step does with updated parameters
-        Map<String, INDArray> prepared = generator(other, model, z, upstream, true);
+        Map<String, INDArray> prepared = generator(other, model, z, upstream, true, true);
         assertClose(plain.get("img"), prepared.get("img"), "image");
         assertTrue(plain.size() > 20, "gradients: " + plain.keySet());
         plain.forEach((name, want) -> {
             assertTrue(prepared.containsKey(name), "no gradient of " + name + " from the prepared graph");
             assertClose(want, prepared.get(name), "gradient of " + name);
         });
-        assertTrue(!prepared.get("img").equalsWithEps(generator(other, other, z, upstream, true).get("img"), 1e-3),
+        assertTrue(!prepared.get("img").equalsWithEps(generator(other, other, z, upstream, true, true).get("img"), 1e-3),
                 "loading another model changes the image");
     }
 
