@@ -208,7 +208,7 @@ public final class GeneratorGraph {
         int cout = c.channels(res);
         SDVariable s = style(ws, idx, layer, 1);                                 // [N, Cin]
         boolean polyphase = up && (trainable || res >= POLYPHASE_MIN_RES);
-        Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, polyphase);
+        Kernel w = kernel(layer + "/weight", 1 / Math.sqrt(cin * 9.0), up, polyphase, true);
         // the activation's sqrt(2) gain rides on the small per-channel factors (lrelu(a v) = a lrelu(v)
         // for a > 0), which spares a pass over the full-resolution map
         // (inference graphs: sqrt(2) rsqrt(v + eps) = rsqrt(v / 2 + eps / 2) with the halved squares stored)
@@ -275,11 +275,12 @@ public final class GeneratorGraph {
 
     /**
      * A conv weight [Cout, Cin, k, k] times its equalised-lr scale, in SameDiff's layout (HWIO for
-     * conv, [k, k, Cout, Cin] for the transposed conv, or the two row-phase kernels of
-     * {@link Ops#upConvNhwc}), with the [Cin, Cout] sums of squares the demodulation needs (halved
-     * in inference graphs).
-     * Trainable graphs compute them from the variable; inference graphs store them precomputed so a
-     * forward pass does not permute weights every time.
+     * conv, [k, k, Cout, Cin] for the transposed conv, the two row-phase kernels of
+     * {@link Ops#upConvNhwc}, or the four-phase kernel of {@link Ops#upConvFoldedNhwc}), with the
+     * [Cin, Cout] sums of squares the demodulation needs (halved in inference graphs; null for toRGB,
+     * which does not demodulate).
+     * Trainable graphs compute them from the variable or its prepared views; inference graphs store
+     * them precomputed so a forward pass does not permute weights every time.
      */
     record Kernel(SDVariable[] kernels, SDVariable squares) {
         SDVariable kernel() {
@@ -287,17 +288,20 @@ public final class GeneratorGraph {
         }
     }
 
-    private Kernel kernel(String name, double scale, boolean transposed, boolean polyphase) {
+    private Kernel kernel(String name, double scale, boolean transposed, boolean polyphase, boolean demodulated) {
         int[] perm = transposed ? new int[] {2, 3, 0, 1} : new int[] {2, 3, 1, 0};
         if (trainable) {              // (up-convs of trainable graphs are always polyphase: never transposed)
             SDVariable hwio = params.hwio(name, scale);
             SDVariable[] k = {polyphase ? params.upConvFolded(name, scale) : hwio};
-            return new Kernel(k, sd.math().square(hwio).sum(0, 1));
+            return new Kernel(k, demodulated ? sd.math().square(hwio).sum(0, 1) : null);
         }
         var w = Ops.array(model.tensor(name)).castTo(dtype).mul(scale);
-        var squares = w.mul(w).sum(2, 3).mul(0.5).transpose().dup('c');    // [Cin, Cout], halved: see styledConv
         SDVariable[] k = polyphase ? Ops.upConvKernels(sd, name + "/prepared", w)
                 : new SDVariable[] {sd.constant(name + "/prepared", w.permute(perm).dup('c'))};
+        if (!demodulated) {
+            return new Kernel(k, null);
+        }
+        var squares = w.mul(w).sum(2, 3).mul(0.5).transpose().dup('c');    // [Cin, Cout], halved: see styledConv
         return new Kernel(k, sd.constant(name + "/squares", squares));
     }
 
@@ -332,7 +336,7 @@ public final class GeneratorGraph {
         String layer = Names.layer(res, "torgb");
         int cin = c.channels(res);
         SDVariable s = style(ws, idx, layer, 1 / Math.sqrt(cin));
-        SDVariable w = kernel(layer + "/weight", 1, false, false).kernel();
+        SDVariable w = kernel(layer + "/weight", 1, false, false, false).kernel();
         SDVariable y = singleSample && res >= FUSED_MIN_RES
                 ? Ops.convNhwc(sd, x, modulated(new SDVariable[] {w}, s, null, false, false, cin, 3)[0], 1, 0)
                 : Ops.convNhwc(sd, scaleChannels(x, s, res, cin), w, 1, 0);            // [N, H, W, 3]
