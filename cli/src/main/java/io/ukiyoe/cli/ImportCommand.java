@@ -2,6 +2,8 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.model.NetworkFamilies;
+import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code ukiyoe import}: a public checkpoint to a ukiyoe model file. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Convert a StyleGAN2 checkpoint (rosinality .pt, stylegan2-ada/stylegan3 .pkl, TensorFlow .pkl, "
-                + "safetensors) to a ukiyoe model file.")
+                + "safetensors), or a torch state dict of another network ukiyoe knows, to a ukiyoe model file.")
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Checkpoint to import.")
     Path source;
@@ -36,16 +38,28 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         long t0 = System.nanoTime();
-        StyleGanModel m = Importer.importFile(source, Importer.parseFormat(format));
-        Map<String, String> meta = new LinkedHashMap<>(m.metadata());
+        Importer.Imported imported = Importer.importAny(source, Importer.parseFormat(format));
+        Map<String, String> sourceMeta = imported.styleGan() != null ? imported.styleGan().metadata()
+                : imported.network().metadata();
         // the importer already hashed the source: reuse it rather than reading the file again
         Provenance p0 = Provenance.capture(null, spec.commandLine().getParseResult().originalArgs(), List.of());
         Provenance prov = new Provenance(p0.project(), p0.gitCommit(), p0.gitDirty(), p0.dl4j(), p0.backend(),
                 p0.backendArtifact(), p0.java(), p0.os(), p0.cpu(), null, p0.command(), p0.created(),
                 List.of(new Provenance.Input(source.toString(), java.nio.file.Files.size(source),
-                        m.metadata().containsKey("imported_sha256") ? m.metadata().get("imported_sha256")
+                        sourceMeta.containsKey("imported_sha256") ? sourceMeta.get("imported_sha256")
                                 : io.ukiyoe.core.io.Hashing.sha256(source))));
-        meta.put("provenance", JsonMapper.builder().build().writeValueAsString(prov));
+        String provJson = JsonMapper.builder().build().writeValueAsString(prov);
+        if (imported.network() != null) {
+            NetworkFile f = imported.network();
+            f.metadata().put("provenance", provJson);
+            f.write(out);
+            spec.commandLine().getOut().printf("imported %s: %s -> %s (%.1f s)%n", f.metadata().get("imported_from"),
+                    NetworkFamilies.forFormat(f.format()).orElseThrow().describe(f), out, (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+        StyleGanModel m = imported.styleGan();
+        Map<String, String> meta = new LinkedHashMap<>(m.metadata());
+        meta.put("provenance", provJson);
         m.with(m.tensors(), meta).write(out);
         var p = Inspect.counts(m);
         spec.commandLine().getOut().printf("imported %s: %d px, %d ws, mapping %,d + synthesis %,d params%s -> %s (%.1f s)%n",

@@ -5,11 +5,15 @@ import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Architecture;
 import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.NetworkFamilies;
+import io.ukiyoe.graphs.model.NetworkFamily;
+import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.model.Safetensors;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.PyObject;
+import io.ukiyoe.graphs.pickle.StateDicts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -46,17 +50,38 @@ public final class Importer {
         };
     }
 
+    /** What an import produced: a StyleGAN2 model, or (from a torch state dict of another network) its file. */
+    public record Imported(StyleGanModel styleGan, NetworkFile network) {}
+
+    /** A StyleGAN2 checkpoint as a model; any other network is a one-line error saying what it is. */
     public static StyleGanModel importFile(Path src, Format format) {
+        Imported i = importAny(src, format);
+        if (i.network() != null) {
+            throw new UserError(src + ": a " + NetworkFamilies.forFormat(i.network().format()).orElseThrow().displayName()
+                    + ", not a StyleGAN2 checkpoint");
+        }
+        return i.styleGan();
+    }
+
+    /**
+     * Any checkpoint ukiyoe imports: StyleGAN2 in every format {@link Format} names, or a torch state dict
+     * of a registered {@link NetworkFamily} (with {@code --format auto}).
+     */
+    public static Imported importAny(Path src, Format format) {
         if (!Files.isRegularFile(src)) {
             throw new UserError(src + ": no such file");
         }
         if (format == Format.SAFETENSORS || (format == Format.AUTO && looksLikeSafetensors(src))) {
-            return fromSafetensors(src);
+            return new Imported(fromSafetensors(src), null);
         }
         // hash on the second core while the first parses: the digest goes into the model's metadata
         java.util.concurrent.CompletableFuture<String> sha = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> Hashing.sha256(src));
         Pickles.Loaded loaded = Pickles.load(src);
+        if (format == Format.AUTO && loaded.container() != Pickles.Container.PICKLE
+                && loaded.root() instanceof Map<?, ?> root && !root.containsKey("g_ema")) {
+            return new Imported(null, otherNetwork(src, loaded, sha.join()));
+        }
         Format detected = switch (loaded.container()) {
             case TORCH_ZIP, TORCH_LEGACY -> Format.ROSINALITY;
             case PICKLE -> loaded.root() instanceof Map<?, ?> ? Format.ADA_PKL : Format.TF_PKL;
@@ -73,7 +98,16 @@ public final class Importer {
             case TF_PKL -> TfPkl.convert(loaded.root());
             default -> throw new IllegalStateException();
         });
-        return build(src, c, source, sha.join());
+        return new Imported(build(src, c, source, sha.join()), null);
+    }
+
+    private static NetworkFile otherNetwork(Path src, Pickles.Loaded loaded, String sha256) {
+        Map<String, Tensor> stateDict = Pickles.orFail(src, () -> StateDicts.fromRoot(loaded.root()));
+        NetworkFamily family = NetworkFamilies.forStateDict(src, stateDict);
+        NetworkFile f = Pickles.orFail(src, () -> family.fromStateDict(stateDict));
+        f.metadata().put("imported_from", src.getFileName() + " (" + family.displayName() + " state dict)");
+        f.metadata().put("imported_sha256", sha256);
+        return f;
     }
 
     static String name(Format f) {

@@ -1,0 +1,248 @@
+package io.ukiyoe.graphs.layers;
+
+import java.util.Arrays;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.PadMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The PyTorch layers the image-to-image and vision networks are made of (pix2pixHD, CycleGAN,
+ * ESRGAN, Inception, VGG, MTCNN), as SameDiff ops with PyTorch's semantics: activations NCHW,
+ * weights in PyTorch layouts ({@code [O, I, kh, kw]} for conv, {@code [I, O, kh, kw]} for transposed
+ * conv, {@code [out, in]} for linear), biases {@code [C]} or null.
+ *
+ * <p>Where SameDiff M2.1 is broken these layers go around it: REFLECT padding has a wrong gradient
+ * (built here from slices and a concat), conv weights in OIYX format fail in backprop (permuted in
+ * the graph instead). StyleGAN2 has its own ops ({@code nn.Ops}): equalised learning rate,
+ * modulation and FIR filters are not torch layers.
+ */
+public final class Layers {
+    private Layers() {}
+
+    // ---- convolutions ---------------------------------------------------------------------------
+
+    /** torch {@code conv2d(x, w, b, stride, padding)} with zero padding, square stride and padding. */
+    public static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias, int stride, int pad) {
+        return conv2d(sd, x, weightOIHW, bias, stride, stride, pad, pad, 1);
+    }
+
+    /** torch {@code conv2d} with per-axis stride and zero padding, and a dilation. */
+    public static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias,
+                                    int strideH, int strideW, int padH, int padW, int dilation) {
+        long[] w = shapeOf(weightOIHW, 4, "conv2d weight");
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(w[2]).kW(w[3]).sH(strideH).sW(strideW).pH(padH).pW(padW)
+                .dH(dilation).dW(dilation).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        SDVariable hwio = weightOIHW.permute(2, 3, 1, 0);
+        return bias == null ? sd.cnn().conv2d(x, hwio, cfg) : sd.cnn().conv2d(x, hwio, bias, cfg);
+    }
+
+    /**
+     * torch {@code conv_transpose2d(x, w, b, stride, padding, output_padding)}: output size
+     * {@code (H - 1) * stride - 2 * padding + k + output_padding}. The weight is torch's
+     * {@code [I, O, kh, kw]}. Computed as a full (unpadded) transposed conv, then cropped by
+     * {@code padding} at the start and {@code padding - output_padding} at the end (zero-padded where
+     * that is negative).
+     */
+    public static SDVariable convTranspose2d(SameDiff sd, SDVariable x, SDVariable weightIOHW, SDVariable bias,
+                                             int stride, int padding, int outputPadding) {
+        long[] w = shapeOf(weightIOHW, 4, "conv_transpose2d weight");
+        if (outputPadding >= stride) {
+            throw new IllegalArgumentException("output_padding must be smaller than stride");
+        }
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(w[2]).kW(w[3]).sH(stride).sW(stride).pH(0).pW(0)
+                .isSameMode(false).dataFormat("NCHW").build();
+        SDVariable kkoi = weightIOHW.permute(2, 3, 1, 0);                 // [kh, kw, O, I]
+        SDVariable y = sd.cnn().deconv2d(x, kkoi, cfg);                  // (H - 1) * s + k
+        int end = padding - outputPadding;
+        if (end < 0) {
+            y = sd.nn().pad(y, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {0, -end}, {0, -end}})),
+                    PadMode.CONSTANT, 0.0);
+            end = 0;
+        }
+        if (padding > 0 || end > 0) {
+            y = cropHW(y, padding, end, padding, end);
+        }
+        return bias == null ? y : y.add(bias.reshape(1, w[1], 1, 1));
+    }
+
+    /** torch {@code linear(x, w, b)} for {@code x [N, in]}, {@code w [out, in]}. */
+    public static SDVariable linear(SameDiff sd, SDVariable x, SDVariable weightOutIn, SDVariable bias) {
+        SDVariable y = sd.mmul(x, weightOutIn, false, true, false);
+        return bias == null ? y : y.add(bias);
+    }
+
+    /** Adds a per-channel bias {@code [C]} to NCHW activations. */
+    public static SDVariable addChannelBias(SDVariable x, SDVariable bias) {
+        long c = shapeOf(bias, 1, "bias")[0];
+        return x.add(bias.reshape(1, c, 1, 1));
+    }
+
+    // ---- padding and cropping --------------------------------------------------------------------
+
+    /** torch {@code ReflectionPad2d(pad)}. */
+    public static SDVariable reflectPad(SameDiff sd, SDVariable x, int pad) {
+        return reflectPad(sd, x, pad, pad, pad, pad);
+    }
+
+    /**
+     * torch {@code ReflectionPad2d((left, right, top, bottom))}, built from slices and concats: SameDiff
+     * M2.1's REFLECT mode of {@code pad} returns a wrong gradient. Needs each pad smaller than its axis.
+     */
+    public static SDVariable reflectPad(SameDiff sd, SDVariable x, int top, int bottom, int left, int right) {
+        SDVariable y = reflectAxis(sd, x, 2, top, bottom);
+        return reflectAxis(sd, y, 3, left, right);
+    }
+
+    private static SDVariable reflectAxis(SameDiff sd, SDVariable x, int axis, int before, int after) {
+        if (before == 0 && after == 0) {
+            return x;
+        }
+        long n = x.getShape() != null && x.getShape().length == 4 ? x.getShape()[axis] : -1;
+        if (n > 0 && (before >= n || after >= n)) {
+            throw new IllegalArgumentException("reflect padding " + Math.max(before, after) + " needs an axis longer than it, got " + n);
+        }
+        SDVariable[] parts = new SDVariable[before + 1 + after];
+        int p = 0;
+        for (int i = before; i >= 1; i--) {                 // x[before], ..., x[1]
+            parts[p++] = slice(x, axis, i, i + 1);
+        }
+        parts[p++] = x;
+        for (int i = 2; i <= after + 1; i++) {              // x[n-2], ..., x[n-1-after]
+            parts[p++] = slice(x, axis, -i, -i + 1);
+        }
+        return sd.concat(axis, parts);
+    }
+
+    /**
+     * {@code x[from:to]} along one axis of a rank-4 variable, keeping the axis; negative bounds count
+     * from the end as in Python (static, so sizes known only at run time are fine).
+     */
+    private static SDVariable slice(SDVariable x, int axis, long from, long to) {
+        long[] begin = new long[4];
+        long[] end = new long[4];
+        begin[axis] = from;
+        end[axis] = to;
+        int otherAxes = 0b1111 & ~(1 << axis);                 // begin/end masks: whole range elsewhere
+        return x.getSameDiff().stridedSlice(x, begin, end, new long[] {1, 1, 1, 1}, otherAxes, otherAxes, 0, 0, 0);
+    }
+
+    /** torch {@code ZeroPad2d((left, right, top, bottom))}, or {@code F.pad} with a constant value. */
+    public static SDVariable constantPad(SameDiff sd, SDVariable x, int top, int bottom, int left, int right, double value) {
+        return sd.nn().pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {top, bottom}, {left, right}})),
+                PadMode.CONSTANT, value);
+    }
+
+    /** Drops rows and columns at the borders of NCHW activations. */
+    public static SDVariable cropHW(SDVariable x, int top, int bottom, int left, int right) {
+        long[] begin = {0, 0, top, left};
+        long[] end = {0, 0, -bottom, -right};
+        int endMask = 0b0011 | (bottom == 0 ? 0b0100 : 0) | (right == 0 ? 0b1000 : 0);
+        return x.getSameDiff().stridedSlice(x, begin, end, new long[] {1, 1, 1, 1}, 0b0011, endMask, 0, 0, 0);
+    }
+
+    // ---- normalisation ---------------------------------------------------------------------------
+
+    /**
+     * torch {@code InstanceNorm2d(C, affine=False, track_running_stats=False)}: per sample and
+     * channel, {@code (x - mean) / sqrt(var + eps)} with the biased variance.
+     */
+    public static SDVariable instanceNorm(SameDiff sd, SDVariable x, double eps) {
+        SDVariable mean = x.mean(true, 2, 3);
+        SDVariable centred = x.sub(mean);
+        SDVariable var = centred.mul(centred).mean(true, 2, 3);
+        return centred.mul(sd.math().rsqrt(var.add(eps)));
+    }
+
+    /** torch {@code BatchNorm2d} in eval mode: running statistics, affine {@code gamma}, {@code beta}. */
+    public static SDVariable batchNormInference(SameDiff sd, SDVariable x, SDVariable mean, SDVariable var,
+                                                SDVariable gamma, SDVariable beta, double eps) {
+        long c = shapeOf(mean, 1, "batch-norm running mean")[0];
+        SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(eps)));
+        SDVariable shift = beta.sub(mean.mul(scale));
+        return x.mul(scale.reshape(1, c, 1, 1)).add(shift.reshape(1, c, 1, 1));
+    }
+
+    // ---- activations -----------------------------------------------------------------------------
+
+    public static SDVariable relu(SameDiff sd, SDVariable x) {
+        return sd.nn().relu(x, 0);
+    }
+
+    public static SDVariable leakyRelu(SameDiff sd, SDVariable x, double slope) {
+        return sd.nn().leakyRelu(x, slope);
+    }
+
+    /** torch {@code PReLU(C)}: {@code max(x, 0) + alpha_c * min(x, 0)}, one alpha per channel of NCHW or [N, C] input. */
+    public static SDVariable prelu(SameDiff sd, SDVariable x, SDVariable alpha, int rank) {
+        long c = shapeOf(alpha, 1, "prelu weight")[0];
+        SDVariable a = rank == 4 ? alpha.reshape(1, c, 1, 1) : alpha.reshape(1, c);
+        SDVariable pos = sd.nn().relu(x, 0);
+        return pos.add(a.mul(x.sub(pos)));
+    }
+
+    // ---- pooling and resampling -----------------------------------------------------------------
+
+    /**
+     * torch {@code AvgPool2d(k, stride, padding, ceil_mode=False, count_include_pad)}: with
+     * {@code countIncludePad=false} border windows average only the pixels inside the image.
+     */
+    public static SDVariable avgPool2d(SameDiff sd, SDVariable x, int k, int stride, int pad, boolean countIncludePad) {
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+                .type(Pooling2D.Pooling2DType.AVG)
+                .divisor(countIncludePad ? Pooling2D.Divisor.INCLUDE_PADDING : Pooling2D.Divisor.EXCLUDE_PADDING)
+                .paddingMode(PaddingMode.VALID).isNHWC(false).build();
+        return sd.cnn().avgPooling2d(x, cfg);
+    }
+
+    /**
+     * torch {@code MaxPool2d(k, stride, padding, ceil_mode)}. With {@code ceilMode} the output has
+     * {@code ceil((H + 2p - k) / s) + 1} rows (less one if the last window would start in the padding):
+     * the input is padded with a very negative value at the far side and pooled without padding.
+     */
+    public static SDVariable maxPool2d(SameDiff sd, SDVariable x, int k, int stride, int pad, boolean ceilMode, long h, long w) {
+        long outH = poolOut(h, k, stride, pad, ceilMode);
+        long outW = poolOut(w, k, stride, pad, ceilMode);
+        int extraH = (int) ((outH - 1) * stride + k - (h + 2L * pad));
+        int extraW = (int) ((outW - 1) * stride + k - (w + 2L * pad));
+        SDVariable y = x;
+        if (pad > 0 || extraH > 0 || extraW > 0) {
+            y = constantPad(sd, x, pad, pad + Math.max(extraH, 0), pad, pad + Math.max(extraW, 0), -3.0e38);
+        }
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(0).pW(0)
+                .type(Pooling2D.Pooling2DType.MAX).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+        return sd.cnn().maxPooling2d(y, cfg);
+    }
+
+    /** Output length of torch's pooling along one axis of length {@code n}. */
+    public static long poolOut(long n, int k, int stride, int pad, boolean ceilMode) {
+        long span = n + 2L * pad - k;
+        long out = (ceilMode ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+        if (ceilMode && (out - 1) * stride >= n + pad) {   // the last window must start inside the input or left padding
+            out--;
+        }
+        return out;
+    }
+
+    /** torch {@code Upsample(scale_factor=s, mode='nearest')} on NCHW activations. */
+    public static SDVariable upsampleNearest(SameDiff sd, SDVariable x, int scale) {
+        return sd.cnn().upsampling2d(x, scale, scale, true);   // the 4-argument form: (x, 2) is broken on M2.1
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    /** The static shape of a variable (a weight), checked to have {@code rank} dimensions. */
+    public static long[] shapeOf(SDVariable v, int rank, String what) {
+        long[] s = v.getShape();
+        if (s == null || s.length != rank) {
+            throw new IllegalArgumentException(what + " '" + v.name() + "' must have a known rank-" + rank
+                    + " shape, got " + (s == null ? "none" : Arrays.toString(s)));
+        }
+        return s;
+    }
+}

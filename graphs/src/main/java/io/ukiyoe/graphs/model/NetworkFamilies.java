@@ -1,0 +1,33 @@
+package io.ukiyoe.graphs.model;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.Tensor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every {@link NetworkFamily} this build knows, looked up by state-dict keys or by file format tag. */
+public final class NetworkFamilies {
+    /** Add a family here (one line); order matters only where two families could claim the same keys. */
+    private static final List<NetworkFamily> ALL = List.of();
+
+    private NetworkFamilies() {}
+
+    public static List<NetworkFamily> all() {
+        return ALL;
+    }
+
+    public static Optional<NetworkFamily> forFormat(String format) {
+        return ALL.stream().filter(f -> f.format().equals(format)).findFirst();
+    }
+
+    /** The family whose keys a state dict has; a one-line error listing what is known otherwise. */
+    public static NetworkFamily forStateDict(Path file, Map<String, Tensor> stateDict) {
+        return ALL.stream().filter(f -> f.recognises(stateDict)).findFirst().orElseThrow(() -> new UserError(file
+                + ": a state dict of no network ukiyoe knows (first keys: "
+                + String.join(", ", stateDict.keySet().stream().limit(3).toList()) + "; known: StyleGAN2"
+                + (ALL.isEmpty() ? "" : ", " + String.join(", ", ALL.stream().map(NetworkFamily::displayName).toList()))
+                + ")"));
+    }
+}
