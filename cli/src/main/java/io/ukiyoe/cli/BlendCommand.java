@@ -76,6 +76,9 @@ final class BlendCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "GLOB=ALPHA", description = "Alpha override for matching tensors (repeatable).")
     List<String> layers = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    ForceOption force = new ForceOption();
+
     @Option(names = "--out", paramLabel = "OUT.safetensors", description = "The blended model file.")
     String out;
 
@@ -162,6 +165,7 @@ final class BlendCommand implements Callable<Integer> {
         BlendConfig c = cfg.value();
         var outw = spec.commandLine().getOut();
         BlendJob.Inputs in = BlendJob.prepare(cfg);   // every check before anything is written
+        force.check(c.out(), c.preview() == null ? null : c.preview().grid());   // the report beside the model follows it
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
         List<Path> inputs = new ArrayList<>(List.of(c.base(), c.target()));
         if (file != null) {

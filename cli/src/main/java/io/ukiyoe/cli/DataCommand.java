@@ -51,6 +51,9 @@ final class DataCommand implements Runnable {
         @Option(names = "--fit", defaultValue = "crop", description = "crop | pad non-square images (default: ${DEFAULT-VALUE}).")
         String fit;
 
+        @picocli.CommandLine.Mixin
+        ForceOption force = new ForceOption();
+
         @Option(names = "--out", required = true, paramLabel = "DATASET.zip", description = "Prepared dataset to write.")
         Path out;
 
@@ -60,6 +63,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Args.positive("--resolution", resolution);
+            force.check(out);
             Progress[] p = new Progress[1];
             Prepare.Summary s = Prepare.run(images, resolution, fit(fit), out, i -> {
                 if (p[0] == null) {

@@ -22,6 +22,9 @@ final class DiscriminateCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, paramLabel = "X.npy", description = "float32 [N,3,R,R]; minibatch stddev is taken over this batch in this order.")
     Path images;
 
+    @picocli.CommandLine.Mixin
+    ForceOption force = new ForceOption();
+
     @Option(names = "--out", required = true, paramLabel = "LOGITS.npy", description = "Where to write the logits.")
     Path out;
 
@@ -30,6 +33,7 @@ final class DiscriminateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        force.check(out);
         StyleGanModel m = Models.load(model);
         INDArray x = Ops.array(Npy.read(images));
         int r = m.config().resolution();

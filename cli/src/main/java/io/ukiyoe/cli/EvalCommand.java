@@ -65,6 +65,9 @@ final class EvalCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Seed of patch and direction sampling (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @picocli.CommandLine.Mixin
+        ForceOption force = new ForceOption();
+
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
         Path json;
 
@@ -74,6 +77,7 @@ final class EvalCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Args.positive("--n", n);
+            force.check(json);
             int res = resolution != null ? resolution
                     : ImageSets.isModel(a) ? Models.load(a).config().resolution()
                     : ImageSets.isModel(b) ? Models.load(b).config().resolution() : 64;

@@ -18,6 +18,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "Model file or checkpoint.")
     Path model;
 
+    @picocli.CommandLine.Mixin
+    ForceOption force = new ForceOption();
+
     @Option(names = "--out", required = true, paramLabel = "G.fb", description = "FlatBuffers file to write.")
     Path out;
 
@@ -38,6 +41,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!noise.equals("const") && !noise.equals("none")) {
             throw new UserError("--noise: must be const or none, got '" + noise + "'", 2, null);
         }
+        force.check(out);
         StyleGanModel m = Models.load(model);
         Export.save(Export.build(m, psi, cutoff, noise.equals("const")), out);
         spec.commandLine().getOut().printf("wrote %s: placeholder '%s' float32 [N,%d] -> '%s' float32 [N,3,%d,%d]%n",

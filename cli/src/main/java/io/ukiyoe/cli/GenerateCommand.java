@@ -72,6 +72,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--npy", description = "Also write DIR/images.npy (raw output, float32 [N,3,R,R]) and DIR/ws.npy.")
     boolean npy;
 
+    @picocli.CommandLine.Mixin
+    ForceOption force = new ForceOption();
+
     @Option(names = "--grid", paramLabel = "FILE.png", description = "Also write all images as one grid.")
     Path grid;
 
@@ -80,6 +83,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        force.check(grid);
         Generator.NoiseMode mode = switch (noise) {
             case "const" -> Generator.NoiseMode.CONST;
             case "random" -> Generator.NoiseMode.RANDOM;

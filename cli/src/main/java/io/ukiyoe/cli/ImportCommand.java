@@ -32,12 +32,16 @@ final class ImportCommand implements Callable<Integer> {
             description = "auto | rosinality | ada-pkl | tf-pkl | safetensors (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @picocli.CommandLine.Mixin
+    ForceOption force = new ForceOption();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws java.io.IOException {
         long t0 = System.nanoTime();
+        force.check(out);
         Importer.Imported imported = Importer.importAny(source, Importer.parseFormat(format));
         Map<String, String> sourceMeta = imported.styleGan() != null ? imported.styleGan().metadata()
                 : imported.network().metadata();

@@ -2,6 +2,7 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.BuildInfo;
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.IoErrors;
 import io.ukiyoe.core.run.Provenance;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -57,6 +58,14 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        registerFiniteNumbers(cl);
+        cl.setParameterExceptionHandler((ex, params) -> {
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.println("ukiyoe: " + usageError(ex));
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (debug) {
                 ex.printStackTrace(err);
@@ -68,6 +77,11 @@ public final class Main implements Runnable {
             if (t instanceof UserError ue) {
                 err.println(ue.getMessage());
                 return ue.exitCode();
+            }
+            java.io.IOException io = IoErrors.find(ex);
+            if (io != null) {
+                err.println("ukiyoe: " + IoErrors.describe(io));
+                return 1;
             }
             err.println("ukiyoe: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
@@ -81,6 +95,47 @@ public final class Main implements Runnable {
             err.println("ukiyoe: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
             return 1;
         }
+    }
+
+    /**
+     * Every floating-point option is parsed here, once: NaN and infinities (in any spelling Java or
+     * Python writes them) are refused like any other invalid value.
+     */
+    static void registerFiniteNumbers(CommandLine cl) {
+        CommandLine.ITypeConverter<Double> doubles = text -> {
+            double v;
+            try {
+                v = Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a finite number");
+            }
+            return v;
+        };
+        CommandLine.ITypeConverter<Float> floats = text -> {
+            double v = doubles.convert(text);
+            if (Math.abs(v) > Float.MAX_VALUE) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is out of range");
+            }
+            return (float) v;
+        };
+        cl.registerConverter(Double.class, doubles);
+        cl.registerConverter(double.class, doubles);
+        cl.registerConverter(Float.class, floats);
+        cl.registerConverter(float.class, floats);
+    }
+
+    /** A command-line mistake as one line, with picocli's suggestions and where to read more. */
+    static String usageError(CommandLine.ParameterException ex) {
+        StringBuilder b = new StringBuilder(ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            b.append(" (did you mean ").append(String.join(" or ", u.getSuggestions().stream().limit(3)
+                    .map(x -> "'" + x + "'").toList())).append("?)");
+        }
+        return b.append("; see '").append(ex.getCommandLine().getCommandSpec().qualifiedName())
+                .append(" --help'").toString();
     }
 
     /** ND4J logs its start-up banner at INFO: keep stdout and stderr quiet unless asked. */

@@ -33,6 +33,9 @@ final class VideoCommand implements Runnable {
         @Option(names = "--seeds", defaultValue = "0-3", paramLabel = "SEEDS", description = "Seeds (default: ${DEFAULT-VALUE}).")
         String seeds;
 
+        @picocli.CommandLine.Mixin
+        ForceOption force = new ForceOption();
+
         @Option(names = "--out", required = true, paramLabel = "FILE.mp4|FILE.gif", description = "Video to write.")
         Path out;
 
@@ -73,6 +76,7 @@ final class VideoCommand implements Runnable {
     }
 
     static void render(CommandSpec spec, Common c, int total, Render r) throws Exception {
+        c.force.check(c.out);
         VideoWriter w = VideoWriter.open(c.out, c.fps);
         Progress p = new Progress(spec.commandLine().getErr(), "video", total);
         try {

@@ -57,7 +57,9 @@ class BlendCommandTest {
         }
     }
 
+    /** Removes the previous blend's run folder and model (outputs are never replaced without --force). */
     private void deleteRun() throws Exception {
+        Files.deleteIfExists(dir.resolve("out.safetensors"));
         Path run = dir.resolve("run");
         if (Files.exists(run)) {
             try (var s = Files.walk(run)) {

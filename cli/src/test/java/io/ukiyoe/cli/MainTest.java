@@ -63,6 +63,27 @@ class MainTest {
         assertEquals(2, CliRun.of("check", "--no-such-option", "x.yaml").exit());
     }
 
+    @Test
+    void nonFiniteNumbersAreRefusedInOneLine() {
+        for (String v : new String[] {"NaN", "nan", "Infinity", "-Infinity", "inf", "1e999"}) {
+            CliRun r = CliRun.of("generate", "--model", "m.safetensors", "--seeds", "0", "--out", "x", "--truncation", v);
+            assertEquals(2, r.exit(), v + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("--truncation") && r.err().contains("'" + v + "'"), r.err());
+        }
+        CliRun r = CliRun.of("export", "--model", "m.safetensors", "--out", "g.fb", "--truncation", "Infinity");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("is not a finite number"), r.err());
+    }
+
+    @Test
+    void usageErrorsAreOneLineWithWhereToReadMore() {
+        CliRun r = CliRun.of("generate", "--modle", "m");
+        assertEquals(2, r.exit());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("see 'ukiyoe generate --help'"), r.err());
+    }
+
     private Path config(String text) throws IOException {
         Path p = dir.resolve("exp.yaml");
         Files.writeString(p, text);

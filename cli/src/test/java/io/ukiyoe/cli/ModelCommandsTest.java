@@ -138,6 +138,28 @@ class ModelCommandsTest {
     }
 
     @Test
+    void existingOutputsAreReplacedOnlyWithForce() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Files.writeString(model, "keep me");
+        CliRun r = CliRun.of("import", FIX.resolve("rosinality_tiny.pt").toString(), "--out", model.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertEquals(model + ": already exists (use --force to replace it)", r.err().strip());
+        assertEquals("keep me", Files.readString(model));
+        assertEquals(0, CliRun.of("import", FIX.resolve("rosinality_tiny.pt").toString(), "--out", model.toString(),
+                "--force").exit());
+        assertTrue(Files.size(model) > 1000);
+
+        Path blended = dir.resolve("b.safetensors");
+        Files.writeString(blended, "keep me too");
+        CliRun b = CliRun.of("blend", "--base", model.toString(), "--target", model.toString(), "--schedule", "swap",
+                "--resolution", "8", "--out", blended.toString(), "--run-dir", dir.resolve("run").toString());
+        assertEquals(1, b.exit(), b.err());
+        assertTrue(b.err().contains("already exists (use --force"), b.err());
+        assertEquals("keep me too", Files.readString(blended));
+        assertFalse(Files.exists(dir.resolve("run")), "a refused blend makes no run folder");
+    }
+
+    @Test
     void badInputIsAOneLineErrorAndWritesNothing() throws Exception {
         Path broken = dir.resolve("broken.pt");
         byte[] full = Files.readAllBytes(FIX.resolve("rosinality_tiny.pt"));

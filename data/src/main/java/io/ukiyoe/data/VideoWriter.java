@@ -50,7 +50,7 @@ public final class VideoWriter implements Closeable {
         if (!name.endsWith(".mp4") && !name.endsWith(".gif")) {
             throw new UserError(target + ": video files must end in .mp4 or .gif", 2, null);
         }
-        this.tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        this.tmp = AtomicFiles.newTempFile(target);
         try {
             if (name.endsWith(".mp4")) {
                 channel = NIOUtils.writableChannel(tmp.toFile());

@@ -32,9 +32,7 @@ public final class Export {
 
     /** Writes the graph to {@code out} (a temporary file renamed into place). */
     public static void save(SameDiff sd, Path out) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+        Path tmp = io.ukiyoe.core.io.AtomicFiles.newTempFile(out);
         try {
             sd.save(tmp.toFile(), false);
             io.ukiyoe.core.io.AtomicFiles.moveIntoPlace(tmp, out);
