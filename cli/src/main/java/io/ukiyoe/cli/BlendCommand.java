@@ -1,5 +1,7 @@
 package io.ukiyoe.cli;
 
+import io.ukiyoe.core.UserError;
+
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.config.Node;
 import io.ukiyoe.core.config.Pos;
@@ -107,6 +109,9 @@ final class BlendCommand implements Callable<Integer> {
             }
             root = m;
         } else {
+            if (out == null) {
+                throw new UserError("blend: --out OUT.safetensors is required (or give a CONFIG.yaml with out:)", 2, null);
+            }
             root = new Node.Mapping(new Pos("command line", 1, 1), new LinkedHashMap<>());
             put(root, "kind", "blend", "blend");
         }
@@ -171,7 +176,8 @@ final class BlendCommand implements Callable<Integer> {
         if (file != null) {
             inputs.add(0, file);
         }
-        try (RunFolder run = RunFolder.create(Path.of("runs"), "blend", c.name(), runDir, LocalDateTime.now())) {
+        RunFolder run = RunFolder.create(Path.of("runs"), "blend", c.name(), runDir, "--run-dir", LocalDateTime.now());
+        Jobs.guarded(run, () -> java.nio.file.Files.exists(c.out()), () -> {
             Provenance prov = Provenance.capture(null, argv, inputs);
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(prov);
@@ -191,7 +197,7 @@ final class BlendCommand implements Callable<Integer> {
                 outw.printf("preview (base | target | blended per seed): %s%n", g);
             }
             outw.printf("run folder: %s%n", run.dir());
-        }
+        });
         outw.flush();
         return 0;
     }

@@ -66,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (new or empty).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder, new or empty (default runs/generate-<time>).")
     Path out;
 
     @Option(names = "--npy", description = "Also write DIR/images.npy (raw output, float32 [N,3,R,R]) and DIR/ws.npy.")
@@ -148,17 +148,20 @@ final class GenerateCommand implements Callable<Integer> {
         if (!noise.equals("random")) {
             noiseSeeds = new long[(int) ws.size(0)];
         }
-        try (RunFolder run = Jobs.open("generate", out, input.seeds != null ? null : noiseSeed,
-                spec.commandLine().getParseResult().originalArgs(), inputs)) {
-            long n = ws.size(0);
+        final long[] seedsOfNoise = noiseSeeds;
+        final INDArray allWs = ws;
+        RunFolder run = Jobs.open("generate", out, input.seeds != null ? null : noiseSeed,
+                spec.commandLine().getParseResult().originalArgs(), inputs);
+        Jobs.guarded(run, () -> hasPng(run.dir()), () -> {
+            long n = allWs.size(0);
             INDArray images = Nd4j.create(DataType.FLOAT, n, 3, c.resolution(), c.resolution());
             List<BufferedImage> pictures = new ArrayList<>();
             Progress progress = new Progress(spec.commandLine().getErr(), "generate", n);
             for (long s = 0; s < n; s += batch) {
                 long e = Math.min(n, s + batch);
                 var rows = NDArrayIndex.interval(s, e);
-                INDArray img = g.synthesis(ws.get(rows, NDArrayIndex.all(), NDArrayIndex.all()).dup(), mode,
-                        java.util.Arrays.copyOfRange(noiseSeeds, (int) s, (int) e));
+                INDArray img = g.synthesis(allWs.get(rows, NDArrayIndex.all(), NDArrayIndex.all()).dup(), mode,
+                        java.util.Arrays.copyOfRange(seedsOfNoise, (int) s, (int) e));
                 images.get(rows, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(img);
                 for (long i = s; i < e; i++) {
                     BufferedImage p = Images.toImage(img.get(NDArrayIndex.point(i - s), NDArrayIndex.all(),
@@ -170,8 +173,13 @@ final class GenerateCommand implements Callable<Integer> {
             }
             progress.done();
             if (npy) {
-                Npy.write(run.resolve("images.npy"), io.ukiyoe.core.io.NdArrays.tensor(images));
-                Npy.write(run.resolve("ws.npy"), io.ukiyoe.core.io.NdArrays.tensor(ws));
+                try {
+                    Npy.write(run.resolve("images.npy"), io.ukiyoe.core.io.NdArrays.tensor(images));
+                    Npy.write(run.resolve("ws.npy"), io.ukiyoe.core.io.NdArrays.tensor(allWs));
+                } catch (UserError e) {
+                    throw new UserError(e.getMessage() + " (the " + n + " PNGs in " + run.dir() + " are complete; "
+                            + "images.npy and ws.npy are missing)", e);
+                }
             }
             if (grid != null) {
                 Images.writePng(grid, Images.grid(pictures, (int) Math.ceil(Math.sqrt(pictures.size())), null));
@@ -179,8 +187,16 @@ final class GenerateCommand implements Callable<Integer> {
             run.log("wrote " + n + " images");
             spec.commandLine().getOut().printf("wrote %d images to %s%s%n", n, run.dir(),
                     grid != null ? " and a grid to " + grid : "");
-        }
+        });
         return 0;
+    }
+
+    private static boolean hasPng(Path dir) {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".png"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static long[] rows(long n, List<String> names, String prefix) {

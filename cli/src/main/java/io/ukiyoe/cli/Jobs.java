@@ -10,6 +10,28 @@ import java.util.List;
 final class Jobs {
     private Jobs() {}
 
+    /** A job's work inside its run folder. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a job in its folder and records how it ended ({@link RunFolder#finished}, or
+     * {@link RunFolder#failed}: kept with the error when {@code worthKeeping} says it wrote something of
+     * value, removed otherwise), then closes the folder.
+     */
+    static void guarded(RunFolder run, java.util.function.BooleanSupplier worthKeeping, Body body) throws Exception {
+        try {
+            body.run();
+            run.finished();
+        } catch (Exception | Error e) {
+            run.failed(e, worthKeeping.getAsBoolean());
+            throw e;
+        } finally {
+            run.close();
+        }
+    }
+
     static RunFolder open(String kind, Path out, Long seed, List<String> argv, List<Path> inputs) {
         RunFolder run = RunFolder.create(Path.of("runs"), kind, null, out, LocalDateTime.now());
         run.writeProvenance(Provenance.capture(seed, argv, inputs));

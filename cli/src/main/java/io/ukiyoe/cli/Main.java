@@ -144,6 +144,9 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+        if (!debug) { // ND4J warns about its own op registry ("Duplicate TF op mapping") when it first builds a graph
+            System.setProperty("org.slf4j.simpleLogger.log.org.nd4j.imports.converters.ImportClassMapping", "error");
+        }
         if (!debug) { // SameDiff warns about an unused Pad attribute every time it differentiates a pad
             System.setProperty("org.slf4j.simpleLogger.log.org.nd4j.autodiff.functions.DifferentialFunction", "error");
         }

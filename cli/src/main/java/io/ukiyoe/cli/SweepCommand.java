@@ -63,12 +63,13 @@ final class SweepCommand implements Callable<Integer> {
         SweepConfig c = cfg.value();
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = resume != null ? null
-                : RunFolder.create(Path.of("runs"), "sweep", c.name(), runDir, LocalDateTime.now());
+                : RunFolder.create(Path.of("runs"), "sweep", c.name(), runDir, "--run-dir", LocalDateTime.now());
         Path dir = resume != null ? resume : run.dir();
-        try {
+        Path usedConfig = configFile;
+        Jobs.Body work = () -> {
             if (run != null) {
                 run.writeConfig(cfg.resolvedYaml());
-                List<Path> inputs = new ArrayList<>(List.of(configFile, c.base(), c.target()));
+                List<Path> inputs = new ArrayList<>(List.of(usedConfig, c.base(), c.target()));
                 run.writeProvenance(Provenance.capture(c.seed(), argv, inputs));
             }
             Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
@@ -86,10 +87,11 @@ final class SweepCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f, correlation16 %.4f) -> %s%n",
                     r.best().schedule(), r.best().objective(), r.best().swd(), r.best().correlation16(), c.out());
             out.printf("contact sheet: %s%n", sheet);
-        } finally {
-            if (run != null) {
-                run.close();
-            }
+        };
+        if (run == null) {
+            work.run();                 // a resumed sweep: results.csv records each candidate as it ends
+        } else {
+            Jobs.guarded(run, () -> java.nio.file.Files.exists(dir.resolve(SweepRunner.RESULTS)), work);
         }
         return 0;
     }

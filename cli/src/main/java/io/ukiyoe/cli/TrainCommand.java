@@ -43,7 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (resume != null) {
             return resume();
         }
@@ -58,7 +58,8 @@ final class TrainCommand implements Callable<Integer> {
         if (c.resumeFrom() != null) {
             inputs.add(Path.of(c.resumeFrom()));
         }
-        try (RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), runDir, LocalDateTime.now())) {
+        RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), runDir, "--run-dir", LocalDateTime.now());
+        Jobs.guarded(run, () -> !Checkpoint.list(run.dir()).isEmpty(), () -> {
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = TrainJob.steps(c);
@@ -68,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s (checkpoints, metrics.jsonl, fakes*.png)%n",
                     steps, run.resolve("model.safetensors"));
-        }
+        });
         return 0;
     }
 
@@ -80,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int resume() {
+    private int resume() throws Exception {
         if (file != null || runDir != null) {
             throw new UserError("train --resume takes the run folder only (its config.yaml is the config)", 2, null);
         }
@@ -95,7 +96,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isDirectory(resume)) {
             throw new UserError(resume + ": no such run folder", 2, null);
         }
-        try (RunFolder run = RunFolder.reopen(resume)) {
+        RunFolder run = RunFolder.reopen(resume);
+        Jobs.guarded(run, () -> true, () -> {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
             // the checkpoint's own settings are the truth; config.yaml is the readable copy of them
             io.ukiyoe.core.config.Node saved = io.ukiyoe.core.config.YamlTree.parse(last.getValue().trainConfig(),
@@ -117,6 +119,11 @@ final class TrainCommand implements Callable<Integer> {
             }
             long done = last.getValue().state().step();
             long steps = TrainJob.steps(cfg.value());
+            if (done >= steps) {
+                spec.commandLine().getOut().printf("%s already finished (step %d of %d); to train longer, raise "
+                        + "training.kimg with --set%n", resume, done, steps);
+                return;
+            }
             run.log("resuming from " + last.getKey().getFileName() + " at step " + done + " of " + steps);
             spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", resume,
                     last.getKey().getFileName(), done, steps);
@@ -125,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s%n", steps, run.resolve("model.safetensors"));
-        }
+        });
         return 0;
     }
 }

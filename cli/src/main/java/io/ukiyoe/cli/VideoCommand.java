@@ -134,10 +134,7 @@ final class VideoCommand implements Runnable {
         StyleGanModel[] load() {
             StyleGanModel a = Models.load(base);
             StyleGanModel b = Models.load(target);
-            List<String> bad = Blender.mismatches(a, b);
-            if (!bad.isEmpty()) {
-                throw new UserError("cannot blend " + base + " with " + target + ": " + String.join("; ", bad));
-            }
+            Blender.requireCompatible(base, target, a, b);
             return new StyleGanModel[] {a, b};
         }
     }

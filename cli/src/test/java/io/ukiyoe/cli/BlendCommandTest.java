@@ -133,14 +133,15 @@ class BlendCommandTest {
     }
 
     @Test
-    void mismatchedModelsAreRefusedWithEveryMismatchAndNothingWritten() throws Exception {
+    void mismatchedModelsAreRefusedWithTheFirstMismatchesACountAndNothingWritten() throws Exception {
         Path cfg = dir.resolve("m.yaml");
         Files.writeString(cfg, "kind: blend\nbase: " + BASE + "\ntarget: " + Fixtures.file("ada_tiny_snapshot.pkl")
                 + "\nout: " + dir.resolve("out.safetensors") + "\nschedule: {type: swap, resolution: 8}\n");
         CliRun r = blend(cfg);
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("mismatches:"), r.err());
-        assertTrue(r.err().contains("synthesis/b16/conv0/weight: shape [32, 64, 3, 3] vs [64, 64, 3, 3]"), r.err());
+        assertTrue(r.err().matches("(?s)cannot blend .* (\\d+) mismatches: [^;]+; [^;]+; [^;]+; and \\d+ more\\s*"), r.err());
+        assertTrue(r.err().length() < 1000, "a short line, not every mismatch: " + r.err().length());
         assertEquals(1, r.err().strip().lines().count());
         assertFalse(Files.exists(dir.resolve("out.safetensors")));
         assertFalse(Files.exists(dir.resolve("run")));

@@ -84,6 +84,24 @@ class MainTest {
         assertTrue(r.err().contains("see 'ukiyoe generate --help'"), r.err());
     }
 
+    @Test
+    void smallMistakesGetPlainAnswers() throws IOException {
+        Path binary = dir.resolve("model.yaml");
+        Files.write(binary, new byte[] {(byte) 0x80, 0x03, (byte) 0xff, (byte) 0xfe, 0});
+        CliRun yaml = CliRun.of("check", binary.toString());
+        assertEquals(2, yaml.exit());
+        assertEquals(binary + ": not a text file (a YAML config must be UTF-8 text)", yaml.err().strip());
+
+        CliRun folder = CliRun.of("import", dir.toString(), "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(1, folder.exit());
+        assertEquals(dir + ": is a folder; give the checkpoint file itself", folder.err().strip());
+
+        CliRun noOut = CliRun.of("blend", "--base", "a.safetensors", "--target", "b.safetensors", "--schedule", "swap",
+                "--resolution", "8");
+        assertEquals(2, noOut.exit());
+        assertTrue(noOut.err().contains("--out OUT.safetensors is required"), noOut.err());
+    }
+
     private Path config(String text) throws IOException {
         Path p = dir.resolve("exp.yaml");
         Files.writeString(p, text);

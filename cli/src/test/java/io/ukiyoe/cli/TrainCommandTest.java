@@ -52,4 +52,37 @@ class TrainCommandTest {
         assertTrue(m3.get(1).contains("\"path_length\":null"), m3.get(1));
         assertTrue(m3.get(0).contains("\"ada_p\":0.2000"), m3.get(0));
     }
+
+    @Test
+    void aFailedRunLeavesNoFolderOrAResumableOneWithTheError() throws Exception {
+        Path faces = dir.resolve("faces");
+        assertEquals(0, CliRun.of("data", "synth", "--domain", "photo", "--n", "8", "--size", "16", "--out",
+                faces.toString()).exit());
+        Path cfg = dir.resolve("train.yaml");
+        // a learning rate this large makes the losses non-finite on the first step
+        Files.writeString(cfg, "kind: train\nseed: 3\nmodel: {resolution: 16, z_dim: 16, w_dim: 16, n_mlp: 2, "
+                + "channel_base: 128, channel_max: 8}\ndata: {path: " + faces + "}\n"
+                + "training: {kimg: 0.016, batch: 4, learning_rate: 1.0e+15, r1_gamma: 0}\n"
+                + "snapshots: {every_kimg: 0.012, seeds: 0-1}\n");
+        Path early = dir.resolve("early");
+        CliRun r = CliRun.of("train", cfg.toString(), "--run-dir", early.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("not finite") || r.err().contains("loss_D"), r.err());
+        assertTrue(!Files.exists(early), "a run that failed before its first checkpoint leaves no folder");
+        assertEquals(0, CliRun.of("train", cfg.toString(), "--run-dir", early.toString(), "--set", "training.learning_rate=0.002",
+                "--set", "training.kimg=0.004", "--set", "snapshots.every_kimg=0.004").exit(), "the same --run-dir works for a retry");
+        assertEquals("finished", io.ukiyoe.core.run.RunFolder.statusOf(early));
+
+        // a failure after a checkpoint (the disk refuses the next one): the folder stays, with the error
+        Files.createDirectories(early.resolve(io.ukiyoe.training.Checkpoint.fileName(2)));
+        CliRun r2 = CliRun.of("train", "--resume", early.toString(), "--set", "training.kimg=0.008");
+        assertEquals(1, r2.exit(), r2.err());
+        assertTrue(r2.err().contains("cannot write " + early.resolve(io.ukiyoe.training.Checkpoint.fileName(2))), r2.err());
+        assertEquals("failed", io.ukiyoe.core.run.RunFolder.statusOf(early));
+        String log = Files.readString(early.resolve("log.txt"));
+        assertTrue(log.contains("failed: cannot write"), log);
+        CliRun again = CliRun.of("train", cfg.toString(), "--run-dir", early.toString());
+        assertEquals(2, again.exit());
+        assertTrue(again.err().contains("choose another --run-dir, or continue it with --resume " + early), again.err());
+    }
 }

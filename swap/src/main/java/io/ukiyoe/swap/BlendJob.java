@@ -38,11 +38,7 @@ public final class BlendJob {
         BlendConfig c = cfg.value();
         StyleGanModel base = Importer.importFile(c.base(), Importer.Format.AUTO);
         StyleGanModel target = Importer.importFile(c.target(), Importer.Format.AUTO);
-        List<String> bad = Blender.mismatches(base, target);
-        if (!bad.isEmpty()) {
-            throw new UserError("cannot blend " + c.base() + " with " + c.target() + ": " + bad.size()
-                    + " mismatch" + (bad.size() == 1 ? "" : "es") + ": " + String.join("; ", bad), 1, null);
-        }
+        Blender.requireCompatible(c.base(), c.target(), base, target);
         if (c.mapping() == BlendOptions.Source.BLEND && !(c.schedule() instanceof Schedule.Uniform)) {
             throw cfg.bound().error("mapping", "'blend' needs the uniform schedule (use base or target)");
         }

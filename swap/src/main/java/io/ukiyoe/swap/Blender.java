@@ -26,6 +26,20 @@ public final class Blender {
     public record Result(StyleGanModel model, List<Entry> report) {}
 
     /** Every difference that makes two models unblendable: config, missing names, shapes. */
+    /**
+     * A one-line error unless the two models have the same architecture and tensors: the first three
+     * differences and how many there are in all.
+     */
+    public static void requireCompatible(Object baseName, Object targetName, StyleGanModel base, StyleGanModel target) {
+        List<String> bad = mismatches(base, target);
+        if (!bad.isEmpty()) {
+            int shown = Math.min(3, bad.size());
+            throw new io.ukiyoe.core.UserError("cannot blend " + baseName + " with " + targetName + ": " + bad.size()
+                    + " mismatch" + (bad.size() == 1 ? "" : "es") + ": " + String.join("; ", bad.subList(0, shown))
+                    + (bad.size() > shown ? "; and " + (bad.size() - shown) + " more" : ""), 1, null);
+        }
+    }
+
     public static List<String> mismatches(StyleGanModel base, StyleGanModel target) {
         List<String> out = new ArrayList<>();
         if (!Objects.equals(base.config(), target.config())) {
@@ -109,10 +123,7 @@ public final class Blender {
     public static Result blend(StyleGanModel base, StyleGanModel target, BlendOptions o,
                                java.util.function.ToDoubleFunction<LayerAddress> synthesisAlpha,
                                Map<String, String> metadata) {
-        List<String> bad = mismatches(base, target);
-        if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("the models cannot be blended: " + String.join("; ", bad));
-        }
+        requireCompatible("the base", "the target", base, target);
         List<Map.Entry<Pattern, Double>> overrides = new ArrayList<>();
         o.layers().forEach((g, a) -> overrides.add(Map.entry(LayerAddress.glob(g), a)));
         double uniform = o.schedule() instanceof Schedule.Uniform u ? u.alpha() : Double.NaN;

@@ -29,6 +29,8 @@ public final class YamlTree {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such file", 2, e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(file + ": not a text file (a YAML config must be UTF-8 text)", 2, e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage(), 2, e);
         }

@@ -27,6 +27,8 @@ public final class RunFolder implements Closeable {
     public static final String CONFIG = "config.yaml";
     public static final String PROVENANCE = "provenance.json";
     public static final String LOG = "log.txt";
+    /** {@code {"status": "running" | "finished" | "failed", "error": ..., "updated": ...}}: what a retry or --resume needs to know. */
+    public static final String STATUS = "status.json";
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -35,12 +37,17 @@ public final class RunFolder implements Closeable {
     private final Path dir;
     private final BufferedWriter log;
 
-    private RunFolder(Path dir) throws IOException {
-        this(dir, StandardOpenOption.CREATE_NEW);
+    /** Whether this job made the folder itself (an empty folder the user named is emptied, never removed). */
+    private final boolean madeFolder;
+
+    private RunFolder(Path dir, boolean madeFolder) throws IOException {
+        this(dir, StandardOpenOption.CREATE_NEW, madeFolder);
+        status("running", null);
     }
 
-    private RunFolder(Path dir, StandardOpenOption logMode) throws IOException {
+    private RunFolder(Path dir, StandardOpenOption logMode, boolean madeFolder) throws IOException {
         this.dir = dir;
+        this.madeFolder = madeFolder;
         this.log = Files.newBufferedWriter(dir.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.CREATE, logMode);
     }
 
@@ -50,7 +57,9 @@ public final class RunFolder implements Closeable {
             throw new UserError(dir + ": not a run folder (no " + CONFIG + ")", 2, null);
         }
         try {
-            return new RunFolder(dir, StandardOpenOption.APPEND);
+            RunFolder run = new RunFolder(dir, StandardOpenOption.APPEND, false);
+            run.status("running", null);
+            return run;
         } catch (IOException e) {
             throw new UserError(dir + ": cannot open the run's log: " + e.getMessage(), e);
         }
@@ -62,18 +71,28 @@ public final class RunFolder implements Closeable {
      * if two jobs start in the same second.
      */
     public static RunFolder create(Path runsRoot, String kind, String name, Path out, LocalDateTime now) {
+        return create(runsRoot, kind, name, out, "--out", now);
+    }
+
+    /** As {@link #create(Path, String, String, Path, LocalDateTime)}, naming the option that gave {@code out} in errors. */
+    public static RunFolder create(Path runsRoot, String kind, String name, Path out, String outOption, LocalDateTime now) {
         try {
             if (out != null) {
-                if (Files.exists(out)) {
+                boolean existed = Files.exists(out);
+                if (existed) {
+                    if (!Files.isDirectory(out)) {
+                        throw new UserError(out + ": is a file, not a folder (choose another " + outOption + ")", 2, null);
+                    }
                     try (var s = Files.list(out)) {
-                        if (!Files.isDirectory(out) || s.findAny().isPresent()) {
+                        if (s.findAny().isPresent()) {
                             throw new UserError(out + ": already exists and is not empty; run folders are never "
-                                    + "overwritten (choose another --out)", 2, null);
+                                    + "overwritten (choose another " + outOption + (kind.equals("train") || kind.equals("sweep")
+                                    ? ", or continue it with --resume " + out : "") + ")", 2, null);
                         }
                     }
                 }
                 Files.createDirectories(out);
-                return new RunFolder(out);
+                return new RunFolder(out, !existed);
             }
             if (name != null && !NAME.matcher(name).matches()) {
                 throw new UserError("run name '" + name + "' may only use letters, digits, '.', '_' and '-'", 2, null);
@@ -84,13 +103,13 @@ public final class RunFolder implements Closeable {
                 Path dir = runsRoot.resolve(i == 1 ? base : base + "-" + i);
                 try {
                     Files.createDirectory(dir);
-                    return new RunFolder(dir);
+                    return new RunFolder(dir, true);
                 } catch (FileAlreadyExistsException e) {
                     // taken by another job: try the next suffix
                 }
             }
         } catch (IOException e) {
-            throw new UserError("cannot create run folder: " + e.getMessage(), e);
+            throw io.ukiyoe.core.io.IoErrors.cannot("create the run folder", out != null ? out : runsRoot, e);
         }
     }
 
@@ -127,6 +146,57 @@ public final class RunFolder implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The job ended well: {@code status.json} says so. */
+    public void finished() {
+        status("finished", null);
+    }
+
+    /**
+     * The job failed. With {@code keep} (it wrote something worth keeping: a checkpoint, results) the
+     * error goes to the log and {@code status.json}, so a retry or {@code --resume} knows what happened;
+     * without, the folder is removed (or emptied, if the user made it) as if the job had never started.
+     * Never throws: the job's own error is the one to report.
+     */
+    public void failed(Throwable error, boolean keep) {
+        String message = error instanceof UserError ? error.getMessage() : String.valueOf(error);
+        try {
+            if (keep) {
+                log("failed: " + message);
+                status("failed", message);
+                return;
+            }
+            close();
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (madeFolder || !p.equals(dir)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // cleaning up after a failure must not hide it
+        }
+    }
+
+    /** The status recorded in a run folder, or null when it has none (a run from an older build). */
+    public static String statusOf(Path dir) {
+        try {
+            return JSON.readTree(dir.resolve(STATUS).toFile()).path("status").asString(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void status(String state, String error) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", state);
+        if (error != null) {
+            m.put("error", error);
+        }
+        m.put("updated", LocalDateTime.now().withNano(0).toString());
+        write(STATUS, JSON.writeValueAsString(m) + "\n");
     }
 
     @Override

@@ -84,7 +84,7 @@ final class Ada {
             if (state.get(part) instanceof Map<?, ?> m) {
                 for (var e : m.entrySet()) {
                     if (e.getValue() != null) {
-                        out.put(prefix + e.getKey(), Pickles.tensor(e.getValue()));
+                        out.put(prefix + e.getKey(), Pickles.tensor(prefix + e.getKey(), e.getValue()));
                     }
                 }
             }

@@ -68,6 +68,9 @@ public final class Importer {
      * of a registered {@link NetworkFamily} (with {@code --format auto}).
      */
     public static Imported importAny(Path src, Format format) {
+        if (Files.isDirectory(src)) {
+            throw new UserError(src + ": is a folder; give the checkpoint file itself");
+        }
         if (!Files.isRegularFile(src)) {
             throw new UserError(src + ": no such file");
         }

@@ -24,11 +24,11 @@ final class Rosinality {
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (var e : g.entrySet()) {
-            generator(String.valueOf(e.getKey()), Pickles.tensor(e.getValue()), out);
+            generator(String.valueOf(e.getKey()), Pickles.tensor("g_ema." + e.getKey(), e.getValue()), out);
         }
         Object avg = top.get("latent_avg");
         if (avg != null) {
-            Tensor a = Pickles.tensor(avg);
+            Tensor a = Pickles.tensor("latent_avg", avg);
             out.put(Names.W_AVG, a.reshape(a.numel()));
         }
         if (top.get("d") instanceof Map<?, ?> d) {
@@ -36,7 +36,7 @@ final class Rosinality {
                     Integer.parseInt(k.substring("synthesis/b".length(), k.indexOf('/', "synthesis/b".length()))))
                     .max().orElseThrow();
             for (var e : d.entrySet()) {
-                discriminator(String.valueOf(e.getKey()), Pickles.tensor(e.getValue()), res, out);
+                discriminator(String.valueOf(e.getKey()), Pickles.tensor("d." + e.getKey(), e.getValue()), res, out);
             }
         }
         return new Importer.Converted(out, null, null, 4, 1, 0.01);

@@ -85,7 +85,7 @@ final class TfPkl {
                 if (!(v instanceof Object[] pair) || pair.length != 2) {
                     throw new IllegalArgumentException("malformed network variable list");
                 }
-                out.put(String.valueOf(pair[0]), Pickles.tensor(pair[1]));
+                out.put(String.valueOf(pair[0]), Pickles.tensor(String.valueOf(pair[0]), pair[1]));
             }
         }
         return out;

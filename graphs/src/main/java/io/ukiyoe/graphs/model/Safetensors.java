@@ -135,10 +135,16 @@ public final class Safetensors {
             if (expect != dataLen) {
                 throw bad(file, "data section has " + dataLen + " bytes, tensors cover " + expect);
             }
+            Map<String, String> crcs = recordedChecksums(file, meta.remove(CHECKSUMS));
             LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
                 ByteBuffer buf = ByteBuffer.allocate((int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, buf, dataStart + e.begin());
+                String want = crcs.get(e.name());
+                if (want != null && !want.equals(crc32c(buf))) {
+                    throw new UserError(file + ": tensor '" + e.name() + "' is damaged (its bytes do not match the "
+                            + "CRC32C recorded when the file was written)");
+                }
                 tensors.put(e.name(), new Tensor(e.shape(), decode(buf, e.dtype())));
             }
             return new Contents(tensors, meta);
@@ -147,6 +153,36 @@ public final class Safetensors {
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Metadata key of the per-tensor CRC32C checksums ukiyoe writes (a JSON object, tensor name ->
+     * 8 hex digits) and verifies on read: a damaged file is an error naming the tensor, never wrong
+     * weights. Files from other tools have none and load as they are.
+     */
+    public static final String CHECKSUMS = "ukiyoe_tensor_crc32c";
+
+    private static Map<String, String> recordedChecksums(Path file, String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            JsonNode n = JSON.readTree(json);
+            Map<String, String> out = new java.util.HashMap<>();
+            for (var p : n.properties()) {
+                out.put(p.getKey(), p.getValue().asString());
+            }
+            return out;
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw bad(file, "__metadata__." + CHECKSUMS + " is not a JSON object");
+        }
+    }
+
+    /** CRC32C of a buffer's remaining bytes as 8 hex digits; the buffer's position is kept. */
+    static String crc32c(ByteBuffer b) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(b.duplicate());
+        return String.format("%08x", c.getValue());
     }
 
     private static UserError bad(Path file, String why) {
@@ -207,7 +243,27 @@ public final class Safetensors {
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
-        metadata.forEach(meta::put);
+        metadata.forEach((k, v) -> {
+            if (!k.equals(CHECKSUMS)) {
+                meta.put(k, v);
+            }
+        });
+        ObjectNode crcs = JSON.createObjectNode();
+        ByteBuffer scratch = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        for (var e : tensors.entrySet()) {
+            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+            float[] d = e.getValue().data();
+            var fb = scratch.asFloatBuffer();
+            for (int off = 0; off < d.length; ) {
+                int n = Math.min(fb.capacity(), d.length - off);
+                fb.clear();
+                fb.put(d, off, n);
+                c.update(scratch.array(), 0, n * 4);
+                off += n;
+            }
+            crcs.put(e.getKey(), String.format("%08x", c.getValue()));
+        }
+        meta.put(CHECKSUMS, JSON.writeValueAsString(crcs));
         long offset = 0;
         for (var e : tensors.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());

@@ -123,12 +123,16 @@ public final class Pickles {
                         throw new SafeUnpickler.Refused("storage " + key + " declares " + s.numel + " elements, the "
                                 + "archive holds " + data.getSize() + " bytes");
                     }
-                    try (InputStream in = zip.getInputStream(data)) {
+                    try (java.util.zip.CheckedInputStream in = new java.util.zip.CheckedInputStream(
+                            zip.getInputStream(data), new java.util.zip.CRC32())) {
                         byte[] bytes = in.readNBytes((int) need);
                         if (bytes.length != need) {
                             throw new SafeUnpickler.Refused("storage " + key + " is truncated");
                         }
+                        in.skip(Long.MAX_VALUE);            // the checksum covers the whole entry
                         s.setData(bytes);
+                        // ZipFile does not check the CRC-32 of stored (uncompressed) entries, as torch writes them
+                        s.damaged = data.getCrc() != -1 && in.getChecksum().getValue() != data.getCrc();
                     } catch (IOException e) {
                         throw new SafeUnpickler.Refused("cannot read storage " + key + ": " + e.getMessage());
                     }
@@ -136,8 +140,14 @@ public final class Pickles {
                 }
                 return s;
             });
-            try (InputStream in = zip.getInputStream(pkl)) {
-                return u.load(in, Math.min(pkl.getSize() < 0 ? size : pkl.getSize(), size));
+            try (java.util.zip.CheckedInputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(pkl),
+                    new java.util.zip.CRC32())) {
+                Object root = u.load(in, Math.min(pkl.getSize() < 0 ? size : pkl.getSize(), size));
+                in.skip(Long.MAX_VALUE);
+                if (pkl.getCrc() != -1 && in.getChecksum().getValue() != pkl.getCrc()) {
+                    throw new UserError(file + ": damaged archive: " + pkl.getName() + " fails its CRC-32");
+                }
+                return root;
             }
         } catch (ZipException e) {
             throw new UserError(file + ": corrupt zip archive: " + e.getMessage(), e);
@@ -373,6 +383,15 @@ public final class Pickles {
      * A tensor-like pickled value as a dense float32 {@link Tensor}: a torch tensor, a numpy array
      * ({@code _reconstruct} + BUILD), or a Python/numpy scalar (shape []).
      */
+    /** {@link #tensor(Object)} for the entry {@code key} of a state dict: a refusal names the tensor. */
+    public static Tensor tensor(String key, Object o) {
+        try {
+            return tensor(o);
+        } catch (SafeUnpickler.Refused e) {
+            throw new SafeUnpickler.Refused("tensor '" + key + "': " + e.getMessage());
+        }
+    }
+
     public static Tensor tensor(Object o) {
         if (o instanceof Tensor t) {
             return t;

@@ -51,12 +51,7 @@ public final class StateDicts {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (var e : dict.entrySet()) {
             String key = String.valueOf(e.getKey());
-            Tensor t;
-            try {
-                t = Pickles.tensor(e.getValue());
-            } catch (SafeUnpickler.Refused ex) {
-                throw new IllegalArgumentException("state dict entry '" + key + "': " + ex.getMessage());
-            }
+            Tensor t = Pickles.tensor(key, e.getValue());
             out.put(allPrefixed ? key.substring("module.".length()) : key, t);
         }
         return out;

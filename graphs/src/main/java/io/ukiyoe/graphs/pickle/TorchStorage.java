@@ -12,6 +12,8 @@ final class TorchStorage {
     final long numel;
     final String key;
     ByteBuffer data;
+    /** Set when the archive entry's bytes fail its CRC-32: any tensor over it is refused by name. */
+    boolean damaged;
 
     TorchStorage(Type type, long numel, String key) {
         this.type = type;

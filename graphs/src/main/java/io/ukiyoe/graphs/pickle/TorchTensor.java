@@ -56,6 +56,10 @@ public final class TorchTensor {
         if (storage.data == null) {
             throw new SafeUnpickler.Refused("storage " + storage.key + " has no data");
         }
+        if (storage.damaged) {
+            throw new SafeUnpickler.Refused("its bytes are damaged (archive entry data/" + storage.key
+                    + " fails its CRC-32)");
+        }
         int n = Math.toIntExact(Tensor.numel(shape));
         float[] out = new float[n];
         if (storage.type.name().equals("FloatStorage") && contiguous()) {

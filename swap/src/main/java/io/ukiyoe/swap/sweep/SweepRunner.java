@@ -94,10 +94,7 @@ public final class SweepRunner {
         this.progress = progress;
         base = Importer.importFile(c.base(), Importer.Format.AUTO);
         target = Importer.importFile(c.target(), Importer.Format.AUTO);
-        List<String> bad = Blender.mismatches(base, target);
-        if (!bad.isEmpty()) {
-            throw new UserError("cannot blend " + c.base() + " with " + c.target() + ": " + String.join("; ", bad));
-        }
+        Blender.requireCompatible(c.base(), c.target(), base, target);
         int res = base.config().resolution();
         if (res < Swd.MIN_RESOLUTION) {
             throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is " + res + ")");
