@@ -51,11 +51,16 @@ public record SweepConfig(
     }
 
     /**
-     * objective = style x SWD(x1e3, average over levels) + structure x 100 x (1 - correlation at 16 px)
-     * + pose x mean |yaw difference| (degrees).
+     * Both terms are fractions of the gap between the two models, so the weights mean what they say:
+     * objective = style x SWD(blend, style) / SWD(base, style)              (1 for the base, near 0 for the target)
+     *           + structure x (1 - corr16(blend)) / (1 - corr16(target))    (0 for the base, 1 for the target)
+     *           + pose x |yaw difference| / |yaw difference of the target|,
+     * plus {@link SweepRunner#BELOW_FLOOR} for a blend whose correlation with the base at 16 px is under
+     * {@code min_correlation16}: such blends have lost the face they were meant to keep, and rank last.
      */
     public record Objective(
-            @Default("1.0") @NonNegative double style,      // weight of the style distance to the target domain
-            @Default("1.0") @NonNegative double structure,  // weight of the structure loss against the base
-            @Default("0.0") @NonNegative double pose) {}    // weight of the pose change against the base
+            @Default("1.0") @NonNegative double style,      // weight of the remaining style distance to the target domain
+            @Default("1.0") @NonNegative double structure,  // weight of the structure lost against the base
+            @Default("0.0") @NonNegative double pose,       // weight of the pose change against the base
+            @Default("0.8") @Range(min = 0, max = 1) double minCorrelation16) {} // structure floor; 0 = none
 }

@@ -115,6 +115,41 @@ public final class SweepRunner {
             ImageSets.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
         }
         ImageSets.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
+        // the gap every candidate is measured against: the base's style distance, the target's structure loss
+        Measures baseM = measure(base);
+        Measures targetM = measure(target);
+        styleGap = Math.max(baseM.swd(), 1e-9);
+        structureGap = Math.max(1 - targetM.compare().correlation16(), 1e-9);
+        poseGap = Double.isNaN(targetM.compare().yawDifference()) ? 1 : Math.max(targetM.compare().yawDifference(), 1e-9);
+    }
+
+    /** Added to the objective of a blend under the structure floor: it ranks after every blend above it. */
+    public static final double BELOW_FLOOR = 10;
+
+    private final double styleGap;
+    private final double structureGap;
+    private final double poseGap;
+
+    /** A model's style distance to the style reference and its structure against the base. */
+    private record Measures(double swd, Compare.Result compare) {}
+
+    private Measures measure(StyleGanModel m) {
+        Generator g = new Generator(m);
+        Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
+        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
+        double swd = Swd.compute(style, d, c.seed()).average();
+        List<float[]> imgs = new ArrayList<>();
+        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
+        return new Measures(swd, Compare.compare(baseImages, imgs, base.config().resolution()));
+    }
+
+    /** The objective of a candidate's measures (see {@link SweepConfig.Objective}). */
+    double objective(double swd, Compare.Result cmp) {
+        SweepConfig.Objective o = c.objective();
+        double yaw = Double.isNaN(cmp.yawDifference()) ? 0 : cmp.yawDifference();
+        double v = o.style() * swd / styleGap + o.structure() * (1 - cmp.correlation16()) / structureGap
+                + o.pose() * yaw / poseGap;
+        return cmp.correlation16() < o.minCorrelation16() ? v + BELOW_FLOOR : v;
     }
 
     BlendOptions options(Schedule s) {
@@ -132,19 +167,10 @@ public final class SweepRunner {
         if (injectFailure.test(s)) {
             throw new IllegalStateException("injected failure");
         }
-        StyleGanModel blended = Blender.blend(base, target, options(s), Map.of()).model();
-        Generator g = new Generator(blended);
-        Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
-        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
-        double swd = Swd.compute(style, d, c.seed()).average();
-        List<float[]> imgs = new ArrayList<>();
-        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
-        Compare.Result cmp = Compare.compare(baseImages, imgs, base.config().resolution());
-        SweepConfig.Objective o = c.objective();
-        double yaw = Double.isNaN(cmp.yawDifference()) ? 0 : cmp.yawDifference();
-        double objective = o.style() * swd + o.structure() * 100 * (1 - cmp.correlation16()) + o.pose() * yaw;
-        return new Row(index, key(s), swd, cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(), objective,
-                (System.nanoTime() - t0) / 1e9, "ok", null);
+        Measures m = measure(Blender.blend(base, target, options(s), Map.of()).model());
+        Compare.Result cmp = m.compare();
+        return new Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
+                objective(m.swd(), cmp), (System.nanoTime() - t0) / 1e9, "ok", null);
     }
 
     private synchronized Row scoredThisRun(String key) {

@@ -61,10 +61,14 @@ class SweepTest {
     }
 
     static SweepConfig config(Path out, SweepConfig.Search search, int candidates) {
+        return config(out, search, candidates, new SweepConfig.Objective(1, 0, 0, 0));
+    }
+
+    static SweepConfig config(Path out, SweepConfig.Search search, int candidates, SweepConfig.Objective objective) {
         return new SweepConfig(null, base, target, null,
                 new SweepConfig.Space(List.of("swap"), List.of(4, 8, 16, 32), new SweepConfig.Interval(0.3, 2),
                         List.of(0, 1), new SweepConfig.Interval(0, 1)),
-                search, 4, candidates, null, new SweepConfig.Objective(1, 0, 0), Seeds.parse("0-15"), 48, 0.7,
+                search, 4, candidates, null, objective, Seeds.parse("0-15"), 48, 0.7,
                 BlendOptions.Source.BASE, BlendOptions.Side.BASE, 3, 7, out);
     }
 
@@ -84,6 +88,28 @@ class SweepTest {
         List<String> csv = Files.readAllLines(run.resolve(SweepRunner.RESULTS));
         assertEquals(5, csv.size());
         assertEquals(SweepRunner.HEADER, csv.get(0));
+    }
+
+    @Test
+    void blendsUnderTheStructureFloorRankLastAndTermsAreFractionsOfTheGap() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("floor"));
+        double floor = 0.999;          // the target (swap at 4 or 8) changed 16 px: its correlation is below this
+        SweepRunner.Result r = new SweepRunner(config(run.resolve("best.safetensors"), SweepConfig.Search.GRID, 4,
+                new SweepConfig.Objective(1, 1, 0, floor)), run, i -> { }).run();
+        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows());
+        SweepRunner.Row best = ranked.get(0);
+        assertTrue(best.correlation16() >= floor, "the best keeps the base's structure: " + ranked);
+        SweepRunner.Row asTarget = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(4)))
+                .findFirst().orElseThrow();
+        assertTrue(asTarget.correlation16() < floor, asTarget.toString());
+        assertTrue(asTarget.objective() >= SweepRunner.BELOW_FLOOR, asTarget.toString());
+        // the target itself: the structure term is exactly 1 (all of the gap), the style term under the base's 1
+        // (what remains is a sampling distance between its own images and others of its own)
+        double t = asTarget.objective() - SweepRunner.BELOW_FLOOR;
+        assertTrue(t >= 1.0 && t < 2.0, asTarget.toString());
+        SweepRunner.Row asBase = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(32)))
+                .findFirst().orElseThrow();
+        assertEquals(1.0, asBase.objective(), 1e-6, "the base: style term 1, structure term 0: " + asBase);
     }
 
     @Test
