@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Image data: prepare datasets, align faces (FFHQ recipe), render synthetic two-domain faces.",
         subcommands = {DataCommand.PrepareCmd.class, DataCommand.AlignCmd.class, DataCommand.SynthCmd.class,
-                DataCommand.ReadCmd.class})
+                DataCommand.ReadCmd.class, UpscaleCommand.class})
 final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;

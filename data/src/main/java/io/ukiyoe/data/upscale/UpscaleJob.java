@@ -65,12 +65,8 @@ public final class UpscaleJob {
         return stem.replace('/', '_') + ".png";
     }
 
-    /**
-     * A float32 {@code [N, 3, H, W]} RGB batch in [0, 1] to {@code out/images.npy}, {@code [N, 3, sH, sW]}, the raw
-     * (unclamped) output; one sample at a time.
-     */
-    public static Summary npy(Path input, Path out, Upscaler upscaler, IntConsumer progress) throws IOException {
-        long t0 = System.nanoTime();
+    /** A float32 {@code [N, 3, H, W]} RGB batch for {@link #npy}, its shape checked (one-line errors). */
+    public static Tensor readBatch(Path input) {
         if (!Files.isRegularFile(input)) {
             throw new UserError(input + ": no such file");
         }
@@ -79,6 +75,16 @@ public final class UpscaleJob {
         if (s.length != 4 || s[1] != 3 || s[0] < 1 || s[2] < 1 || s[3] < 1) {
             throw new UserError(input + ": expected a float32 [N, 3, H, W] RGB batch, got shape " + Arrays.toString(s));
         }
+        return t;
+    }
+
+    /**
+     * A batch from {@link #readBatch} to {@code out/images.npy}, {@code [N, 3, sH, sW]}, the raw (unclamped)
+     * output; one sample at a time.
+     */
+    public static Summary npy(Tensor t, Path out, Upscaler upscaler, IntConsumer progress) throws IOException {
+        long t0 = System.nanoTime();
+        long[] s = t.shape();
         INDArray x = Nd4j.create(t.data(), s, DataType.FLOAT).reshape('c', s);
         int n = (int) s[0];
         int scale = upscaler.scale();
