@@ -34,16 +34,25 @@ final class UpscaleCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--tile", defaultValue = "128", paramLabel = "PX",
+    /** Default tiling, shared with {@code data align --upscaler}. */
+    static final int TILE = 128;
+    static final int OVERLAP = 16;
+
+    @Option(names = "--tile", defaultValue = "" + TILE, paramLabel = "PX",
             description = "Tile side in input pixels; 0 = whole images (default: ${DEFAULT-VALUE}).")
     int tile;
 
-    @Option(names = "--tile-overlap", defaultValue = "16", paramLabel = "PX",
+    @Option(names = "--tile-overlap", defaultValue = "" + OVERLAP, paramLabel = "PX",
             description = "Input pixels neighbouring tiles share and are blended over (default: ${DEFAULT-VALUE}).")
     int overlap;
 
     @Spec
     CommandSpec spec;
+
+    /** An ESRGAN generator file as a tiled upscaler. */
+    static Upscaler load(Path model, int tile, int overlap) {
+        return new TiledUpscaler(RRDBNet.of(EsrganFamily.load(model)), tile, overlap);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -54,7 +63,7 @@ final class UpscaleCommand implements Callable<Integer> {
             throw new UserError("--tile-overlap: must be at least 0 and smaller than --tile (" + tile + "), got " + overlap,
                     2, null);
         }
-        Upscaler net = new TiledUpscaler(RRDBNet.of(EsrganFamily.load(model)), tile, overlap);
+        Upscaler net = load(model, tile, overlap);
         UpscaleJob.Summary s;
         if (npy) {
             var batch = UpscaleJob.readBatch(input);

@@ -11,6 +11,7 @@ import io.ukiyoe.graphs.Fixtures;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -131,5 +132,32 @@ class UpscaleCommandTest {
         assertEquals(2, CliRun.of("data", "upscale", "--model", ORIGINAL.toString(), "--out", out.toString()).exit());
         assertEquals(2, CliRun.of("data", "upscale", "--model", ORIGINAL.toString(), "--images", "x", "--tile", "8",
                 "--tile-overlap", "8", "--out", out.toString()).exit());
+    }
+
+    @Test
+    void alignUpscalesSmallFacesWithTheGivenWeights() throws Exception {
+        BufferedImage photo = new BufferedImage(120, 80, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = photo.createGraphics();
+        g.setColor(new java.awt.Color(120, 100, 90));
+        g.fillRect(0, 0, 120, 80);
+        g.dispose();
+        Path images = dir.resolve("photos");
+        Files.createDirectories(images);
+        ImageIO.write(photo, "png", images.resolve("p.png").toFile());
+        // five points (eyes, nose, mouth corners): a 40 px square and a 12 px one
+        Files.writeString(dir.resolve("lm.csv"), "p.png,30,30,40,30,35,34,32.5,38,37.5,38\n"
+                + "p.png,80,40,83,40,81.5,41,80.75,42.4,82.25,42.4\n");
+        Path out = dir.resolve("aligned");
+        CliRun r = CliRun.of("data", "align", "--images", images.toString(), "--landmarks", dir.resolve("lm.csv").toString(),
+                "--format", "five-point", "--size", "16", "--upscale-below", "20", "--upscaler", ORIGINAL.toString(),
+                "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("1 upscaled first"), r.out());
+        List<String> report = Files.readAllLines(out.resolve("align-report.csv"));
+        assertEquals("p.png,0,ok,p_0.png,,no", report.get(1));
+        assertEquals("p.png,1,ok,p_1.png,,yes", report.get(2));
+        assertEquals(16, ImageIO.read(out.resolve("p_1.png").toFile()).getWidth());
+        assertEquals(2, CliRun.of("data", "align", "--images", images.toString(), "--landmarks",
+                dir.resolve("lm.csv").toString(), "--format", "five-point", "--upscale-below", "20", "--out", out.toString()).exit());
     }
 }
