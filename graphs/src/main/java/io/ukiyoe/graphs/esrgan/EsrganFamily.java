@@ -93,6 +93,31 @@ public final class EsrganFamily implements NetworkFamily {
         return Pickles.orFail(file, () -> INSTANCE.fromStateDict(stateDict));
     }
 
+    /**
+     * A model file of {@code config} with random weights in PyTorch's default conv initialisation (weights and
+     * biases uniform in +-1/sqrt(fan_in)), for benchmarks and tests; the same seed gives the same weights.
+     */
+    public static NetworkFile random(EsrganConfig config, long seed) {
+        java.util.Random rng = new java.util.Random(seed);
+        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        long fanIn = 0;
+        for (var e : EsrganNames.expected(config).entrySet()) {
+            long[] shape = e.getValue();
+            if (shape.length == 4) {
+                fanIn = shape[1] * shape[2] * shape[3];   // the bias that follows shares its weight's fan-in
+            }
+            float bound = (float) (1 / Math.sqrt(fanIn));
+            float[] v = new float[Math.toIntExact(Tensor.numel(shape))];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (rng.nextFloat() * 2 - 1) * bound;
+            }
+            tensors.put(StateDicts.canonical(e.getKey()), new Tensor(shape, v));
+        }
+        LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+        meta.put("source", "random weights, seed " + seed);
+        return new NetworkFile(FORMAT, VERSION, config.toJson(), tensors, meta);
+    }
+
     /** The config of a model file, its tensors checked against it. */
     public static EsrganConfig checkedFile(NetworkFile f) {
         EsrganConfig config = EsrganConfig.fromJson(f.configJson());
