@@ -21,22 +21,12 @@ final class SmallFaceUpscale {
     record Result(BufferedImage image, FaceAlign.Landmarks landmarks) {}
 
     static Result upscale(BufferedImage img, FaceAlign.Landmarks lm, FaceAlign.Quad q, Upscaler upscaler) {
-        double[][] corners = FaceAlign.corners(q);
-        double minX = Double.MAX_VALUE;
-        double minY = Double.MAX_VALUE;
-        double maxX = -Double.MAX_VALUE;
-        double maxY = -Double.MAX_VALUE;
-        for (double[] p : corners) {
-            minX = Math.min(minX, p[0]);
-            minY = Math.min(minY, p[1]);
-            maxX = Math.max(maxX, p[0]);
-            maxY = Math.max(maxY, p[1]);
-        }
+        double[] box = FaceAlign.bounds(FaceAlign.corners(q));
         int margin = (int) Math.ceil(q.size() * MARGIN) + MARGIN_PX;
-        int x0 = Math.max(0, (int) Math.floor(minX) - margin);
-        int y0 = Math.max(0, (int) Math.floor(minY) - margin);
-        int x1 = Math.min(img.getWidth(), (int) Math.ceil(maxX) + margin);
-        int y1 = Math.min(img.getHeight(), (int) Math.ceil(maxY) + margin);
+        int x0 = Math.max(0, (int) Math.floor(box[0]) - margin);
+        int y0 = Math.max(0, (int) Math.floor(box[1]) - margin);
+        int x1 = Math.min(img.getWidth(), (int) Math.ceil(box[2]) + margin);
+        int y1 = Math.min(img.getHeight(), (int) Math.ceil(box[3]) + margin);
         if (x1 <= x0 || y1 <= y0) {
             throw new IllegalArgumentException("face square lies outside the image");
         }

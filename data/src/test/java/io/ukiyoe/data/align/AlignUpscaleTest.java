@@ -127,22 +127,6 @@ class AlignUpscaleTest {
     }
 
     private static double[] centroid(BufferedImage img, double[] near, int radius) {
-        double sx = 0, sy = 0, sw = 0;
-        for (int y = (int) near[1] - radius; y <= near[1] + radius; y++) {
-            for (int x = (int) near[0] - radius; x <= near[0] + radius; x++) {
-                if (x < 0 || y < 0 || x >= img.getWidth() || y >= img.getHeight()) {
-                    continue;
-                }
-                int p = img.getRGB(x, y);
-                double red = ((p >> 16) & 0xff) - (((p >> 8) & 0xff) + (p & 0xff)) / 2.0;
-                if (red > 20) {
-                    sx += x * red;
-                    sy += y * red;
-                    sw += red;
-                }
-            }
-        }
-        assertTrue(sw > 0, "no red found near " + near[0] + "," + near[1]);
-        return new double[] {sx / sw, sy / sw};
+        return io.ukiyoe.data.AlignTest.redCentroid(img, near, radius);
     }
 }
