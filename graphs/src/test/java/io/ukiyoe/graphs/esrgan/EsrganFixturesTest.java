@@ -21,12 +21,35 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tools.jackson.databind.JsonNode;
 
-/** RRDBNet imported from both namings against the PyTorch reference (../shared/fixtures/esrgan). */
+/**
+ * RRDBNet imported from both namings against the PyTorch reference (../shared/fixtures/esrgan). The architecture,
+ * files and stored tensors are read from the fixture's {@code <config>_config.json} (config {@code tiny} unless
+ * {@code -Dukiyoe.esrgan.config} names another), never assumed.
+ */
 class EsrganFixturesTest {
     private static final String DIR = "esrgan/";
-    private static final String ORIGINAL = DIR + "tiny_RRDBNet_x4.pth";
-    private static final String BASICSR = DIR + "tiny_RRDBNet_x4_basicsr_params_ema.pth";
+    private static final String CONFIG = System.getProperty("ukiyoe.esrgan.config", "tiny");
+    private static final JsonNode META = Fixtures.json(DIR + CONFIG + "_config.json");
+    private static final String ORIGINAL = DIR + META.get("checkpoints").get("official").get("file").asString();
+    private static final String BASICSR = DIR + META.get("checkpoints").get("basicsr").get("file").asString();
+
+    private static EsrganConfig expectedConfig() {
+        return new EsrganConfig(META.get("in_nc").asInt(), META.get("out_nc").asInt(), META.get("nf").asInt(),
+                META.get("nb").asInt(), META.get("gc").asInt());
+    }
+
+    /** Name -> fixture file of every stored array but the input. */
+    private static Map<String, String> storedTensors() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : META.get("arrays").properties()) {
+            if (!e.getKey().equals("input")) {
+                out.put(e.getKey(), DIR + e.getValue().get("file").asString());
+            }
+        }
+        return out;
+    }
 
     @TempDir
     Path tmp;
@@ -39,16 +62,13 @@ class EsrganFixturesTest {
     }
 
     private static void assertMatchesReference(RRDBNet net, String what) {
-        INDArray x = Fixtures.npy(DIR + "tiny_input.npy");
-        var names = RRDBNet.intermediates(net.config());
-        Map<String, INDArray> got = net.run(x, names.toArray(String[]::new));
-        for (String name : names) {
-            Path ref = Fixtures.file(DIR + "tiny_" + name + ".npy");
-            if (Files.exists(ref)) {
-                assertElementwiseClose(Fixtures.npy(DIR + "tiny_" + name + ".npy"), got.get(name), what + " " + name);
-            }
-        }
-        assertElementwiseClose(Fixtures.npy(DIR + "tiny_out.npy"), net.upscale(x), what + " upscale()");
+        INDArray x = Fixtures.npy(DIR + META.get("arrays").get("input").get("file").asString());
+        Map<String, String> stored = storedTensors();
+        assertTrue(RRDBNet.intermediates(net.config()).containsAll(stored.keySet()),
+                "the graph names every stored tensor: " + stored.keySet());
+        Map<String, INDArray> got = net.run(x, stored.keySet().toArray(String[]::new));
+        stored.forEach((name, file) -> assertElementwiseClose(Fixtures.npy(file), got.get(name), what + " " + name));
+        assertElementwiseClose(Fixtures.npy(stored.get(RRDBNet.OUTPUT)), net.upscale(x), what + " upscale()");
     }
 
     /** The bound per element: |got - ref| <= 1e-4 * max(1, |ref|). */
@@ -68,17 +88,17 @@ class EsrganFixturesTest {
     void bothNamingsImportWithTheInferredArchitectureAndMatchEveryStoredTensor() {
         NetworkFile original = imported(ORIGINAL);
         NetworkFile basicsr = imported(BASICSR);
+        JsonNode ckpt = META.get("checkpoints").get("official");
         for (NetworkFile f : new NetworkFile[] {original, basicsr}) {
-            assertEquals(new EsrganConfig(3, 3, 8, 2, 4), EsrganConfig.fromJson(f.configJson()));
-            assertEquals(2 + 30 * 2 + 10, f.tensors().size()); // conv_first, 3 x 5 convs per RRDB, five more convs
+            assertEquals(expectedConfig(), EsrganConfig.fromJson(f.configJson()));
+            assertEquals(ckpt.get("n_keys").asInt(), f.tensors().size());
+            assertEquals(ckpt.get("n_params").asLong(), f.tensors().values().stream().mapToLong(Tensor::numel).sum());
         }
         assertEquals(original.tensors().keySet(), basicsr.tensors().keySet());
         original.tensors().forEach((k, v) -> assertArrayEquals(v.data(), basicsr.tensors().get(k).data(), k));
-        assertTrue(EsrganFamily.INSTANCE.describe(original).contains("25,387 params"), EsrganFamily.INSTANCE.describe(original));
-        // every listed intermediate of the fixtures, for each naming
-        long names = RRDBNet.intermediates(new EsrganConfig(3, 3, 8, 2, 4)).stream()
-                .filter(n -> Files.exists(Fixtures.file(DIR + "tiny_" + n + ".npy"))).count();
-        assertEquals(10, names, "intermediates with a fixture");
+        assertTrue(EsrganFamily.INSTANCE.describe(original).contains(String.format(java.util.Locale.ROOT, "%,d params",
+                ckpt.get("n_params").asLong())), EsrganFamily.INSTANCE.describe(original));
+        assertTrue(storedTensors().size() >= 2, "the fixture stores intermediates: " + storedTensors().keySet());
         assertMatchesReference(RRDBNet.of(original), "original naming");
         assertMatchesReference(RRDBNet.of(basicsr), "BasicSR naming");
     }
@@ -102,10 +122,11 @@ class EsrganFixturesTest {
     @Test
     void inputOfOtherSizesGivesFourTimesTheSides() {
         NetworkFile f = imported(ORIGINAL);
-        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 5, 9);
-        assertArrayEquals(new long[] {1, 3, 20, 36}, RRDBNet.of(f).upscale(x).shape());
+        int in = expectedConfig().inChannels();
+        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, in, 5, 9);
+        assertArrayEquals(new long[] {1, expectedConfig().outChannels(), 20, 36}, RRDBNet.of(f).upscale(x).shape());
         assertThrows(IllegalArgumentException.class, () -> RRDBNet.of(f).upscale(
-                org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 4, 5, 9)));
+                org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, in + 1, 5, 9)));
     }
 
     private UserError loadError(Path p) {
@@ -130,13 +151,15 @@ class EsrganFixturesTest {
                 EsrganNames.Naming.BASICSR), v));
 
         LinkedHashMap<String, Tensor> missing = new LinkedHashMap<>(good);
-        missing.remove("body.1.rdb2.conv3.bias");
-        assertTrue(loadError(write("missing.safetensors", missing)).getMessage().contains("'body.1.rdb2.conv3.bias'"));
+        String lastBlock = "body." + (expectedConfig().nb() - 1) + ".rdb2.conv3.bias";
+        missing.remove(lastBlock);
+        assertTrue(loadError(write("missing.safetensors", missing)).getMessage().contains("'" + lastBlock + "'"));
 
         LinkedHashMap<String, Tensor> wrongShape = new LinkedHashMap<>(good);
-        wrongShape.put("conv_up1.weight", Tensor.zeros(8, 7, 3, 3));
+        int nf = expectedConfig().nf();
+        wrongShape.put("conv_up1.weight", Tensor.zeros(nf, nf + 1, 3, 3));
         String msg = loadError(write("shape.safetensors", wrongShape)).getMessage();
-        assertTrue(msg.contains("'conv_up1.weight'") && msg.contains("[8, 8, 3, 3]"), msg);
+        assertTrue(msg.contains("'conv_up1.weight'") && msg.contains("[" + nf + ", " + nf + ", 3, 3]"), msg);
 
         LinkedHashMap<String, Tensor> extra = new LinkedHashMap<>(good);
         extra.put("conv_extra.weight", Tensor.zeros(1));
