@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class,
+                BenchCommand.Upscale.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -146,6 +147,60 @@ public final class BenchCommand implements Runnable {
             out.printf("seconds/step: %.3f%n", median);
             return 0;
         }
+    }
+
+    /** ESRGAN x4 on one image: the official RRDBNet (nf 64, nb 23, gc 32) with random weights. */
+    @Command(name = "upscale", mixinStandardHelpOptions = true,
+            description = "Time ESRGAN x4 (official RRDBNet: nf 64, nb 23, gc 32; random weights) on one image; prints "
+                    + "seconds/image last (median after warm-up).")
+    static final class Upscale implements Callable<Integer> {
+        @Option(names = "--size", defaultValue = "128", description = "Input side; output is 4x (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--tile", defaultValue = "0", description = "Tile side as in 'data upscale'; 0 = whole image (default: ${DEFAULT-VALUE}).")
+        int tile;
+
+        @Option(names = "--iters", defaultValue = "3", description = "Timed passes (default: ${DEFAULT-VALUE}).")
+        int iters;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed passes first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Args.positive("--size", size);
+            Args.positive("--iters", iters);
+            if (warmup < 0 || tile < 0) {
+                throw new UserError("bench upscale: --warmup and --tile must be at least 0", 2, null);
+            }
+            var c = io.ukiyoe.graphs.esrgan.EsrganConfig.OFFICIAL;
+            var net = new io.ukiyoe.data.upscale.TiledUpscaler(
+                    io.ukiyoe.graphs.esrgan.RRDBNet.of(io.ukiyoe.graphs.esrgan.EsrganFamily.random(c, 7)), tile, Math.min(16, tile / 2));
+            var out = spec.commandLine().getOut();
+            long macs = esrganMacs(c, size);
+            out.printf("ESRGAN %s, %d x %d -> %d x %d, %,d MACs per image%n", c.describe(), size, size, 4 * size, 4 * size, macs);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, size, size);
+            double median = median(out, "pass", warmup, iters, () -> net.upscale(x).sumNumber());
+            out.printf("GFLOP/s: %.1f%n", 2.0 * macs / median / 1e9);
+            out.printf("seconds/image: %.3f%n", median);
+            return 0;
+        }
+    }
+
+    /** Multiply-accumulates of RRDBNet's convolutions on an {@code n x n} input. */
+    static long esrganMacs(io.ukiyoe.graphs.esrgan.EsrganConfig c, long n) {
+        long lo = n * n * 9;
+        long perPixelDense = 0;
+        for (int j = 1; j <= 5; j++) {
+            perPixelDense += (long) c.denseIn(j) * c.denseOut(j);
+        }
+        long nf = c.nf();
+        return lo * (c.inChannels() * nf + 3L * c.nb() * perPixelDense + nf * nf)   // conv_first, trunk, trunk_conv
+                + 4 * lo * nf * nf                                                    // upconv1 at 2x
+                + 16 * lo * (2 * nf * nf + nf * c.outChannels());                     // upconv2, HRconv, conv_last at 4x
     }
 
     /** Runs {@code warmup + iters} passes, printing each, and returns the median of the timed ones. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Image data: prepare datasets, align faces (FFHQ recipe), render synthetic two-domain faces.",
         subcommands = {DataCommand.PrepareCmd.class, DataCommand.AlignCmd.class, DataCommand.SynthCmd.class,
-                DataCommand.ReadCmd.class})
+                DataCommand.ReadCmd.class, UpscaleCommand.class})
 final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -139,6 +139,13 @@ final class DataCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the aligned faces and align-report.csv.")
         Path out;
 
+        @Option(names = "--upscale-below", paramLabel = "PX",
+                description = "With --upscaler: upscale the crop of every face whose FFHQ square is smaller than PX source pixels before resampling.")
+        Integer upscaleBelow;
+
+        @Option(names = "--upscaler", paramLabel = "ESRGAN.pth|.safetensors", description = "ESRGAN weights for --upscale-below.")
+        Path upscaler;
+
         @Spec
         CommandSpec spec;
 
@@ -149,11 +156,21 @@ final class DataCommand implements Runnable {
             if (!java.nio.file.Files.exists(landmarks)) {
                 throw new UserError(landmarks + ": no such file or folder");
             }
+            if ((upscaleBelow == null) != (upscaler == null)) {
+                throw new UserError("--upscale-below and --upscaler go together", 2, null);
+            }
+            AlignJob.Upscaling upscaling = null;
+            if (upscaler != null) {
+                Args.positive("--upscale-below", upscaleBelow);
+                upscaling = new AlignJob.Upscaling(upscaleBelow, UpscaleCommand.load(upscaler, UpscaleCommand.TILE,
+                        UpscaleCommand.OVERLAP));
+            }
             Progress p = new Progress(spec.commandLine().getErr(), "align", countImages(images));
-            AlignJob.Summary s = AlignJob.run(images, landmarks, f, size, out, p::update);
+            AlignJob.Summary s = AlignJob.run(images, landmarks, f, size, out, upscaling, p::update);
             p.done();
-            spec.commandLine().getOut().printf("aligned %d faces from %d images -> %s (%d skipped, see %s)%n", s.aligned(),
-                    s.images(), out, s.skipped(), out.resolve(AlignJob.REPORT));
+            spec.commandLine().getOut().printf("aligned %d faces from %d images -> %s (%d skipped%s, see %s)%n", s.aligned(),
+                    s.images(), out, s.skipped(), upscaling == null ? "" : ", " + s.upscaled() + " upscaled first",
+                    out.resolve(AlignJob.REPORT));
             return 0;
         }
     }

@@ -64,7 +64,7 @@ class DataCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("aligned 3 faces from 3 images"), r.out());
         List<String> report = Files.readAllLines(out.resolve("align-report.csv"));
-        assertEquals("image,face,status,output,reason", report.get(0));
+        assertEquals("image,face,status,output,reason,upscaled", report.get(0));
         assertTrue(report.stream().anyMatch(l -> l.startsWith("face00002.png,1,skipped,,face too small")), report.toString());
         assertTrue(Files.exists(out.resolve("face00001.png")));
         assertTrue(Files.exists(out.resolve("face00002_0.png")));

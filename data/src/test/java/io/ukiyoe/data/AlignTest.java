@@ -12,7 +12,7 @@ import java.awt.image.BufferedImage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AlignTest {
+public class AlignTest {
     /**
      * An upright face with eye distance d and eye-to-mouth m (2d >= 1.8m) lands with its eyes at
      * ((s - d/2) / 2s, (s - 0.1 m) / 2s) and ((s + d/2) / 2s, ...) of the output, s = 2d, whatever the
@@ -72,7 +72,8 @@ class AlignTest {
         assertEquals(expectL[1], p[1], 1e-6);
     }
 
-    static double[] redCentroid(BufferedImage img, double[] near, int radius) {
+    /** The centre of the red pixels within {@code radius} of {@code near} (where a red dot landed). */
+    public static double[] redCentroid(BufferedImage img, double[] near, int radius) {
         double sx = 0;
         double sy = 0;
         double sw = 0;

@@ -1,5 +1,6 @@
 package io.ukiyoe.data.align;
 
+import io.ukiyoe.core.image.Upscaler;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.data.Decoder;
 import io.ukiyoe.data.ImageSource;
@@ -14,7 +15,8 @@ import java.util.function.IntConsumer;
 /**
  * {@code data align}: every face of every image, aligned the FFHQ way; faces that are too small or
  * mostly outside the frame, images without landmarks and unreadable files are skipped with the
- * reason in {@code align-report.csv}.
+ * reason in {@code align-report.csv}. With {@link Upscaling}, faces whose square is smaller than a threshold
+ * are upscaled with a super-resolution network before the resampling (the report says which).
  */
 public final class AlignJob {
     public static final String REPORT = "align-report.csv";
@@ -25,12 +27,28 @@ public final class AlignJob {
 
     private AlignJob() {}
 
-    public record Summary(int images, int aligned, int skipped) {}
+    /** Counts; {@code upscaled} of the aligned faces went through the upscaler first. */
+    public record Summary(int images, int aligned, int skipped, int upscaled) {}
+
+    /**
+     * Upscale the crop of every face whose FFHQ square is smaller than {@code belowPx} source pixels.
+     *
+     * @param belowPx   side of the face square below which a face is upscaled
+     * @param upscaler  the network (e.g. ESRGAN x4), tiled as the caller likes
+     */
+    public record Upscaling(int belowPx, Upscaler upscaler) {}
 
     public static Summary run(Path images, Path landmarks, LandmarkFiles.Format format, int size, Path out,
                               IntConsumer progress) throws IOException {
+        return run(images, landmarks, format, size, out, null, progress);
+    }
+
+    /** As {@link #run(Path, Path, LandmarkFiles.Format, int, Path, IntConsumer)}, upscaling small faces when {@code upscaling} is given. */
+    public static Summary run(Path images, Path landmarks, LandmarkFiles.Format format, int size, Path out,
+                              Upscaling upscaling, IntConsumer progress) throws IOException {
         Files.createDirectories(out);
-        StringBuilder report = new StringBuilder("image,face,status,output,reason\n");
+        StringBuilder report = new StringBuilder("image,face,status,output,reason,upscaled\n");
+        int upscaled = 0;
         int aligned = 0;
         int skipped = 0;
         try (ImageSource src = ImageSource.open(images)) {
@@ -42,7 +60,7 @@ public final class AlignJob {
                 String name = names.get(i);
                 BufferedImage img = Decoder.decode(src.bytes(name));
                 if (img == null) {
-                    report.append(csv(name, "", "skipped", "", "not a readable image"));
+                    report.append(csv(name, "", "skipped", "", "not a readable image", false));
                     skipped++;
                     progress.accept(i + 1);
                     continue;
@@ -50,39 +68,52 @@ public final class AlignJob {
                 List<FaceAlign.Landmarks> faces = LandmarkFiles.forImage(landmarks, name, img.getWidth(), img.getHeight(),
                         format);
                 if (faces == null || faces.isEmpty()) {
-                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image" : "no faces"));
+                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image" : "no faces",
+                            false));
                     skipped++;
                     progress.accept(i + 1);
                     continue;
                 }
                 String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
                 for (int f = 0; f < faces.size(); f++) {
-                    FaceAlign.Quad q = FaceAlign.quad(faces.get(f).imageLeftFirst());
+                    FaceAlign.Landmarks lm = faces.get(f).imageLeftFirst();
+                    FaceAlign.Quad q = FaceAlign.quad(lm);
+                    boolean upscale = upscaling != null && q.size() < upscaling.belowPx();
+                    double effective = upscale ? q.size() * upscaling.upscaler().scale() : q.size();
                     String reason = null;
-                    if (q.size() < size * MIN_QUAD_FRACTION) {
-                        reason = String.format("face too small (%.0f px square for a %d px output)", q.size(), size);
-                    } else if (FaceAlign.insideFraction(q, img.getWidth(), img.getHeight()) < MIN_INSIDE) {
+                    if (FaceAlign.insideFraction(q, img.getWidth(), img.getHeight()) < MIN_INSIDE) {
                         reason = "face mostly outside the frame";
+                    } else if (effective < size * MIN_QUAD_FRACTION) {
+                        reason = String.format("face too small (%.0f px square%s for a %d px output)", q.size(),
+                                upscale ? String.format(", %.0f px upscaled", effective) : "", size);
                     }
                     if (reason != null) {
-                        report.append(csv(name, Integer.toString(f), "skipped", "", reason));
+                        report.append(csv(name, Integer.toString(f), "skipped", "", reason, false));
                         skipped++;
                         continue;
                     }
                     String outName = (faces.size() == 1 ? stem : stem + "_" + f).replace('/', '_') + ".png";
-                    Images.writePng(out.resolve(outName), FaceAlign.align(img, faces.get(f), size));
-                    report.append(csv(name, Integer.toString(f), "ok", outName, ""));
+                    BufferedImage face;
+                    if (upscale) {
+                        SmallFaceUpscale.Result r = SmallFaceUpscale.upscale(img, lm, q, upscaling.upscaler());
+                        face = FaceAlign.align(r.image(), r.landmarks(), size);
+                        upscaled++;
+                    } else {
+                        face = FaceAlign.align(img, lm, size);
+                    }
+                    Images.writePng(out.resolve(outName), face);
+                    report.append(csv(name, Integer.toString(f), "ok", outName, "", upscale));
                     aligned++;
                 }
                 progress.accept(i + 1);
             }
             AtomicFiles.writeString(out.resolve(REPORT), report.toString());
-            return new Summary(src.names().size(), aligned, skipped);
+            return new Summary(src.names().size(), aligned, skipped, upscaled);
         }
     }
 
-    private static String csv(String image, String face, String status, String output, String reason) {
-        return String.join(",", quote(image), face, status, quote(output), quote(reason)) + "\n";
+    private static String csv(String image, String face, String status, String output, String reason, boolean upscaled) {
+        return String.join(",", quote(image), face, status, quote(output), quote(reason), upscaled ? "yes" : "no") + "\n";
     }
 
     private static String quote(String s) {

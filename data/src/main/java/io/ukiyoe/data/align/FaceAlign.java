@@ -103,16 +103,11 @@ public final class FaceAlign {
         }
         // crop
         int border = (int) Math.max(Math.rint(qsize * 0.1), 3);
-        double minX = Double.MAX_VALUE;
-        double minY = Double.MAX_VALUE;
-        double maxX = -Double.MAX_VALUE;
-        double maxY = -Double.MAX_VALUE;
-        for (double[] p : quad) {
-            minX = Math.min(minX, p[0]);
-            minY = Math.min(minY, p[1]);
-            maxX = Math.max(maxX, p[0]);
-            maxY = Math.max(maxY, p[1]);
-        }
+        double[] box = bounds(quad);
+        double minX = box[0];
+        double minY = box[1];
+        double maxX = box[2];
+        double maxY = box[3];
         int c0 = Math.max((int) Math.floor(minX) - border, 0);
         int c1 = Math.max((int) Math.floor(minY) - border, 0);
         int c2 = Math.min((int) Math.ceil(maxX) + border, img.w);
@@ -154,6 +149,18 @@ public final class FaceAlign {
             {c[0] - x[0] + y[0], c[1] - x[1] + y[1]},   // lower left
             {c[0] + x[0] + y[0], c[1] + x[1] + y[1]},   // lower right
             {c[0] + x[0] - y[0], c[1] + x[1] - y[1]}};  // upper right
+    }
+
+    /** The bounding box of points: {min x, min y, max x, max y}. */
+    static double[] bounds(double[][] points) {
+        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (double[] p : points) {
+            b[0] = Math.min(b[0], p[0]);
+            b[1] = Math.min(b[1], p[1]);
+            b[2] = Math.max(b[2], p[0]);
+            b[3] = Math.max(b[3], p[1]);
+        }
+        return b;
     }
 
     private static void scale(double[][] q, double s) {
