@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
                 "search: random",
                 "candidates: " + (quick ? 2 : 8),
                 "max_minutes: 5",
-                "objective: {style: 1.0, structure: 1.0, pose: 0.5}",
+                "objective: {style: 1.0, structure: 0.25, pose: 0.1, min_correlation16: 0.8}",
                 "seeds: " + (quick ? "0-7" : "0-31"),
                 "style_images: " + (quick ? 16 : 128),
                 "truncation: 0.7",

@@ -41,6 +41,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/sweep-<time>[-name]).")
     Path runDir;
 
+    @picocli.CommandLine.Mixin
+    ForceOption force = new ForceOption();
+
     @Spec
     CommandSpec spec;
 
@@ -61,6 +64,7 @@ final class SweepCommand implements Callable<Integer> {
         ExperimentConfig<SweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.all(), "sweep",
                 SweepConfig.class);
         SweepConfig c = cfg.value();
+        force.check(c.out());
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = resume != null ? null
                 : RunFolder.create(Path.of("runs"), "sweep", c.name(), runDir, "--run-dir", LocalDateTime.now());

@@ -1,6 +1,7 @@
 package io.ukiyoe.swap;
 
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ public final class Blender {
                     + StyleGanModel.configJson(target.config()));
         }
         for (var e : base.tensors().entrySet()) {
-            if (e.getKey().startsWith("disc/")) {
+            if (Names.isDiscriminator(e.getKey())) {
                 continue; // discriminators are copied, not blended
             }
             Tensor t = target.tensors().get(e.getKey());
@@ -58,7 +59,7 @@ public final class Blender {
             }
         }
         for (String k : target.tensors().keySet()) {
-            if (!k.startsWith("disc/") && !base.tensors().containsKey(k)) {
+            if (!Names.isDiscriminator(k) && !base.tensors().containsKey(k)) {
                 out.add(k + ": missing in base");
             }
         }
@@ -169,7 +170,7 @@ public final class Blender {
         if (dSource != null && dSource.hasDiscriminator()) {
             String side = dSource == base ? "base" : "target";
             dSource.tensors().forEach((k, t) -> {
-                if (k.startsWith("disc/")) {
+                if (Names.isDiscriminator(k)) {
                     out.put(k, t);
                     report.add(new Entry(k, side.equals("base") ? 0 : 1, side, "discriminator", null, null, null));
                 }

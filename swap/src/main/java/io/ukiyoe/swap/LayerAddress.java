@@ -1,6 +1,7 @@
 package io.ukiyoe.swap;
 
-import java.util.regex.Matcher;
+import io.ukiyoe.graphs.model.Names;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -10,27 +11,22 @@ import java.util.regex.Pattern;
 public record LayerAddress(Part part, Integer resolution, String layer, Integer level) {
     public enum Part { MAPPING, W_AVG, SYNTHESIS, NOISE, DISCRIMINATOR }
 
-    private static final Pattern SYN = Pattern.compile("synthesis/b(\\d+)/(const|conv0|conv1|torgb)(/.*)?");
-
+    /** Where a canonical name sits; the name's own rules are {@link Names#parse}'s. */
     public static LayerAddress of(String name) {
-        if (name.equals("mapping/w_avg")) {
-            return new LayerAddress(Part.W_AVG, null, null, null);
-        }
-        if (name.startsWith("mapping/")) {
-            return new LayerAddress(Part.MAPPING, null, null, null);
-        }
-        if (name.startsWith("disc/")) {
-            return new LayerAddress(Part.DISCRIMINATOR, null, null, null);
-        }
-        Matcher m = SYN.matcher(name);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a canonical StyleGAN2 tensor name: " + name);
-        }
-        int res = Integer.parseInt(m.group(1));
-        String layer = m.group(2);
-        int level = layer.equals("const") || layer.equals("conv0") ? 0 : 1;
-        Part part = name.endsWith("/noise_const") ? Part.NOISE : Part.SYNTHESIS;
-        return new LayerAddress(part, res, layer, level);
+        Names.Parsed p = Names.parse(name).orElseThrow(() ->
+                new IllegalArgumentException("not a canonical StyleGAN2 tensor name: " + name));
+        return switch (p.part()) {
+            case W_AVG -> new LayerAddress(Part.W_AVG, null, null, null);
+            case MAPPING -> new LayerAddress(Part.MAPPING, null, null, null);
+            case DISCRIMINATOR -> new LayerAddress(Part.DISCRIMINATOR, null, null, null);
+            case SYNTHESIS -> {
+                if (!List.of("const", "conv0", "conv1", "torgb").contains(p.layer())) {
+                    throw new IllegalArgumentException("not a canonical StyleGAN2 tensor name: " + name);
+                }
+                int level = p.layer().equals("const") || p.layer().equals("conv0") ? 0 : 1;
+                yield new LayerAddress(p.isNoiseMap() ? Part.NOISE : Part.SYNTHESIS, p.resolution(), p.layer(), level);
+            }
+        };
     }
 
     /** p = 2 log2(r / 4) + level; null outside synthesis. */

@@ -55,11 +55,7 @@ public final class StepGradients {
     }
 
     private int groupFor(long batch) {
-        int g = (int) Math.min(model.config().mbstdGroup(), batch);
-        if (batch % g != 0) {
-            throw new io.ukiyoe.core.UserError("batch of " + batch + " is not a multiple of the minibatch-stddev group " + g);
-        }
-        return g;
+        return model.config().mbstdGroupFor(batch);
     }
 
     /** R1 = mean over the batch of |grad_x sum D(x)|^2, and the gradient of gamma/2 x R1 w.r.t. D. */

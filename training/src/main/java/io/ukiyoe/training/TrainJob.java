@@ -26,10 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
  * {@code ukiyoe train}: from scratch (architecture in the config) or fine-tuning a model file, on a
@@ -39,7 +39,6 @@ import java.util.regex.Pattern;
  * continues exactly from its newest complete checkpoint ({@link #resume}).
  */
 public final class TrainJob {
-    private static final Pattern RES = Pattern.compile("synthesis/b(\\d+)/.*");
 
     private TrainJob() {}
 
@@ -52,10 +51,7 @@ public final class TrainJob {
             }
             return m;
         }
-        TrainConfig.Architecture a = c.model();
-        StyleGanConfig sc = StyleGanConfig.of(a.resolution(), a.zDim(), a.wDim(), a.nMlp(),
-                StyleGanConfig.adaChannels(a.resolution(), a.channelBase(), a.channelMax()));
-        return Init.random(sc, c.seed(), true);
+        return Init.random(newModelConfig(c.model()), c.seed(), true);
     }
 
     /** Generator layers at resolution <= generator_up_to (and the mapping unless train_mapping), D's first N layers. */
@@ -63,15 +59,15 @@ public final class TrainJob {
         List<String> dOrder = new ArrayList<>(io.ukiyoe.graphs.model.Names.discriminator(c).keySet());
         return name -> {
             if (f.generatorUpTo() > 0) {
-                Matcher m = RES.matcher(name);
-                if (m.matches() && Integer.parseInt(m.group(1)) <= f.generatorUpTo()) {
+                int res = io.ukiyoe.graphs.model.Names.synthesisResolution(name);
+                if (res > 0 && res <= f.generatorUpTo()) {
                     return true;
                 }
                 if (name.startsWith("mapping/") && !f.trainMapping()) {
                     return true;
                 }
             }
-            if (f.discriminatorLayers() > 0 && name.startsWith("disc/")) {
+            if (f.discriminatorLayers() > 0 && io.ukiyoe.graphs.model.Names.isDiscriminator(name)) {
                 return discriminatorLayer(name, dOrder) < f.discriminatorLayers();
             }
             return false;
@@ -95,19 +91,34 @@ public final class TrainJob {
         return (long) Math.ceil(c.training().kimg() * 1000 / c.training().batch());
     }
 
-    /** Checks what can be checked before a run folder exists. */
+    /**
+     * Checks what can be checked before a run folder exists: for a new model its minibatch-stddev
+     * group is the default one; a {@code resume_from} model's own group is checked once it is read
+     * ({@link #validate(ExperimentConfig, int)}, before the first step).
+     */
     public static void validate(ExperimentConfig<TrainConfig> cfg) {
+        if (cfg.value().resumeFrom() == null) {
+            validate(cfg, newModelConfig(cfg.value().model()).mbstdGroup());
+        }
+    }
+
+    /** The batch sizes against the minibatch-stddev group of the discriminator being trained. */
+    public static void validate(ExperimentConfig<TrainConfig> cfg, int mbstd) {
         TrainConfig.Training t = cfg.value().training();
-        int mbstd = 4;
         if (t.batch() % Math.min(mbstd, t.batch()) != 0) {
-            throw cfg.bound().error("training.batch", "must be a multiple of the minibatch-stddev group (4), got "
-                    + t.batch());
+            throw cfg.bound().error("training.batch", "must be a multiple of the minibatch-stddev group (" + mbstd
+                    + "), or smaller than it, got " + t.batch());
         }
         int plBatch = Math.max(1, t.batch() / t.plBatchShrink());
         if (t.plWeight() > 0 && plBatch % Math.min(mbstd, plBatch) != 0) {
             throw cfg.bound().error("training.pl_batch_shrink", "the path-length batch " + plBatch
-                    + " must be a multiple of 4 or smaller than 4");
+                    + " must be a multiple of " + mbstd + " or smaller than " + mbstd);
         }
+    }
+
+    private static StyleGanConfig newModelConfig(TrainConfig.Architecture a) {
+        return StyleGanConfig.of(a.resolution(), a.zDim(), a.wDim(), a.nMlp(),
+                StyleGanConfig.adaChannels(a.resolution(), a.channelBase(), a.channelMax()));
     }
 
     /** Settings that {@code --resume} may change with {@code --set}: they do not alter the steps already taken. */
@@ -137,7 +148,6 @@ public final class TrainJob {
     private static StyleGanModel train(ExperimentConfig<TrainConfig> cfg, RunFolder run, Checkpoint.Contents from,
                                        IntConsumer progress) {
         TrainConfig c = cfg.value();
-        validate(cfg);
         StyleGanModel start;
         if (from == null) {
             start = startingModel(cfg);
@@ -146,6 +156,7 @@ public final class TrainJob {
             all.putAll(from.state().d());
             start = new StyleGanModel(from.config(), all, Map.of());
         }
+        validate(cfg, start.config().mbstdGroup());
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
         TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),

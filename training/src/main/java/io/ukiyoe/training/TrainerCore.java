@@ -84,7 +84,7 @@ public final class TrainerCore {
         this.g = new LinkedHashMap<>();
         this.d = new LinkedHashMap<>();
         // our own copies: the optimiser and the EMA update them in place
-        start.tensors().forEach((k, v) -> (k.startsWith("disc/") ? d : g).put(k, copy(v)));
+        start.tensors().forEach((k, v) -> (io.ukiyoe.graphs.model.Names.isDiscriminator(k) ? d : g).put(k, copy(v)));
         this.gEma = copy(g);
         // lazy regularisation: lr and beta2 scaled by interval / (interval + 1) (stylegan2)
         double cg = s.plWeight() > 0 ? s.plInterval() / (s.plInterval() + 1.0) : 1;

@@ -1,6 +1,7 @@
 package io.ukiyoe.graphs.imports;
 
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.PyObject;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ final class Ada {
             if (k.endsWith("resample_filter")) {
                 check(Fir.isStandard(t), "D." + k + ": only the [1,3,3,1] resample filter is supported");
             } else {
-                out.put("disc/" + k.replace('.', '/'), t);
+                out.put(Names.DISC + k.replace('.', '/'), t);
             }
         });
         return new Importer.Converted(out, null, clamp, group, channels, lrMul);

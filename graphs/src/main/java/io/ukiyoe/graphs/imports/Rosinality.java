@@ -32,9 +32,7 @@ final class Rosinality {
             out.put(Names.W_AVG, a.reshape(a.numel()));
         }
         if (top.get("d") instanceof Map<?, ?> d) {
-            int res = out.keySet().stream().filter(k -> k.startsWith("synthesis/b")).mapToInt(k ->
-                    Integer.parseInt(k.substring("synthesis/b".length(), k.indexOf('/', "synthesis/b".length()))))
-                    .max().orElseThrow();
+            int res = out.keySet().stream().mapToInt(Names::synthesisResolution).max().orElseThrow();
             for (var e : d.entrySet()) {
                 discriminator(String.valueOf(e.getKey()), Pickles.tensor("d." + e.getKey(), e.getValue()), res, out);
             }

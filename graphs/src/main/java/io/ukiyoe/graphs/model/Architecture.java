@@ -3,13 +3,9 @@ package io.ukiyoe.graphs.model;
 import io.ukiyoe.core.io.Tensor;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Infers a {@link StyleGanConfig} from canonical tensor names and shapes (for files without a config). */
 public final class Architecture {
-    private static final Pattern FC = Pattern.compile("mapping/fc(\\d+)/weight");
-    private static final Pattern CONV1 = Pattern.compile("synthesis/b(\\d+)/conv1/weight");
 
     private Architecture() {}
 
@@ -18,14 +14,12 @@ public final class Architecture {
         int nMlp = 0;
         Map<Integer, Integer> channels = new TreeMap<>();
         for (String name : t.keySet()) {
-            Matcher fc = FC.matcher(name);
-            if (fc.matches()) {
-                nMlp = Math.max(nMlp, Integer.parseInt(fc.group(1)) + 1);
+            Names.Parsed p = Names.parse(name).orElse(null);
+            if (p != null && p.part() == Names.Part.MAPPING && p.tensor().equals("weight")) {
+                nMlp = Math.max(nMlp, Integer.parseInt(p.layer().substring(2)) + 1);
             }
-            Matcher c = CONV1.matcher(name);
-            if (c.matches()) {
-                channels.put(Integer.parseInt(c.group(1)), (int) t.get(name).shape()[0]);
-            }
+            Names.parse(name).filter(q -> q.part() == Names.Part.SYNTHESIS && q.layer().equals("conv1")
+                    && q.tensor().equals("weight")).ifPresent(q -> channels.put(q.resolution(), (int) t.get(name).shape()[0]));
         }
         Tensor fc0 = t.get("mapping/fc0/weight");
         if (fc0 == null || nMlp == 0 || channels.isEmpty()) {

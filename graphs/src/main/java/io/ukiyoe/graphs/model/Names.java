@@ -2,6 +2,9 @@ package io.ukiyoe.graphs.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The canonical tensor names and shapes of a StyleGAN2 model (shared/spec/variable-names.md), in
@@ -11,6 +14,52 @@ public final class Names {
     private Names() {}
 
     public static final String W_AVG = "mapping/w_avg";
+    /** Every discriminator tensor's name starts with this. */
+    public static final String DISC = "disc/";
+
+    /** Which network a tensor belongs to. */
+    public enum Part { MAPPING, W_AVG, SYNTHESIS, DISCRIMINATOR }
+
+    /**
+     * What a canonical name says: its part, the block's resolution (0 in the mapping network), the
+     * layer ({@code fc3}, {@code const}, {@code conv0}, {@code conv1}, {@code torgb}, {@code fromrgb},
+     * {@code skip}, {@code conv}, {@code fc}, {@code out}) and the tensor within it ({@code weight},
+     * {@code affine/bias}, {@code noise_const}, ...; empty for {@code const}).
+     */
+    public record Parsed(Part part, int resolution, String layer, String tensor) {
+        public boolean isNoiseMap() {
+            return tensor.equals("noise_const");
+        }
+    }
+
+    private static final Pattern BLOCK = Pattern.compile("(synthesis|disc)/b(\\d+)/([a-z0-9]+)(?:/(.+))?");
+    private static final Pattern MAPPING = Pattern.compile("mapping/(fc\\d+)/(.+)");
+
+    /** Every rule about the shape of a canonical name lives here; anything else is not canonical. */
+    public static Optional<Parsed> parse(String name) {
+        if (name.equals(W_AVG)) {
+            return Optional.of(new Parsed(Part.W_AVG, 0, "w_avg", ""));
+        }
+        Matcher m = MAPPING.matcher(name);
+        if (m.matches()) {
+            return Optional.of(new Parsed(Part.MAPPING, 0, m.group(1), m.group(2)));
+        }
+        m = BLOCK.matcher(name);
+        if (m.matches()) {
+            return Optional.of(new Parsed(m.group(1).equals("disc") ? Part.DISCRIMINATOR : Part.SYNTHESIS,
+                    Integer.parseInt(m.group(2)), m.group(3), m.group(4) == null ? "" : m.group(4)));
+        }
+        return Optional.empty();
+    }
+
+    public static boolean isDiscriminator(String name) {
+        return name.startsWith(DISC);
+    }
+
+    /** The resolution of a synthesis tensor's block, or 0 for any other tensor. */
+    public static int synthesisResolution(String name) {
+        return parse(name).filter(p -> p.part() == Part.SYNTHESIS).map(Parsed::resolution).orElse(0);
+    }
 
     public static String fc(int i, String what) {
         return "mapping/fc" + i + "/" + what;
@@ -26,7 +75,7 @@ public final class Names {
     }
 
     public static String disc(int res, String layer) {
-        return "disc/b" + res + "/" + layer;
+        return DISC + "b" + res + "/" + layer;
     }
 
     /** Every generator tensor with its shape (parameters and buffers), mapping first. */

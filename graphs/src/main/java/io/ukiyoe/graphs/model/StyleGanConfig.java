@@ -18,6 +18,20 @@ public record StyleGanConfig(
         int mbstdGroup,                  // minibatch-stddev group size (min(group, N) is used)
         int mbstdChannels) {             // minibatch-stddev feature channels
 
+    /**
+     * The minibatch-stddev group D uses for a batch: min(group, N), and N must be a multiple of it, as
+     * in the references. A one-line error saying which batch sizes work otherwise.
+     */
+    public int mbstdGroupFor(long batch) {
+        int g = (int) Math.min(mbstdGroup, batch);
+        if (g <= 0 || batch % g != 0) {
+            throw new io.ukiyoe.core.UserError("a batch of " + batch + " images does not fit the minibatch-stddev group "
+                    + mbstdGroup + " of this discriminator: use a multiple of " + mbstdGroup + ", or fewer than "
+                    + mbstdGroup + " images");
+        }
+        return g;
+    }
+
     public StyleGanConfig {
         if (resolution < 4 || resolution > 1024 || Integer.bitCount(resolution) != 1) {
             throw new IllegalArgumentException("resolution must be a power of two in [4, 1024], got " + resolution);

@@ -63,14 +63,14 @@ public final class StyleGanModel {
     }
 
     public boolean hasDiscriminator() {
-        return tensors.keySet().stream().anyMatch(n -> n.startsWith("disc/"));
+        return tensors.keySet().stream().anyMatch(Names::isDiscriminator);
     }
 
     /** Every mismatch between the tensors and what the config needs: missing, unexpected, wrong shape. */
     public static List<String> validate(StyleGanConfig config, Map<String, Tensor> tensors) {
         List<String> problems = new ArrayList<>();
         Map<String, long[]> expected = new LinkedHashMap<>(Names.generator(config));
-        boolean hasD = tensors.keySet().stream().anyMatch(n -> n.startsWith("disc/"));
+        boolean hasD = tensors.keySet().stream().anyMatch(Names::isDiscriminator);
         if (hasD) {
             expected.putAll(Names.discriminator(config));
         }
@@ -172,7 +172,7 @@ public final class StyleGanModel {
     public StyleGanModel withoutDiscriminator() {
         LinkedHashMap<String, Tensor> g = new LinkedHashMap<>();
         tensors.forEach((k, v) -> {
-            if (!k.startsWith("disc/")) {
+            if (!Names.isDiscriminator(k)) {
                 g.put(k, v);
             }
         });

@@ -25,11 +25,7 @@ public final class Discriminator {
 
     /** min(mbstd group, N); N must be a multiple of it, as in the references. */
     public int groupFor(long batch) {
-        int g = (int) Math.min(model.config().mbstdGroup(), batch);
-        if (batch % g != 0) {
-            throw new UserError("batch of " + batch + " images is not a multiple of the minibatch-stddev group " + g);
-        }
-        return g;
+        return model.config().mbstdGroupFor(batch);
     }
 
     public synchronized INDArray logits(INDArray images) {

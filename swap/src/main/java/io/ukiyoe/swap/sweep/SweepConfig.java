@@ -60,7 +60,7 @@ public record SweepConfig(
      */
     public record Objective(
             @Default("1.0") @NonNegative double style,      // weight of the remaining style distance to the target domain
-            @Default("1.0") @NonNegative double structure,  // weight of the structure lost against the base
+            @Default("0.25") @NonNegative double structure, // weight of the structure lost against the base (the floor guards it; this breaks ties)
             @Default("0.0") @NonNegative double pose,       // weight of the pose change against the base
             @Default("0.8") @Range(min = 0, max = 1) double minCorrelation16) {} // structure floor; 0 = none
 }
