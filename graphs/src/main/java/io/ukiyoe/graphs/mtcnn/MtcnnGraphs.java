@@ -1,0 +1,63 @@
+package io.ukiyoe.graphs.mtcnn;
+
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.layers.Layers;
+import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.pickle.StateDicts;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/** The building blocks P-Net, R-Net and O-Net share, on torch weights keyed as in facenet-pytorch. */
+final class MtcnnGraphs {
+    static final String INPUT = "input";
+
+    private MtcnnGraphs() {}
+
+    static SDVariable weight(SameDiff sd, Map<String, Tensor> w, String key) {
+        return sd.constant(StateDicts.canonical(key), Ops.array(w.get(key)));
+    }
+
+    /** Valid (unpadded) stride-1 conv with bias, as every MTCNN conv is. */
+    static SDVariable conv(SameDiff sd, SDVariable x, Map<String, Tensor> w, String layer) {
+        return Layers.conv2d(sd, x, weight(sd, w, layer + ".weight"), weight(sd, w, layer + ".bias"), 1, 0);
+    }
+
+    static SDVariable prelu(SameDiff sd, SDVariable x, Map<String, Tensor> w, String layer, int rank) {
+        return Layers.prelu(sd, x, weight(sd, w, layer + ".weight"), rank);
+    }
+
+    static SDVariable dense(SameDiff sd, SDVariable x, Map<String, Tensor> w, String layer) {
+        return Layers.linear(sd, x, weight(sd, w, layer + ".weight"), weight(sd, w, layer + ".bias"));
+    }
+
+    /**
+     * facenet-pytorch's flatten before the dense layers: {@code x.permute(0, 3, 2, 1)} (NCHW -> N,W,H,C),
+     * then a row per sample, so the flat index is {@code (w * H + h) * C + c}.
+     */
+    static SDVariable flattenWhc(SDVariable x, long c, long h, long w) {
+        return x.permute(0, 3, 2, 1).reshape(-1, w * h * c);
+    }
+
+    /** Conv output length along one axis (valid, stride 1). */
+    static long convOut(long n, Map<String, Tensor> w, String layer) {
+        return n - w.get(layer + ".weight").shape()[2] + 1;
+    }
+
+    static void checkCrops(org.nd4j.linalg.api.ndarray.INDArray x, int size, String net) {
+        long[] s = x.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != size || s[3] != size) {
+            throw new IllegalArgumentException(net + " input must be [N, 3, " + size + ", " + size + "], got "
+                    + java.util.Arrays.toString(s));
+        }
+    }
+
+    /**
+     * Softmax over the channel axis (1), spelled out: SameDiff M2.1's softmax op with a dimension gives
+     * wrong values on rank-4 input (it passes on rank 2).
+     */
+    static SDVariable channelSoftmax(SameDiff sd, String name, SDVariable logits) {
+        SDVariable e = sd.math().exp(logits.sub(logits.max(true, 1)));
+        return e.div(name, e.sum(true, 1));
+    }
+}

@@ -1,0 +1,51 @@
+package io.ukiyoe.graphs.mtcnn;
+
+import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
+
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.layers.Layers;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * MTCNN's output network (facenet-pytorch {@code ONet}) on 48x48 crops: three conv 3x3 - PReLU - pool
+ * blocks (3/2, 3/2, 2/2, ceil mode), conv 2x2 - PReLU, flattened in (W, H, C) order, dense - PReLU,
+ * then face probability, box regression and five landmarks (x1..x5, y1..y5 relative to the box).
+ */
+public final class ONet {
+    public static final int SIZE = 48;
+    private final SameDiff sd;
+
+    /** Regression {@code [N, 4]}, landmarks {@code [N, 10]} and softmax {@code [N, 2]}. */
+    public record Out(INDArray reg, INDArray landmarks, INDArray prob) {}
+
+    public ONet(Map<String, Tensor> w) {
+        sd = SameDiff.create();
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, SIZE, SIZE);
+        long n = SIZE;
+        int[][] pools = {{3, 2}, {3, 2}, {2, 2}};
+        for (int b = 1; b <= 3; b++) {
+            x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv" + b), w, "prelu" + b, 4);
+            n = MtcnnGraphs.convOut(n, w, "conv" + b);
+            x = Layers.maxPool2d(sd, x, pools[b - 1][0], pools[b - 1][1], 0, true, n, n);
+            n = Layers.poolOut(n, pools[b - 1][0], pools[b - 1][1], 0, true);
+        }
+        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv4"), w, "prelu4", 4);
+        n = MtcnnGraphs.convOut(n, w, "conv4");
+        x = MtcnnGraphs.flattenWhc(x, w.get("conv4.weight").shape()[0], n, n);
+        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.dense(sd, x, w, "dense5"), w, "prelu5", 2);
+        MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.dense(sd, x, w, "dense6_1"));
+        MtcnnGraphs.dense(sd, x, w, "dense6_2").rename("reg");
+        MtcnnGraphs.dense(sd, x, w, "dense6_3").rename("landmarks");
+    }
+
+    /** Runs on normalised crops {@code [N, 3, 48, 48]}. */
+    public Out forward(INDArray x) {
+        MtcnnGraphs.checkCrops(x, SIZE, "O-Net");
+        var out = sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), "reg", "landmarks", "prob");
+        return new Out(out.get("reg"), out.get("landmarks"), out.get("prob"));
+    }
+}
