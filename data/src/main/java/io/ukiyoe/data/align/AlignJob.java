@@ -27,8 +27,29 @@ public final class AlignJob {
 
     public record Summary(int images, int aligned, int skipped) {}
 
+    /** Where each image's faces come from: a landmark file, or a face detector run on the image. */
+    public interface FaceSource {
+        /** The faces of an image, or null when the source has nothing for it. */
+        List<FaceAlign.Landmarks> faces(String name, BufferedImage img);
+
+        /** Why an image with an empty face list is skipped. */
+        default String noFacesReason() {
+            return "no faces";
+        }
+    }
+
+    /** Aligns from a landmark file or folder in one of the {@link LandmarkFiles} formats. */
     public static Summary run(Path images, Path landmarks, LandmarkFiles.Format format, int size, Path out,
                               IntConsumer progress) throws IOException {
+        return run(images, landmarkSource(landmarks, format), size, out, progress);
+    }
+
+    /** Faces from a landmark file or folder in one of the {@link LandmarkFiles} formats. */
+    public static FaceSource landmarkSource(Path landmarks, LandmarkFiles.Format format) {
+        return (name, img) -> LandmarkFiles.forImage(landmarks, name, img.getWidth(), img.getHeight(), format);
+    }
+
+    public static Summary run(Path images, FaceSource source, int size, Path out, IntConsumer progress) throws IOException {
         Files.createDirectories(out);
         StringBuilder report = new StringBuilder("image,face,status,output,reason\n");
         int aligned = 0;
@@ -47,10 +68,10 @@ public final class AlignJob {
                     progress.accept(i + 1);
                     continue;
                 }
-                List<FaceAlign.Landmarks> faces = LandmarkFiles.forImage(landmarks, name, img.getWidth(), img.getHeight(),
-                        format);
+                List<FaceAlign.Landmarks> faces = source.faces(name, img);
                 if (faces == null || faces.isEmpty()) {
-                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image" : "no faces"));
+                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image"
+                            : source.noFacesReason()));
                     skipped++;
                     progress.accept(i + 1);
                     continue;
