@@ -5,30 +5,40 @@ import io.ukiyoe.graphs.layers.Layers;
 import io.ukiyoe.graphs.nn.Ops;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The building blocks P-Net, R-Net and O-Net share, on torch weights keyed as in facenet-pytorch. */
+/**
+ * The building blocks P-Net, R-Net and O-Net share. Weights come from a function of the facenet-pytorch
+ * key ({@code conv1.weight}, ...): constants for inference ({@link #constants}), or variables when a
+ * network of the same shape is trained (a test trains an O-Net-shaped landmark regressor).
+ */
 final class MtcnnGraphs {
     static final String INPUT = "input";
 
     private MtcnnGraphs() {}
 
-    static SDVariable weight(SameDiff sd, Map<String, Tensor> w, String key) {
-        return sd.constant(StateDicts.canonical(key), Ops.array(w.get(key)));
+    /** Each state-dict tensor as a graph constant named by its canonical key. */
+    static Function<String, SDVariable> constants(SameDiff sd, Map<String, Tensor> w) {
+        return key -> {
+            String name = StateDicts.canonical(key);
+            return sd.hasVariable(name) ? sd.getVariable(name) : sd.constant(name, Ops.array(w.get(key)));
+        };
     }
 
     /** Valid (unpadded) stride-1 conv with bias, as every MTCNN conv is. */
-    static SDVariable conv(SameDiff sd, SDVariable x, Map<String, Tensor> w, String layer) {
-        return Layers.conv2d(sd, x, weight(sd, w, layer + ".weight"), weight(sd, w, layer + ".bias"), 1, 0);
+    static SDVariable conv(SameDiff sd, SDVariable x, Function<String, SDVariable> w, String layer) {
+        return Layers.conv2d(sd, x, w.apply(layer + ".weight"), w.apply(layer + ".bias"), 1, 0);
     }
 
-    static SDVariable prelu(SameDiff sd, SDVariable x, Map<String, Tensor> w, String layer, int rank) {
-        return Layers.prelu(sd, x, weight(sd, w, layer + ".weight"), rank);
+    static SDVariable prelu(SameDiff sd, SDVariable x, Function<String, SDVariable> w, String layer, int rank) {
+        return Layers.prelu(sd, x, w.apply(layer + ".weight"), rank);
     }
 
-    static SDVariable dense(SameDiff sd, SDVariable x, Map<String, Tensor> w, String layer) {
-        return Layers.linear(sd, x, weight(sd, w, layer + ".weight"), weight(sd, w, layer + ".bias"));
+    static SDVariable dense(SameDiff sd, SDVariable x, Function<String, SDVariable> w, String layer) {
+        return Layers.linear(sd, x, w.apply(layer + ".weight"), w.apply(layer + ".bias"));
     }
 
     /**
@@ -40,16 +50,13 @@ final class MtcnnGraphs {
     }
 
     /** Conv output length along one axis (valid, stride 1). */
-    static long convOut(long n, Map<String, Tensor> w, String layer) {
-        return n - w.get(layer + ".weight").shape()[2] + 1;
+    static long convOut(long n, Function<String, SDVariable> w, String layer) {
+        return n - Layers.shapeOf(w.apply(layer + ".weight"), 4, layer + ".weight")[2] + 1;
     }
 
-    static void checkCrops(org.nd4j.linalg.api.ndarray.INDArray x, int size, String net) {
-        long[] s = x.shape();
-        if (s.length != 4 || s[1] != 3 || s[2] != size || s[3] != size) {
-            throw new IllegalArgumentException(net + " input must be [N, 3, " + size + ", " + size + "], got "
-                    + java.util.Arrays.toString(s));
-        }
+    /** Output channels of a conv layer. */
+    static long channels(Function<String, SDVariable> w, String layer) {
+        return Layers.shapeOf(w.apply(layer + ".weight"), 4, layer + ".weight")[0];
     }
 
     /**
@@ -59,5 +66,13 @@ final class MtcnnGraphs {
     static SDVariable channelSoftmax(SameDiff sd, String name, SDVariable logits) {
         SDVariable e = sd.math().exp(logits.sub(logits.max(true, 1)));
         return e.div(name, e.sum(true, 1));
+    }
+
+    static void checkCrops(INDArray x, int size, String net) {
+        long[] s = x.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != size || s[3] != size) {
+            throw new IllegalArgumentException(net + " input must be [N, 3, " + size + ", " + size + "], got "
+                    + java.util.Arrays.toString(s));
+        }
     }
 }

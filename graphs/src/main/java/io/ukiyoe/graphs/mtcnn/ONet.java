@@ -5,6 +5,7 @@ import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,14 +18,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ONet {
     public static final int SIZE = 48;
-    private final SameDiff sd;
+    private final SameDiff sd = SameDiff.create();
 
     /** Regression {@code [N, 4]}, landmarks {@code [N, 10]} and softmax {@code [N, 2]}. */
     public record Out(INDArray reg, INDArray landmarks, INDArray prob) {}
 
     public ONet(Map<String, Tensor> w) {
-        sd = SameDiff.create();
-        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, SIZE, SIZE);
+        build(sd, sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, SIZE, SIZE), MtcnnGraphs.constants(sd, w));
+    }
+
+    /** Runs on normalised crops {@code [N, 3, 48, 48]}. */
+    public Out forward(INDArray x) {
+        MtcnnGraphs.checkCrops(x, SIZE, "O-Net");
+        var out = sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), "reg", "landmarks", "prob");
+        return new Out(out.get("reg"), out.get("landmarks"), out.get("prob"));
+    }
+
+    /**
+     * O-Net on {@code x} ({@code [N, 3, 48, 48]}) with weights from {@code w} (facenet-pytorch keys; any
+     * channel counts); outputs named "reg", "landmarks" and "prob".
+     */
+    public static void build(SameDiff sd, SDVariable x, Function<String, SDVariable> w) {
         long n = SIZE;
         int[][] pools = {{3, 2}, {3, 2}, {2, 2}};
         for (int b = 1; b <= 3; b++) {
@@ -35,17 +49,10 @@ public final class ONet {
         }
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv4"), w, "prelu4", 4);
         n = MtcnnGraphs.convOut(n, w, "conv4");
-        x = MtcnnGraphs.flattenWhc(x, w.get("conv4.weight").shape()[0], n, n);
+        x = MtcnnGraphs.flattenWhc(x, MtcnnGraphs.channels(w, "conv4"), n, n);
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.dense(sd, x, w, "dense5"), w, "prelu5", 2);
         MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.dense(sd, x, w, "dense6_1"));
         MtcnnGraphs.dense(sd, x, w, "dense6_2").rename("reg");
         MtcnnGraphs.dense(sd, x, w, "dense6_3").rename("landmarks");
-    }
-
-    /** Runs on normalised crops {@code [N, 3, 48, 48]}. */
-    public Out forward(INDArray x) {
-        MtcnnGraphs.checkCrops(x, SIZE, "O-Net");
-        var out = sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), "reg", "landmarks", "prob");
-        return new Out(out.get("reg"), out.get("landmarks"), out.get("prob"));
     }
 }

@@ -6,6 +6,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,22 +37,23 @@ public final class PNet {
         if (s.length != 4 || s[1] != 3 || s[2] < 12 || s[3] < 12) {
             throw new IllegalArgumentException("P-Net input must be [N, 3, H>=12, W>=12], got " + java.util.Arrays.toString(s));
         }
-        SameDiff sd = bySize.computeIfAbsent(s[2] << 32 | s[3], k -> build(s[2], s[3]));
+        SameDiff sd = bySize.computeIfAbsent(s[2] << 32 | s[3], k -> {
+            SameDiff g = SameDiff.create();
+            build(g, g.placeHolder(INPUT, DataType.FLOAT, -1, 3, s[2], s[3]), MtcnnGraphs.constants(g, w));
+            return g;
+        });
         var out = sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), "reg", "prob");
         return new Maps(out.get("reg"), out.get("prob"));
     }
 
-    private SameDiff build(long h, long wd) {
-        SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, h, wd);
+    /** P-Net on {@code x} ({@code [N, 3, H, W]}, static H and W); outputs named "reg" and "prob". */
+    static void build(SameDiff sd, SDVariable x, Function<String, SDVariable> w) {
+        long[] s = x.getShape();
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv1"), w, "prelu1", 4);
-        long ch = MtcnnGraphs.convOut(h, w, "conv1");
-        long cw = MtcnnGraphs.convOut(wd, w, "conv1");
-        x = Layers.maxPool2d(sd, x, 2, 2, 0, true, ch, cw);
+        x = Layers.maxPool2d(sd, x, 2, 2, 0, true, MtcnnGraphs.convOut(s[2], w, "conv1"), MtcnnGraphs.convOut(s[3], w, "conv1"));
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv2"), w, "prelu2", 4);
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv3"), w, "prelu3", 4);
         MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.conv(sd, x, w, "conv4_1"));
         MtcnnGraphs.conv(sd, x, w, "conv4_2").rename("reg");
-        return sd;
     }
 }

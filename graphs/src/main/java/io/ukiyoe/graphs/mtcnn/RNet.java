@@ -5,6 +5,7 @@ import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,29 +18,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class RNet {
     public static final int SIZE = 24;
-    private final SameDiff sd;
+    private final SameDiff sd = SameDiff.create();
 
     /** Regression {@code [N, 4]} and softmax {@code [N, 2]} (column 1 = face). */
     public record Out(INDArray reg, INDArray prob) {}
 
     public RNet(Map<String, Tensor> w) {
-        sd = SameDiff.create();
-        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, SIZE, SIZE);
-        long n = SIZE;
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv1"), w, "prelu1", 4);
-        n = MtcnnGraphs.convOut(n, w, "conv1");
-        x = Layers.maxPool2d(sd, x, 3, 2, 0, true, n, n);
-        n = Layers.poolOut(n, 3, 2, 0, true);
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv2"), w, "prelu2", 4);
-        n = MtcnnGraphs.convOut(n, w, "conv2");
-        x = Layers.maxPool2d(sd, x, 3, 2, 0, true, n, n);
-        n = Layers.poolOut(n, 3, 2, 0, true);
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv3"), w, "prelu3", 4);
-        n = MtcnnGraphs.convOut(n, w, "conv3");
-        x = MtcnnGraphs.flattenWhc(x, w.get("conv3.weight").shape()[0], n, n);
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.dense(sd, x, w, "dense4"), w, "prelu4", 2);
-        MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.dense(sd, x, w, "dense5_1"));
-        MtcnnGraphs.dense(sd, x, w, "dense5_2").rename("reg");
+        build(sd, sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, SIZE, SIZE), MtcnnGraphs.constants(sd, w));
     }
 
     /** Runs on normalised crops {@code [N, 3, 24, 24]}. */
@@ -47,5 +32,22 @@ public final class RNet {
         MtcnnGraphs.checkCrops(x, SIZE, "R-Net");
         var out = sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), "reg", "prob");
         return new Out(out.get("reg"), out.get("prob"));
+    }
+
+    /** R-Net on {@code x} ({@code [N, 3, 24, 24]}); outputs named "reg" and "prob". */
+    static void build(SameDiff sd, SDVariable x, Function<String, SDVariable> w) {
+        long n = SIZE;
+        for (int b = 1; b <= 2; b++) {
+            x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv" + b), w, "prelu" + b, 4);
+            n = MtcnnGraphs.convOut(n, w, "conv" + b);
+            x = Layers.maxPool2d(sd, x, 3, 2, 0, true, n, n);
+            n = Layers.poolOut(n, 3, 2, 0, true);
+        }
+        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv3"), w, "prelu3", 4);
+        n = MtcnnGraphs.convOut(n, w, "conv3");
+        x = MtcnnGraphs.flattenWhc(x, MtcnnGraphs.channels(w, "conv3"), n, n);
+        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.dense(sd, x, w, "dense4"), w, "prelu4", 2);
+        MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.dense(sd, x, w, "dense5_1"));
+        MtcnnGraphs.dense(sd, x, w, "dense5_2").rename("reg");
     }
 }
