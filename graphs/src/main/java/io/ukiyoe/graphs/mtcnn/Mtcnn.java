@@ -208,7 +208,7 @@ public final class Mtcnn {
     }
 
     /** O-Net's relative landmarks on a box (+1 widths): {@code w * lm[k] + x1 - 1}, {@code h * lm[5 + k] + y1 - 1}. */
-    static float[][] landmarks(float[] box, float[] lm) {
+    public static float[][] landmarks(float[] box, float[] lm) {
         float w = box[2] - box[0] + 1;
         float h = box[3] - box[1] + 1;
         float[][] p = new float[5][];
