@@ -49,6 +49,16 @@ final class MtcnnGraphs {
         return x.permute(0, 3, 2, 1).reshape(-1, w * h * c);
     }
 
+    /** Square activations and their side, passed from block to block of R-Net and O-Net. */
+    record Square(SDVariable x, long side) {}
+
+    /** conv{i} - PReLU{i} - max pool k/s (ceil mode) on square activations. */
+    static Square convPreluPool(SameDiff sd, Square in, Function<String, SDVariable> w, int i, int k, int s) {
+        SDVariable y = prelu(sd, conv(sd, in.x(), w, "conv" + i), w, "prelu" + i, 4);
+        long n = convOut(in.side(), w, "conv" + i);
+        return new Square(Layers.maxPool2d(sd, y, k, s, 0, true, n, n), Layers.poolOut(n, k, s, 0, true));
+    }
+
     /** Conv output length along one axis (valid, stride 1). */
     static long convOut(long n, Function<String, SDVariable> w, String layer) {
         return n - Layers.shapeOf(w.apply(layer + ".weight"), 4, layer + ".weight")[2] + 1;

@@ -3,7 +3,6 @@ package io.ukiyoe.graphs.mtcnn;
 import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.layers.Layers;
 import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -39,14 +38,13 @@ public final class ONet {
      * channel counts); outputs named "reg", "landmarks" and "prob".
      */
     public static void build(SameDiff sd, SDVariable x, Function<String, SDVariable> w) {
-        long n = SIZE;
+        MtcnnGraphs.Square sq = new MtcnnGraphs.Square(x, SIZE);
         int[][] pools = {{3, 2}, {3, 2}, {2, 2}};
         for (int b = 1; b <= 3; b++) {
-            x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv" + b), w, "prelu" + b, 4);
-            n = MtcnnGraphs.convOut(n, w, "conv" + b);
-            x = Layers.maxPool2d(sd, x, pools[b - 1][0], pools[b - 1][1], 0, true, n, n);
-            n = Layers.poolOut(n, pools[b - 1][0], pools[b - 1][1], 0, true);
+            sq = MtcnnGraphs.convPreluPool(sd, sq, w, b, pools[b - 1][0], pools[b - 1][1]);
         }
+        x = sq.x();
+        long n = sq.side();
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv4"), w, "prelu4", 4);
         n = MtcnnGraphs.convOut(n, w, "conv4");
         x = MtcnnGraphs.flattenWhc(x, MtcnnGraphs.channels(w, "conv4"), n, n);

@@ -3,7 +3,6 @@ package io.ukiyoe.graphs.mtcnn;
 import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.layers.Layers;
 import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -36,13 +35,12 @@ public final class RNet {
 
     /** R-Net on {@code x} ({@code [N, 3, 24, 24]}); outputs named "reg" and "prob". */
     static void build(SameDiff sd, SDVariable x, Function<String, SDVariable> w) {
-        long n = SIZE;
+        MtcnnGraphs.Square sq = new MtcnnGraphs.Square(x, SIZE);
         for (int b = 1; b <= 2; b++) {
-            x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv" + b), w, "prelu" + b, 4);
-            n = MtcnnGraphs.convOut(n, w, "conv" + b);
-            x = Layers.maxPool2d(sd, x, 3, 2, 0, true, n, n);
-            n = Layers.poolOut(n, 3, 2, 0, true);
+            sq = MtcnnGraphs.convPreluPool(sd, sq, w, b, 3, 2);
         }
+        x = sq.x();
+        long n = sq.side();
         x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv3"), w, "prelu3", 4);
         n = MtcnnGraphs.convOut(n, w, "conv3");
         x = MtcnnGraphs.flattenWhc(x, MtcnnGraphs.channels(w, "conv3"), n, n);

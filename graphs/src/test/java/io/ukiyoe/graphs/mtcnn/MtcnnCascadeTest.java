@@ -91,18 +91,11 @@ class MtcnnCascadeTest {
         Map<String, List<float[]>> trace = new HashMap<>();
         List<List<Mtcnn.Face>> faces = mtcnn.detect(List.of(image(config)), (i, stage, rows) -> trace.put(stage, rows));
 
-        rows(config, "s1_candidates", trace, 4);
-        rows(config, "s1_boxes_nms", trace, 4);
-        rows(config, "s1_boxes_reg", trace, 4);
-        rows(config, "s1_boxes_rerec", trace, 4);
-        rows(config, "s2_pad", trace, 4);
-        rows(config, "s2_boxes_nms", trace, 4);
-        rows(config, "s2_boxes_bbreg", trace, 4);
-        rows(config, "s2_boxes_rerec", trace, 4);
-        rows(config, "s3_pad", trace, 4);
-        rows(config, "s3_boxes_pass", trace, 4);
-        rows(config, "s3_boxes_bbreg", trace, 4);
-        rows(config, "s3_boxes_final", trace, 4);
+        for (String stage : List.of("s1_candidates", "s1_boxes_nms", "s1_boxes_reg", "s1_boxes_rerec", "s2_pad",
+                "s2_boxes_nms", "s2_boxes_bbreg", "s2_boxes_rerec", "s3_pad", "s3_boxes_pass", "s3_boxes_bbreg",
+                "s3_boxes_final")) {
+            rows(config, stage, trace, 4);
+        }
 
         Tensor boxes = fx(config, "detect_boxes");
         Tensor probs = fx(config, "detect_probs");
