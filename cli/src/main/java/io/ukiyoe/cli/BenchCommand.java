@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
         subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class,
-                BenchCommand.Upscale.class})
+                BenchCommand.Upscale.class, BenchCommand.Detect.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -204,6 +204,67 @@ public final class BenchCommand implements Runnable {
     }
 
     /** Runs {@code warmup + iters} passes, printing each, and returns the median of the timed ones. */
+    /** MTCNN face detection on a 1024x768 photo (the whole cascade, default settings). */
+    @Command(name = "detect", mixinStandardHelpOptions = true,
+            description = "Time MTCNN face detection (pyramid, P-Net, R-Net, O-Net, NMS) on a 1024x768 picture; "
+                    + "prints seconds/photo (median after warm-up).")
+    static final class Detect implements Callable<Integer> {
+        @Option(names = "--detector", paramLabel = "DIR",
+                description = "facenet-pytorch's pnet.pt, rnet.pt, onet.pt (default: random weights of the same shapes).")
+        java.nio.file.Path detector;
+
+        @Option(names = "--width", defaultValue = "1024", description = "Photo width (default: ${DEFAULT-VALUE}).")
+        int width;
+
+        @Option(names = "--height", defaultValue = "768", description = "Photo height (default: ${DEFAULT-VALUE}).")
+        int height;
+
+        @Option(names = "--iters", defaultValue = "5", description = "Timed passes (default: ${DEFAULT-VALUE}).")
+        int iters;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed passes first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Args.positive("--width", width);
+            Args.positive("--height", height);
+            Args.positive("--iters", iters);
+            var out = spec.commandLine().getOut();
+            var weights = detector == null ? io.ukiyoe.graphs.mtcnn.MtcnnWeights.random(7)
+                    : io.ukiyoe.graphs.mtcnn.MtcnnWeights.load(detector);
+            var mtcnn = new io.ukiyoe.graphs.mtcnn.Mtcnn(weights, io.ukiyoe.graphs.mtcnn.MtcnnSettings.DEFAULT);
+            // a smooth random picture (blocks of colour plus noise): with random weights only the cost matters
+            Random r = new Random(11);
+            int[] argb = new int[width * height];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int base = ((x / 64) * 37 + (y / 64) * 91) & 0xff;
+                    int v = Math.min(255, Math.max(0, base + r.nextInt(33) - 16));
+                    argb[y * width + x] = 0xff000000 | v << 16 | (255 - v) << 8 | (v * 3 & 0xff);
+                }
+            }
+            var photo = io.ukiyoe.graphs.mtcnn.RgbPlanes.fromArgb(width, height, argb);
+            out.printf("MTCNN on a %dx%d photo, %s weights, min face 20, factor 0.709, thresholds 0.6/0.7/0.7%n",
+                    width, height, detector == null ? "random" : "given");
+            int[] faces = new int[1];
+            Runnable pass = () -> faces[0] = mtcnn.detect(List.of(photo)).get(0).size();
+            median(out, "warm-up", 0, warmup, pass);
+            // CPU time of the whole process too: on a shared machine it varies much less than wall time
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            double median = median(out, "photo", 0, iters, pass);
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / iters;
+            out.printf("faces found: %d%n", faces[0]);
+            out.printf("CPU seconds/photo (all threads, mean): %.3f%n", cpu);
+            out.printf("seconds/photo: %.3f%n", median);
+            return 0;
+        }
+    }
+
     static double median(java.io.PrintWriter out, String what, int warmup, int iters, Runnable pass) {
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < warmup + iters; i++) {

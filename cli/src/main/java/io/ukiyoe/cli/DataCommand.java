@@ -6,6 +6,7 @@ import io.ukiyoe.data.Prepare;
 import io.ukiyoe.data.Resample;
 import io.ukiyoe.data.align.AlignJob;
 import io.ukiyoe.data.align.LandmarkFiles;
+import io.ukiyoe.data.detect.DetectJob;
 import io.ukiyoe.data.synth.SynthFace;
 import io.ukiyoe.data.synth.SynthSet;
 import java.nio.file.Path;
@@ -16,11 +17,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ukiyoe data}: prepare datasets, align faces, render synthetic faces. */
+/** {@code ukiyoe data}: prepare datasets, detect and align faces, render synthetic faces. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Image data: prepare datasets, align faces (FFHQ recipe), render synthetic two-domain faces.",
-        subcommands = {DataCommand.PrepareCmd.class, DataCommand.AlignCmd.class, DataCommand.SynthCmd.class,
-                DataCommand.ReadCmd.class, UpscaleCommand.class})
+        description = "Image data: prepare datasets, detect faces (MTCNN), align faces (FFHQ recipe), upscale (ESRGAN), "
+                + "render synthetic two-domain faces.",
+        subcommands = {DataCommand.PrepareCmd.class, DataCommand.AlignCmd.class, DataCommand.DetectCmd.class,
+                DataCommand.SynthCmd.class, DataCommand.ReadCmd.class, UpscaleCommand.class})
 final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -121,17 +123,23 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "align", mixinStandardHelpOptions = true,
-            description = "Align faces the FFHQ way from landmarks (Rekognition JSON, dlib 68 or five points).")
+            description = "Align faces the FFHQ way from landmarks (Rekognition JSON, dlib 68 or five points), "
+                    + "or from faces MTCNN finds (--detect DIR).")
     static final class AlignCmd implements Callable<Integer> {
         @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder or .zip of photos.")
         Path images;
 
-        @Option(names = "--landmarks", required = true, paramLabel = "PATH",
-                description = "A folder of per-image files (named after the image) or one file keyed by image file name.")
+        @Option(names = "--landmarks", paramLabel = "PATH",
+                description = "A folder of per-image files (named after the image) or one file keyed by image file name "
+                        + "(e.g. the landmarks.json of 'data detect', with --format five-point).")
         Path landmarks;
 
-        @Option(names = "--format", required = true, paramLabel = "FMT", description = "rekognition | dlib68 | five-point.")
+        @Option(names = "--format", paramLabel = "FMT", description = "rekognition | dlib68 | five-point (with --landmarks).")
         String format;
+
+        @Option(names = "--detect", paramLabel = "DIR",
+                description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
+        Path detect;
 
         @Option(names = "--size", defaultValue = "1024", description = "Output size (default: ${DEFAULT-VALUE}).")
         int size;
@@ -152,9 +160,21 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Args.positive("--size", size);
-            LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
-            if (!java.nio.file.Files.exists(landmarks)) {
-                throw new UserError(landmarks + ": no such file or folder");
+            if ((landmarks == null) == (detect == null)) {
+                throw new UserError("data align: give --landmarks PATH --format FMT, or --detect DIR", 2, null);
+            }
+            AlignJob.FaceSource faces;
+            if (detect != null) {
+                faces = DetectJob.faceSource(MtcnnFaces.load(detect, DetectCmd.MIN_FACE, DetectCmd.THRESHOLDS, DetectCmd.FACTOR));
+            } else {
+                if (format == null) {
+                    throw new UserError("data align: --landmarks needs --format (rekognition | dlib68 | five-point)", 2, null);
+                }
+                LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
+                if (!java.nio.file.Files.exists(landmarks)) {
+                    throw new UserError(landmarks + ": no such file or folder");
+                }
+                faces = AlignJob.landmarkSource(landmarks, f);
             }
             if ((upscaleBelow == null) != (upscaler == null)) {
                 throw new UserError("--upscale-below and --upscaler go together", 2, null);
@@ -166,11 +186,61 @@ final class DataCommand implements Runnable {
                         UpscaleCommand.OVERLAP));
             }
             Progress p = new Progress(spec.commandLine().getErr(), "align", countImages(images));
-            AlignJob.Summary s = AlignJob.run(images, landmarks, f, size, out, upscaling, p::update);
+            AlignJob.Summary s = AlignJob.run(images, faces, size, out, upscaling, p::update);
             p.done();
             spec.commandLine().getOut().printf("aligned %d faces from %d images -> %s (%d skipped%s, see %s)%n", s.aligned(),
                     s.images(), out, s.skipped(), upscaling == null ? "" : ", " + s.upscaled() + " upscaled first",
                     out.resolve(AlignJob.REPORT));
+            return 0;
+        }
+    }
+
+    @Command(name = "detect", mixinStandardHelpOptions = true,
+            description = "Find faces and five landmarks with MTCNN (facenet-pytorch's weights) and write one landmarks "
+                    + "file that 'data align --format five-point' reads. Coordinates are pixels of the upright image "
+                    + "(after its EXIF orientation).")
+    static final class DetectCmd implements Callable<Integer> {
+        static final int MIN_FACE = 20;
+        static final String THRESHOLDS = "0.6,0.7,0.7";
+        static final double FACTOR = 0.709;
+
+        @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder or .zip of photos.")
+        Path images;
+
+        @Option(names = "--detector", required = true, paramLabel = "DIR",
+                description = "Folder with facenet-pytorch's pnet.pt, rnet.pt and onet.pt.")
+        Path detector;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Landmarks file to write.")
+        Path out;
+
+        @Option(names = "--min-face", defaultValue = "" + MIN_FACE,
+                description = "Smallest face to look for, in pixels (default: ${DEFAULT-VALUE}).")
+        int minFace;
+
+        @Option(names = "--thresholds", defaultValue = THRESHOLDS,
+                description = "P-Net, R-Net, O-Net face-probability thresholds (default: ${DEFAULT-VALUE}).")
+        String thresholds;
+
+        @Option(names = "--factor", defaultValue = "" + FACTOR, description = "Pyramid scale step (default: ${DEFAULT-VALUE}).")
+        double factor;
+
+        @Option(names = "--grid", paramLabel = "FILE.png", description = "Also draw the photos with their boxes and points.")
+        Path grid;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            MtcnnFaces faces = MtcnnFaces.load(detector, minFace, thresholds, factor);
+            Progress p = new Progress(spec.commandLine().getErr(), "detect", countImages(images));
+            DetectJob.Summary s = DetectJob.run(images, faces, out, grid, p::update);
+            p.done();
+            var o = spec.commandLine().getOut();
+            s.withoutFaces().forEach((name, reason) -> o.printf("  %s: %s%n", name, reason));
+            o.printf("found %d faces in %d images -> %s (%d images without a face%s)%n", s.faces(), s.images(), out,
+                    s.withoutFaces().size(), grid == null ? "" : "; grid " + grid);
             return 0;
         }
     }

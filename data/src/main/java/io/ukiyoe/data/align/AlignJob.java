@@ -38,14 +38,41 @@ public final class AlignJob {
      */
     public record Upscaling(int belowPx, Upscaler upscaler) {}
 
+    /** Where each image's faces come from: a landmark file, or a face detector run on the image. */
+    public interface FaceSource {
+        /** The faces of an image, or null when the source has nothing for it. */
+        List<FaceAlign.Landmarks> faces(String name, BufferedImage img);
+
+        /** Why an image with an empty face list is skipped. */
+        default String noFacesReason() {
+            return "no faces";
+        }
+    }
+
+    /** Aligns from a landmark file or folder in one of the {@link LandmarkFiles} formats. */
     public static Summary run(Path images, Path landmarks, LandmarkFiles.Format format, int size, Path out,
                               IntConsumer progress) throws IOException {
-        return run(images, landmarks, format, size, out, null, progress);
+        return run(images, landmarkSource(landmarks, format), size, out, null, progress);
     }
 
     /** As {@link #run(Path, Path, LandmarkFiles.Format, int, Path, IntConsumer)}, upscaling small faces when {@code upscaling} is given. */
     public static Summary run(Path images, Path landmarks, LandmarkFiles.Format format, int size, Path out,
                               Upscaling upscaling, IntConsumer progress) throws IOException {
+        return run(images, landmarkSource(landmarks, format), size, out, upscaling, progress);
+    }
+
+    /** Faces from a landmark file or folder in one of the {@link LandmarkFiles} formats. */
+    public static FaceSource landmarkSource(Path landmarks, LandmarkFiles.Format format) {
+        return (name, img) -> LandmarkFiles.forImage(landmarks, name, img.getWidth(), img.getHeight(), format);
+    }
+
+    public static Summary run(Path images, FaceSource source, int size, Path out, IntConsumer progress) throws IOException {
+        return run(images, source, size, out, null, progress);
+    }
+
+    /** Aligns every face the source gives, upscaling small faces first when {@code upscaling} is given. */
+    public static Summary run(Path images, FaceSource source, int size, Path out, Upscaling upscaling,
+                              IntConsumer progress) throws IOException {
         Files.createDirectories(out);
         StringBuilder report = new StringBuilder("image,face,status,output,reason,upscaled\n");
         int upscaled = 0;
@@ -65,11 +92,10 @@ public final class AlignJob {
                     progress.accept(i + 1);
                     continue;
                 }
-                List<FaceAlign.Landmarks> faces = LandmarkFiles.forImage(landmarks, name, img.getWidth(), img.getHeight(),
-                        format);
+                List<FaceAlign.Landmarks> faces = source.faces(name, img);
                 if (faces == null || faces.isEmpty()) {
-                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image" : "no faces",
-                            false));
+                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image"
+                            : source.noFacesReason(), false));
                     skipped++;
                     progress.accept(i + 1);
                     continue;

@@ -109,14 +109,25 @@ public final class LandmarkFiles {
         return out;
     }
 
-    /** JSON: a list of points (one face) or a list of faces, each a list of [x, y]. */
+    /**
+     * JSON: a list of points (one face), a list of faces each a list of [x, y], or a list of faces as
+     * {@code data detect} writes them ({@code {"box": ..., "points": [[x, y], ...]}}; an empty list = no face).
+     */
     static List<FaceAlign.Landmarks> points(Path file, JsonNode root, Format f) {
         List<FaceAlign.Landmarks> out = new ArrayList<>();
-        if (!root.isArray() || root.isEmpty()) {
+        if (!root.isArray()) {
             throw new UserError(file + ": expected a list of [x, y] points or a list of faces");
         }
-        boolean manyFaces = root.get(0).isArray() && root.get(0).size() > 0 && root.get(0).get(0).isArray();
-        for (JsonNode face : manyFaces ? root : List.of(root)) {
+        if (root.isEmpty()) {
+            return out;
+        }
+        boolean detected = root.get(0).isObject();
+        boolean manyFaces = detected || root.get(0).isArray() && root.get(0).size() > 0 && root.get(0).get(0).isArray();
+        for (JsonNode entry : manyFaces ? root : List.of(root)) {
+            JsonNode face = detected ? entry.path("points") : entry;
+            if (!face.isArray() || face.isEmpty() || !face.get(0).isArray()) {
+                throw new UserError(file + ": expected a list of [x, y] points or a list of faces");
+            }
             double[][] pts = new double[face.size()][];
             for (int i = 0; i < pts.length; i++) {
                 pts[i] = new double[] {face.get(i).get(0).asDouble(), face.get(i).get(1).asDouble()};
