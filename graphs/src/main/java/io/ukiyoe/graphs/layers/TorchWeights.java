@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A torch network's tensors (canonical names, {@code model/1/weight}) as graph variables, created on
@@ -18,9 +19,16 @@ public final class TorchWeights {
     private final Map<String, Tensor> tensors;
     private final boolean trainable;
     private final String scope;
+    private final DataType dtype;
     private final Map<String, SDVariable> made = new LinkedHashMap<>();
 
     public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope) {
+        this(sd, tensors, trainable, scope, DataType.FLOAT);
+    }
+
+    /** As above, in another precision (float64 for finite-difference checks). */
+    public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope, DataType dtype) {
+        this.dtype = dtype;
         this.sd = sd;
         this.tensors = tensors;
         this.trainable = trainable;
@@ -42,7 +50,7 @@ public final class TorchWeights {
         if (v != null || !tensors.containsKey(name)) {
             return v;
         }
-        var arr = Ops.array(tensors.get(name));
+        var arr = Ops.array(tensors.get(name)).castTo(dtype);
         v = trainable ? sd.var(scope + name, arr) : sd.constant(scope + name, arr);
         made.put(name, v);
         return v;
