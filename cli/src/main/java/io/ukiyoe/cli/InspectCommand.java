@@ -27,6 +27,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        var network = NetworkFiles.registered(model);
+        if (network != null) {
+            return inspectNetwork(network);
+        }
         StyleGanModel m = Models.load(model);
         Inspect.Counts c = Inspect.counts(m);
         var out = spec.commandLine().getOut();
@@ -65,6 +69,41 @@ final class InspectCommand implements Callable<Integer> {
             out.println();
             int width = m.tensors().keySet().stream().mapToInt(String::length).max().orElse(10);
             m.tensors().forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A model file of a registered network family (pix2pixHD, ...): its description, metadata and tensors. */
+    private int inspectNetwork(io.ukiyoe.graphs.model.NetworkFile f) {
+        var out = spec.commandLine().getOut();
+        String description = io.ukiyoe.graphs.model.NetworkFamilies.forFormat(f.format()).orElseThrow().describe(f);
+        if (json) {
+            var mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+            ObjectNode root = mapper.createObjectNode();
+            root.put("format", f.format());
+            root.put("description", description);
+            root.set("config", mapper.readTree(f.configJson()));
+            ObjectNode meta = root.putObject("metadata");
+            f.metadata().forEach(meta::put);
+            var tensors = root.putArray("tensors");
+            f.tensors().forEach((k, t) -> {
+                ObjectNode n = tensors.addObject();
+                n.put("name", k);
+                var shape = n.putArray("shape");
+                for (long d : t.shape()) {
+                    shape.add(d);
+                }
+                n.put("sum", t.sum());
+            });
+            out.println(mapper.writeValueAsString(root));
+        } else {
+            out.println(description);
+            out.println("config: " + f.configJson());
+            f.metadata().forEach((k, v) -> out.println(k + ": " + v));
+            out.println();
+            int width = f.tensors().keySet().stream().mapToInt(String::length).max().orElse(10);
+            f.tensors().forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
         }
         out.flush();
         return 0;
