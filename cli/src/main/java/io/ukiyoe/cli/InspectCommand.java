@@ -46,16 +46,7 @@ final class InspectCommand implements Callable<Integer> {
             p.put("buffers", c.buffers());
             ObjectNode meta = root.putObject("metadata");
             m.metadata().forEach(meta::put);
-            var tensors = root.putArray("tensors");
-            m.tensors().forEach((k, t) -> {
-                ObjectNode n = tensors.addObject();
-                n.put("name", k);
-                var shape = n.putArray("shape");
-                for (long d : t.shape()) {
-                    shape.add(d);
-                }
-                n.put("sum", t.sum());
-            });
+            putTensors(root, m.tensors());
             out.println(mapper.writeValueAsString(root));
         } else {
             out.println("config: " + config);
@@ -67,8 +58,7 @@ final class InspectCommand implements Callable<Integer> {
                 }
             });
             out.println();
-            int width = m.tensors().keySet().stream().mapToInt(String::length).max().orElse(10);
-            m.tensors().forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
+            printTensors(out, m.tensors());
         }
         out.flush();
         return 0;
@@ -86,26 +76,34 @@ final class InspectCommand implements Callable<Integer> {
             root.set("config", mapper.readTree(f.configJson()));
             ObjectNode meta = root.putObject("metadata");
             f.metadata().forEach(meta::put);
-            var tensors = root.putArray("tensors");
-            f.tensors().forEach((k, t) -> {
-                ObjectNode n = tensors.addObject();
-                n.put("name", k);
-                var shape = n.putArray("shape");
-                for (long d : t.shape()) {
-                    shape.add(d);
-                }
-                n.put("sum", t.sum());
-            });
+            putTensors(root, f.tensors());
             out.println(mapper.writeValueAsString(root));
         } else {
             out.println(description);
             out.println("config: " + f.configJson());
             f.metadata().forEach((k, v) -> out.println(k + ": " + v));
             out.println();
-            int width = f.tensors().keySet().stream().mapToInt(String::length).max().orElse(10);
-            f.tensors().forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
+            printTensors(out, f.tensors());
         }
         out.flush();
         return 0;
+    }
+
+    private static void putTensors(ObjectNode root, java.util.Map<String, io.ukiyoe.core.io.Tensor> tensors) {
+        var list = root.putArray("tensors");
+        tensors.forEach((k, t) -> {
+            ObjectNode n = list.addObject();
+            n.put("name", k);
+            var shape = n.putArray("shape");
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            n.put("sum", t.sum());
+        });
+    }
+
+    private static void printTensors(java.io.PrintWriter out, java.util.Map<String, io.ukiyoe.core.io.Tensor> tensors) {
+        int width = tensors.keySet().stream().mapToInt(String::length).max().orElse(10);
+        tensors.forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
     }
 }

@@ -169,16 +169,7 @@ public final class TranslateJob {
         int h = img.getHeight();
         int outW = size != null ? size[0] : roundTo(w, multiple);
         int outH = size != null ? size[1] : roundTo(h, multiple);
-        float[][] planes = new float[3][w * h];
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                planes[0][y * w + x] = (row[x] >> 16) & 0xff;
-                planes[1][y * w + x] = (row[x] >> 8) & 0xff;
-                planes[2][y * w + x] = row[x] & 0xff;
-            }
-        }
+        float[][] planes = Resample.rgbPlanes(img);
         float[] out = new float[3 * outW * outH];
         for (int c = 0; c < 3; c++) {
             float[] r = outW == w && outH == h ? planes[c] : Resample.resize(planes[c], w, h, outW, outH);

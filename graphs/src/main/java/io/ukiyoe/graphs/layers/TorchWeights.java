@@ -5,9 +5,11 @@ import io.ukiyoe.graphs.nn.Ops;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A torch network's tensors (canonical names, {@code model/1/weight}) as graph variables, created on
@@ -16,11 +18,17 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class TorchWeights {
     private final SameDiff sd;
-    private final Map<String, Tensor> tensors;
+    private final Function<String, INDArray> source;      // null when the network has no such tensor
     private final boolean trainable;
     private final String scope;
-    private final DataType dtype;
     private final Map<String, SDVariable> made = new LinkedHashMap<>();
+
+    private TorchWeights(SameDiff sd, Function<String, INDArray> source, boolean trainable, String scope) {
+        this.sd = sd;
+        this.source = source;
+        this.trainable = trainable;
+        this.scope = scope;
+    }
 
     public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope) {
         this(sd, tensors, trainable, scope, DataType.FLOAT);
@@ -28,11 +36,12 @@ public final class TorchWeights {
 
     /** As above, in another precision (float64 for finite-difference checks). */
     public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope, DataType dtype) {
-        this.dtype = dtype;
-        this.sd = sd;
-        this.tensors = tensors;
-        this.trainable = trainable;
-        this.scope = scope;
+        this(sd, name -> tensors.containsKey(name) ? Ops.array(tensors.get(name)).castTo(dtype) : null, trainable, scope);
+    }
+
+    /** Weights already in ND4J arrays, used as they are (no copy: a benchmark's 730 MB of random weights). */
+    public static TorchWeights ofArrays(SameDiff sd, Map<String, INDArray> arrays, boolean trainable, String scope) {
+        return new TorchWeights(sd, arrays::get, trainable, scope);
     }
 
     /** The tensor {@code name} as a graph variable; it must exist (the family checked the file). */
@@ -47,18 +56,16 @@ public final class TorchWeights {
     /** The tensor {@code name} as a graph variable, or null when the network has none (a conv without bias). */
     public SDVariable optional(String name) {
         SDVariable v = made.get(name);
-        if (v != null || !tensors.containsKey(name)) {
+        if (v != null) {
             return v;
         }
-        var arr = Ops.array(tensors.get(name)).castTo(dtype);
+        INDArray arr = source.apply(name);
+        if (arr == null) {
+            return null;
+        }
         v = trainable ? sd.var(scope + name, arr) : sd.constant(scope + name, arr);
         made.put(name, v);
         return v;
-    }
-
-    /** Graph variable name of tensor {@code name}. */
-    public String graphName(String name) {
-        return scope + name;
     }
 
     /** The tensors used so far, canonical name to graph variable, in order of first use. */

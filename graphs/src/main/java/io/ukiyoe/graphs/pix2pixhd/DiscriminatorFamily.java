@@ -1,23 +1,12 @@
 package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.model.NetworkFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.util.Map;
 
 /** pix2pixHD {@code MultiscaleDiscriminator}s ({@code latest_net_D.pth}). Same file format as the generators. */
-public final class DiscriminatorFamily implements NetworkFamily {
-    @Override
-    public String format() {
-        return Pix2PixHDFiles.FORMAT;
-    }
-
-    @Override
-    public String formatVersion() {
-        return Pix2PixHDFiles.FORMAT_VERSION;
-    }
-
+public final class DiscriminatorFamily extends Pix2PixHDFamily {
     @Override
     public String displayName() {
         return "pix2pixHD multiscale discriminator";
@@ -33,11 +22,5 @@ public final class DiscriminatorFamily implements NetworkFamily {
         Map<String, Tensor> tensors = StateDicts.canonical(stateDict);
         DiscriminatorConfig c = DiscriminatorConfig.infer(tensors);
         return Pix2PixHDFiles.file(Pix2PixHDFiles.configJson(c), c.expectedShapes(), tensors);
-    }
-
-    /** Either kind of pix2pixHD file (they share the format tag, so the registry may hand either here). */
-    @Override
-    public String describe(NetworkFile file) {
-        return Pix2PixHDFiles.describe(file);
     }
 }

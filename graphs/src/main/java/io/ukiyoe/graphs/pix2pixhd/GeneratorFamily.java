@@ -1,7 +1,6 @@
 package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.model.NetworkFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.util.Map;
@@ -10,17 +9,7 @@ import java.util.Map;
  * pix2pixHD generators ({@code latest_net_G.pth}, global or local) and, having the same keys, CycleGAN
  * {@code ResnetGenerator}s (they import as global generators with {@code n_downsampling} 2).
  */
-public final class GeneratorFamily implements NetworkFamily {
-    @Override
-    public String format() {
-        return Pix2PixHDFiles.FORMAT;
-    }
-
-    @Override
-    public String formatVersion() {
-        return Pix2PixHDFiles.FORMAT_VERSION;
-    }
-
+public final class GeneratorFamily extends Pix2PixHDFamily {
     @Override
     public String displayName() {
         return "ResNet generator (pix2pixHD global / local, CycleGAN)";
@@ -37,10 +26,5 @@ public final class GeneratorFamily implements NetworkFamily {
         Map<String, Tensor> tensors = StateDicts.canonical(stateDict);
         GeneratorConfig c = GeneratorConfig.infer(tensors);
         return Pix2PixHDFiles.file(Pix2PixHDFiles.configJson(c), c.expectedShapes(), tensors);
-    }
-
-    @Override
-    public String describe(NetworkFile file) {
-        return Pix2PixHDFiles.describe(file);
     }
 }

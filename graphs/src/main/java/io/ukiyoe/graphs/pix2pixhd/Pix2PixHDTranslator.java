@@ -14,6 +14,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** A pix2pixHD generator (global or local) as a {@link Translator}: one inference graph, built once. */
 public final class Pix2PixHDTranslator implements Translator {
@@ -25,12 +26,28 @@ public final class Pix2PixHDTranslator implements Translator {
     private final SameDiff graph;
 
     public Pix2PixHDTranslator(Pix2PixHDFiles.GeneratorNet net) {
+        this(net.config(), sd -> new TorchWeights(sd, net.tensors(), false, "G/"));
+    }
+
+    private Pix2PixHDTranslator(GeneratorConfig config, java.util.function.Function<SameDiff, TorchWeights> weights) {
         SessionMemory.install();       // activations from a pool: repeated passes reuse their buffers
-        this.config = net.config();
+        this.config = config;
         this.parameters = config.parameterCount();
         this.graph = SameDiff.create();
         SDVariable x = graph.placeHolder(INPUT, DataType.FLOAT, -1, config.inputNc(), -1, -1);
-        graph.identity(OUTPUT, Generator.forward(graph, x, config, new TorchWeights(graph, net.tensors(), false, "G/")));
+        graph.identity(OUTPUT, Generator.forward(graph, x, config, weights.apply(graph)));
+    }
+
+    /**
+     * A generator with random weights as upstream initialises convs (N(0, 0.02), biases 0 here), made
+     * straight in ND4J arrays: what the translate benchmark runs.
+     */
+    public static Pix2PixHDTranslator random(GeneratorConfig config, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        Map<String, INDArray> arrays = new java.util.LinkedHashMap<>();
+        config.expectedShapes().forEach((k, s) -> arrays.put(k, k.endsWith("bias")
+                ? Nd4j.zeros(DataType.FLOAT, s) : Nd4j.randn(DataType.FLOAT, s).muli(0.02)));
+        return new Pix2PixHDTranslator(config, sd -> TorchWeights.ofArrays(sd, arrays, false, "G/"));
     }
 
     public static Translator load(Path file) {
