@@ -68,6 +68,33 @@ public final class TorchWeights {
         return v;
     }
 
+    /** Whether the tensors are graph constants (an inference graph): then {@link #constantLayout} is available. */
+    public boolean constants() {
+        return !trainable;
+    }
+
+    /**
+     * For inference graphs: the tensor {@code name} rearranged once, when the graph is built, by
+     * {@code layout} (e.g. a conv weight in the layout the op takes), as a constant named
+     * {@code name@key}; no per-pass op. Trainable graphs must keep the torch layout (the gradient is its).
+     */
+    public SDVariable constantLayout(String name, String key, java.util.function.UnaryOperator<INDArray> layout) {
+        if (trainable) {
+            throw new IllegalStateException("trainable weights stay in their torch layout");
+        }
+        String id = name + "@" + key;
+        SDVariable v = made.get(id);
+        if (v == null) {
+            INDArray arr = source.apply(name);
+            if (arr == null) {
+                throw new IllegalArgumentException("missing tensor '" + name + "'");
+            }
+            v = sd.constant(scope + id, layout.apply(arr));
+            made.put(id, v);
+        }
+        return v;
+    }
+
     /** The tensors used so far, canonical name to graph variable, in order of first use. */
     public Map<String, SDVariable> used() {
         return Collections.unmodifiableMap(made);

@@ -44,7 +44,7 @@ public final class MultiscaleDiscriminator {
         int last = c.layersPerScale() - 1;
         for (int j = 0; j <= last; j++) {
             String p = c.convPrefix(scale, j);
-            y = Layers.conv2d(sd, y, w.get(p + "weight"), w.optional(p + "bias"), c.stride(j), 2);
+            y = Convs.conv2d(sd, y, w, p, c.stride(j), 2);
             if (j < last) {
                 if (j > 0) {
                     y = Layers.instanceNorm(sd, y, IN_EPS);
