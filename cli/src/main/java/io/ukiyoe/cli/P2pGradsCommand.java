@@ -41,7 +41,7 @@ final class P2pGradsCommand implements Callable<Integer> {
     @Option(names = "--b", required = true, paramLabel = "B.npy", description = "Target images [N, C, H, W] in [-1, 1].")
     Path b;
 
-    @Option(names = "--vgg", paramLabel = "VGG19.pth", description = "torchvision vgg19 state dict; without it the VGG term is off.")
+    @Option(names = "--vgg", paramLabel = "VGG19.pth", description = "torchvision vgg19 state dict (features.N.weight); without one (or if the file is missing) the VGG term is off, with a warning.")
     Path vgg;
 
     @Option(names = "--lambda-feat", defaultValue = "10", paramLabel = "L", description = "Weight of feature matching and VGG (default: ${DEFAULT-VALUE}).")
@@ -60,11 +60,12 @@ final class P2pGradsCommand implements Callable<Integer> {
         INDArray as = Ops.array(Npy.read(a));
         INDArray bs = Ops.array(Npy.read(b));
         Map<String, Tensor> vggWeights = null;
-        if (vgg != null) {
+        if (vgg != null && Files.isRegularFile(vgg)) {
             Map<String, Tensor> all = Pix2PixHDFiles.readStateDict(vgg);
             vggWeights = Pickles.orFail(vgg, () -> VggFeatures.pix2pixHD().select(all));
-        } else {
-            spec.commandLine().getErr().println("warning: no --vgg weights given: the VGG loss term is off");
+        } else {   // as the issue has it: no weights file, no VGG term (weights are never downloaded)
+            spec.commandLine().getErr().println("warning: " + (vgg == null ? "no --vgg weights given" : vgg + " not found")
+                    + ": the VGG loss term is off");
         }
         var nets = new GradientStep.Nets(g.config(), g.tensors(), d.config(), d.tensors(), vggWeights, lambdaFeat);
         GradientStep.Result r;

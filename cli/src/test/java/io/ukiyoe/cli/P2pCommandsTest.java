@@ -78,5 +78,12 @@ class P2pCommandsTest {
         assertFalse(r.exit() == 0);
         assertTrue(r.err().contains("B must be [2, 3, 64, 64]"), r.err());
         assertFalse(Files.exists(dir.resolve("y")));
+        // VGG weights that stop at relu3_1 cannot make relu4_1
+        r = CliRun.of("p2p", "grads", "--generator", fixture("tiny_net_G_global.pth"), "--discriminator", fixture("tiny_net_D.pth"),
+                "--a", fixture("tiny_A.npy"), "--b", fixture("tiny_B.npy"), "--vgg", fixture("tiny_vgg19_features_0to10.pth"),
+                "--out", dir.resolve("z").toString());
+        assertFalse(r.exit() == 0);
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("missing tensor 'features/12/weight'"), r.err());
     }
 }
