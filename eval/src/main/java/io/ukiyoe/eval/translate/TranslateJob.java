@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,23 +54,23 @@ public final class TranslateJob {
 
     private TranslateJob() {}
 
-    /** Every image of a folder (png/jpg, sorted by name); {@code progress} gets the count done. Returns the count. */
+    /**
+     * Every image of a folder (png/jpg, sorted by name), read batch by batch (a folder never has to fit in
+     * memory); {@code progress} gets the count done. Returns the count.
+     */
     public static int images(Translator t, Path dir, Options o, Progress progress) {
         List<Path> files = imageFiles(dir);
         checkSize(t, o.size());
         if (t.inputChannels() != 3) {
             throw new UserError(dir + ": images are RGB, but the network takes " + t.inputChannels() + " channels (use --input X.npy)");
         }
-        List<String> names = new ArrayList<>();
-        List<INDArray> inputs = new ArrayList<>();
-        for (Path f : files) {
-            inputs.add(load(f, t.sizeMultiple(), o.size()));
-            names.add(stem(f));
+        if (o.npy() && o.size() == null) {      // one images.npy needs one size: check before writing anything
+            List<String> sizes = files.stream().map(f -> Arrays.toString(load(f, t.sizeMultiple(), null).shape())).distinct().toList();
+            if (sizes.size() > 1) {
+                throw new UserError(dir + ": images of different sizes cannot go into one images.npy; give --size WxH");
+            }
         }
-        if (o.npy() && inputs.stream().map(x -> Arrays.toString(x.shape())).distinct().count() > 1) {
-            throw new UserError(dir + ": images of different sizes cannot go into one images.npy; give --size WxH");
-        }
-        run(t, inputs, names, o, progress);
+        run(t, files.size(), i -> load(files.get(i), t.sizeMultiple(), o.size()), i -> stem(files.get(i)), o, progress);
         return files.size();
     }
 
@@ -85,17 +86,17 @@ public final class TranslateJob {
         if (o.size() != null) {
             throw new UserError("--size applies to --images only; resize arrays before", 2, null);
         }
-        List<INDArray> rows = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < s[0]; i++) {
-            rows.add(x.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup());
-            names.add(String.format(Locale.ROOT, "%06d", i));
-        }
-        run(t, rows, names, o, progress);
-        return rows.size();
+        int n = (int) s[0];
+        run(t, n, i -> x.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()),
+                i -> String.format(Locale.ROOT, "%06d", i), o, progress);
+        return n;
     }
 
-    private static void run(Translator t, List<INDArray> inputs, List<String> names, Options o, Progress progress) {
+    /** Inputs {@code 0..n-1} through the network in batches of consecutive inputs of one size. */
+    private static void run(Translator t, int n, IntFunction<INDArray> input, IntFunction<String> name, Options o, Progress progress) {
+        if (n == 0) {
+            throw new UserError("nothing to translate: 0 images");
+        }
         int c = t.outputChannels();
         if (c != 1 && c != 3) {
             throw new UserError("the network has " + c + " output channels: PNGs need 1 or 3");
@@ -106,23 +107,32 @@ public final class TranslateJob {
             throw new UserError(o.out() + ": cannot create the output folder (" + e.getMessage() + ")");
         }
         List<INDArray> outputs = new ArrayList<>();
+        INDArray next = input.apply(0);
         int done = 0;
-        while (done < inputs.size()) {
-            // a batch: consecutive inputs of one size
-            int end = done + 1;
-            while (end < inputs.size() && end - done < o.batch() && Arrays.equals(inputs.get(end).shape(), inputs.get(done).shape())) {
-                end++;
+        while (done < n) {
+            List<INDArray> batch = new ArrayList<>(List.of(next));
+            next = null;
+            while (done + batch.size() < n && batch.size() < o.batch()) {
+                INDArray x = input.apply(done + batch.size());
+                if (!Arrays.equals(x.shape(), batch.get(0).shape())) {
+                    next = x;                       // starts the next batch
+                    break;
+                }
+                batch.add(x);
             }
-            INDArray y = t.translate(Nd4j.concat(0, inputs.subList(done, end).toArray(INDArray[]::new)));
-            for (int i = 0; i < end - done; i++) {
+            INDArray y = t.translate(Nd4j.concat(0, batch.toArray(INDArray[]::new)));
+            for (int i = 0; i < batch.size(); i++) {
                 INDArray img = y.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup();
                 if (o.npy()) {
                     outputs.add(img);
                 }
-                writePng(o.out().resolve(names.get(done + i) + ".png"), c == 1 ? Nd4j.concat(0, img, img, img) : img);
+                writePng(o.out().resolve(name.apply(done + i) + ".png"), c == 1 ? Nd4j.concat(0, img, img, img) : img);
             }
-            done = end;
-            progress.update(done, inputs.size());
+            done += batch.size();
+            if (next == null && done < n) {
+                next = input.apply(done);
+            }
+            progress.update(done, n);
         }
         if (o.npy()) {
             INDArray all = Nd4j.stack(0, outputs.toArray(INDArray[]::new));
