@@ -78,10 +78,11 @@ public record DiscriminatorConfig(int inputNc, int ndf, int nLayers, int numD, b
         return expectedShapes().values().stream().mapToLong(Tensor::numel).sum();
     }
 
-    /** Whether the tensors (canonical names) look like a multiscale discriminator's. */
-    public static boolean looksLike(Iterable<String> names) {
-        for (String n : names) {
-            if (n.startsWith("scale0_layer0/") || n.startsWith("layer0/0/")) {
+    /** Whether the tensors (canonical names) look like a multiscale discriminator's: a first 4x4 conv where it has one. */
+    public static boolean looksLike(Map<String, Tensor> tensors) {
+        for (String first : List.of("scale0_layer0/0/weight", "layer0/0/weight")) {
+            Tensor t = tensors.get(first);
+            if (t != null && t.rank() == 4 && t.shape()[2] == 4 && t.shape()[3] == 4) {
                 return true;
             }
         }

@@ -14,7 +14,7 @@ public final class DiscriminatorFamily extends Pix2PixHDFamily {
 
     @Override
     public boolean recognises(Map<String, Tensor> stateDict) {
-        return DiscriminatorConfig.looksLike(StateDicts.canonical(stateDict).keySet());
+        return DiscriminatorConfig.looksLike(StateDicts.canonical(stateDict));
     }
 
     @Override
