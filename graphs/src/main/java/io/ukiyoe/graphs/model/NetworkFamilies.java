@@ -10,7 +10,10 @@ import java.util.Optional;
 /** Every {@link NetworkFamily} this build knows, looked up by state-dict keys or by file format tag. */
 public final class NetworkFamilies {
     /** Add a family here (one line); order matters only where two families could claim the same keys. */
-    private static final List<NetworkFamily> ALL = List.of(io.ukiyoe.graphs.esrgan.EsrganFamily.INSTANCE);
+    private static final List<NetworkFamily> ALL = List.of(
+            io.ukiyoe.graphs.esrgan.EsrganFamily.INSTANCE,
+            new io.ukiyoe.graphs.pix2pixhd.GeneratorFamily(),
+            new io.ukiyoe.graphs.pix2pixhd.DiscriminatorFamily());
 
     private NetworkFamilies() {}
 
