@@ -10,7 +10,8 @@ import java.util.Optional;
 /** Every {@link NetworkFamily} this build knows, looked up by state-dict keys or by file format tag. */
 public final class NetworkFamilies {
     /** Add a family here (one line); order matters only where two families could claim the same keys. */
-    private static final List<NetworkFamily> ALL = List.of();
+    private static final List<NetworkFamily> ALL = List.of(
+            new io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily());
 
     private NetworkFamilies() {}
 
