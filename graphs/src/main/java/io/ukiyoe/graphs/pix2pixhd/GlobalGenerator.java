@@ -1,0 +1,76 @@
+package io.ukiyoe.graphs.pix2pixhd;
+
+import static io.ukiyoe.graphs.pix2pixhd.ResnetBlock.IN_EPS;
+
+import io.ukiyoe.graphs.layers.Layers;
+import io.ukiyoe.graphs.layers.TorchWeights;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * pix2pixHD's {@code GlobalGenerator} (= CycleGAN's {@code ResnetGenerator}) as SameDiff ops: reflect
+ * pad 3 + 7x7 conv, IN, ReLU; stride-2 3x3 convs (zero pad 1), IN, ReLU; residual blocks; transposed
+ * 3x3 stride-2 convs (padding 1, output_padding 1), IN, ReLU; reflect pad 3 + 7x7 conv, tanh.
+ * Any H, W divisible by {@code 2^n_downsampling}.
+ */
+public final class GlobalGenerator {
+    private GlobalGenerator() {}
+
+    /**
+     * The net on NCHW {@code x}, weights under {@code prefix} (e.g. {@code model/}); without the head
+     * (config {@code head} false) it ends in the last upsampling's ReLU.
+     */
+    public static SDVariable forward(SameDiff sd, SDVariable x, GlobalGeneratorConfig c, TorchWeights w, String prefix) {
+        checkInput(x, c.inputNc(), c.sizeMultiple());
+        SDVariable y = convInRelu(sd, Layers.reflectPad(sd, x, 3), w, prefix + "1/", 1, 0);
+        for (int i = 0; i < c.nDownsampling(); i++) {
+            y = convInRelu(sd, y, w, prefix + c.downConvIndex(i) + "/", 2, 1);
+        }
+        for (int b = 0; b < c.nBlocks(); b++) {
+            y = ResnetBlock.forward(sd, y, w, prefix + c.blockIndex(b) + "/");
+        }
+        for (int i = 0; i < c.nDownsampling(); i++) {
+            y = upConvInRelu(sd, y, w, prefix + c.upConvIndex(i) + "/");
+        }
+        if (!c.head()) {
+            return y;
+        }
+        return head(sd, y, w, prefix + c.headConvIndex() + "/");
+    }
+
+    /** Conv (zero padding {@code pad}), instance norm, ReLU. */
+    static SDVariable convInRelu(SameDiff sd, SDVariable x, TorchWeights w, String conv, int stride, int pad) {
+        SDVariable y = Layers.conv2d(sd, x, w.get(conv + "weight"), w.optional(conv + "bias"), stride, pad);
+        return Layers.relu(sd, Layers.instanceNorm(sd, y, IN_EPS));
+    }
+
+    /** Transposed 3x3 conv, stride 2, padding 1, output_padding 1 (doubles H and W), instance norm, ReLU. */
+    static SDVariable upConvInRelu(SameDiff sd, SDVariable x, TorchWeights w, String conv) {
+        SDVariable y = Layers.convTranspose2d(sd, x, w.get(conv + "weight"), w.optional(conv + "bias"), 2, 1, 1);
+        return Layers.relu(sd, Layers.instanceNorm(sd, y, IN_EPS));
+    }
+
+    /** Reflect pad 3, 7x7 conv, tanh. */
+    static SDVariable head(SameDiff sd, SDVariable x, TorchWeights w, String conv) {
+        SDVariable y = Layers.conv2d(sd, Layers.reflectPad(sd, x, 3), w.get(conv + "weight"), w.optional(conv + "bias"), 1, 0);
+        return sd.math().tanh(y);
+    }
+
+    /** Channels and (where the graph knows them) H and W of an input, checked at the block boundary. */
+    static void checkInput(SDVariable x, int channels, int multiple) {
+        long[] s = x.getShape();
+        if (s == null) {
+            return;
+        }
+        if (s.length != 4 || (s[1] > 0 && s[1] != channels)) {
+            throw new IllegalArgumentException("generator input must be [N, " + channels + ", H, W], got "
+                    + java.util.Arrays.toString(s));
+        }
+        for (int a = 2; a < 4; a++) {
+            if (s[a] > 0 && s[a] % multiple != 0) {
+                throw new IllegalArgumentException("generator input H and W must be multiples of " + multiple + ", got "
+                        + java.util.Arrays.toString(s));
+            }
+        }
+    }
+}
