@@ -2,7 +2,7 @@ package io.ukiyoe.graphs.cyclegan;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.layers.TorchWeights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +71,7 @@ public final class NLayerDiscriminator {
                     + String.join("; ", problems));
         }
         SameDiff sd = SameDiff.create();
-        List<SDVariable> outs = layers(sd, sd.constant("x", x), k -> sd.constant(k, Ops.array(weights.get(k))));
+        List<SDVariable> outs = layers(sd, sd.constant("x", x), new TorchWeights(sd, weights, false, "")::get);
         List<String> names = outs.stream().map(SDVariable::name).toList();
         Map<String, INDArray> values = sd.output(Map.of(), names.toArray(String[]::new));
         return names.stream().map(values::get).toList();

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -138,24 +137,9 @@ public record PatchDiscriminatorConfig(int inputNc, int ndf, int nLayers) {
         return c;
     }
 
-    /**
-     * Fresh parameters as CycleGAN's {@code init_weights('normal', 0.02)} leaves them: conv weights
-     * ~ N(0, 0.02), biases 0 (java.util.Random: the stream is ours, not torch's).
-     */
+    /** Fresh parameters as CycleGAN initialises them ({@link NormalInit}). */
     public LinkedHashMap<String, Tensor> init(long seed) {
-        Random r = new Random(seed);
-        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        shapes().forEach((k, s) -> {
-            Tensor t = Tensor.zeros(s);
-            if (k.endsWith("/weight")) {
-                float[] d = t.data();
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) (0.02 * r.nextGaussian());
-                }
-            }
-            out.put(k, t);
-        });
-        return out;
+        return NormalInit.init(shapes(), seed);
     }
 
     public String toJson() {
