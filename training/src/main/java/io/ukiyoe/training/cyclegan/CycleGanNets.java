@@ -89,7 +89,16 @@ public record CycleGanNets(GlobalGeneratorConfig g, PatchDiscriminatorConfig d, 
             throw new IllegalArgumentException("the generators map " + g.inputNc() + " to " + g.outputNc()
                     + " channels and the discriminators take " + d.inputNc() + ": a CycleGAN needs one channel count");
         }
-        return new CycleGanNets(g, d, tensors);
+        // state-dict order (a pickled dict need not keep it): gradient files list keys as torch does
+        Map<Net, Map<String, Tensor>> ordered = new EnumMap<>(Net.class);
+        for (Net n : Net.values()) {
+            LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
+            for (String k : (n.generator() ? g.expectedShapes("model/") : d.shapes()).keySet()) {
+                m.put(k, tensors.get(n).get(k));
+            }
+            ordered.put(n, m);
+        }
+        return new CycleGanNets(g, d, ordered);
     }
 
     /** Fresh networks as CycleGAN initialises them (N(0, 0.02) weights, zero biases), one seed per net. */
@@ -114,6 +123,23 @@ public record CycleGanNets(GlobalGeneratorConfig g, PatchDiscriminatorConfig d, 
             return Safetensors.read(file).tensors();
         }
         return StateDicts.canonical(StateDicts.load(file));
+    }
+
+    /** The four networks from files ({@link #read}); a problem is a one-line error naming the file. */
+    public static CycleGanNets load(Map<Net, Path> files) {
+        Map<Net, Map<String, Tensor>> t = new EnumMap<>(Net.class);
+        files.forEach((n, f) -> t.put(n, read(f)));
+        try {
+            return of(t);
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            for (Net n : Net.values()) {
+                if (msg.startsWith(n.name())) {
+                    throw new UserError(files.get(n) + ": " + msg, e);
+                }
+            }
+            throw new UserError(msg, e);
+        }
     }
 
     /** A deep copy (the trainer updates its tensors in place). */
