@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ukiyoe cyclegan}: unpaired A <-> B translation (CycleGAN); the work is in its subcommands. */
 @Command(name = "cyclegan", mixinStandardHelpOptions = true,
         description = "CycleGAN: one step's losses and gradients (grads), training on two unpaired image sets (train).",
-        subcommands = {CycleGanGradsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CycleGanTrainCommand.class, CycleGanGradsCommand.class, CommandLine.HelpCommand.class})
 final class CycleGanCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

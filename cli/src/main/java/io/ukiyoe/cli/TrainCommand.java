@@ -72,49 +72,12 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String readOrEmpty(Path f) {
-        try {
-            return java.nio.file.Files.readString(f);
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     private int resume() {
-        if (file != null || runDir != null) {
-            throw new UserError("train --resume takes the run folder only (its config.yaml is the config)", 2, null);
-        }
-        for (String o : overrides) {
-            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
-            if (!TrainJob.RESUMABLE_OVERRIDES.contains(key)) {
-                throw new UserError("--set " + o + ": cannot change '" + key + "' when resuming (it would not continue "
-                        + "the same run); allowed: " + String.join(", ", TrainJob.RESUMABLE_OVERRIDES), 2, null);
-            }
-        }
-        Path configFile = resume.resolve(RunFolder.CONFIG);
-        if (!java.nio.file.Files.isDirectory(resume)) {
-            throw new UserError(resume + ": no such run folder", 2, null);
-        }
+        Resumes.checkArguments("train", file, runDir, resume, overrides, TrainJob.RESUMABLE_OVERRIDES);
         try (RunFolder run = RunFolder.reopen(resume)) {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
-            // the checkpoint's own settings are the truth; config.yaml is the readable copy of them
-            io.ukiyoe.core.config.Node saved = io.ukiyoe.core.config.YamlTree.parse(last.getValue().trainConfig(),
-                    last.getKey() + " (saved config)");
-            if (!(saved instanceof io.ukiyoe.core.config.Node.Mapping root)) {
-                throw new UserError(last.getKey() + ": the saved config is not a mapping");
-            }
-            ExperimentConfig<TrainConfig> cfg = ExperimentConfig.fromTree(root, last.getKey(), overrides, Kinds.all(),
-                    "train", TrainConfig.class);
-            String current = readOrEmpty(configFile);
-            if (!current.equals(cfg.resolvedYaml())) {
-                if (overrides.isEmpty()) {
-                    spec.commandLine().getErr().printf("note: %s differs from the settings saved in %s; those are used "
-                            + "(change %s with --set)%n", configFile, last.getKey().getFileName(),
-                            String.join(", ", TrainJob.RESUMABLE_OVERRIDES));
-                }
-                run.writeConfig(cfg.resolvedYaml());
-                run.log("resume with " + String.join(" ", overrides));
-            }
+            ExperimentConfig<TrainConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
+                    overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
             long done = last.getValue().state().step();
             long steps = TrainJob.steps(cfg.value());
             run.log("resuming from " + last.getKey().getFileName() + " at step " + done + " of " + steps);

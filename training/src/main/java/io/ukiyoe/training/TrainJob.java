@@ -249,7 +249,7 @@ public final class TrainJob {
     }
 
     /** Drops metric lines of steps after a resumed checkpoint (they will be computed again). */
-    private static void keepMetricsUpTo(Path file, long step) {
+    public static void keepMetricsUpTo(Path file, long step) {
         if (!Files.exists(file)) {
             return;
         }
