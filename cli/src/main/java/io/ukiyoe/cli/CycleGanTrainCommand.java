@@ -9,14 +9,12 @@ import io.ukiyoe.training.cyclegan.CycleGanConfig;
 import io.ukiyoe.training.cyclegan.CycleGanJob;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe cyclegan train}: train a CycleGAN (kind: cyclegan), or resume a run. */
@@ -24,39 +22,27 @@ import picocli.CommandLine.Spec;
         description = "Train a CycleGAN on two unpaired image sets (kind: cyclegan), or continue a run exactly "
                 + "from its newest complete checkpoint (--resume RUN_DIR).")
 final class CycleGanTrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "Experiment config (YAML).")
-    Path file;
-
-    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
-            description = "Override one setting (repeatable), e.g. --set training.batch=4. With --resume only "
-                    + "snapshots.* may change.")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/cyclegan-<time>[-name]).")
-    Path runDir;
-
-    @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue this run from its newest complete checkpoint, in the same folder.")
-    Path resume;
+    @Mixin
+    TrainRunArgs args = new TrainRunArgs();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (resume != null) {
+        if (args.resume != null) {
             return resume();
         }
-        if (file == null) {
+        if (args.file == null) {
             throw new UserError("cyclegan train: give a CONFIG.yaml, or --resume RUN_DIR", 2, null);
         }
-        ExperimentConfig<CycleGanConfig> cfg = ExperimentConfig.load(file, overrides, Kinds.all(), "cyclegan",
+        ExperimentConfig<CycleGanConfig> cfg = ExperimentConfig.load(args.file, args.overrides, Kinds.all(), "cyclegan",
                 CycleGanConfig.class);
         CycleGanConfig c = cfg.value();
         CycleGanJob.validate(cfg);
-        try (RunFolder run = RunFolder.create(Path.of("runs"), "cyclegan", c.name(), runDir, LocalDateTime.now())) {
+        try (RunFolder run = RunFolder.create(Path.of("runs"), "cyclegan", c.name(), args.runDir, LocalDateTime.now())) {
             run.writeConfig(cfg.resolvedYaml());
-            run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), List.of(file)));
+            run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), List.of(args.file)));
             Progress[] p = new Progress[1];
             Quiet.call(spec, () -> CycleGanJob.run(cfg, run, total -> p[0] = new Progress(spec.commandLine().getErr(),
                     "cyclegan", total), done -> p[0].update(done)));
@@ -69,14 +55,14 @@ final class CycleGanTrainCommand implements Callable<Integer> {
     }
 
     private int resume() {
-        Resumes.checkArguments("cyclegan train", file, runDir, resume, overrides, CycleGanJob.RESUMABLE_OVERRIDES);
-        try (RunFolder run = RunFolder.reopen(resume)) {
+        Resumes.checkArguments("cyclegan train", args.file, args.runDir, args.resume, args.overrides, CycleGanJob.RESUMABLE_OVERRIDES);
+        try (RunFolder run = RunFolder.reopen(args.resume)) {
             Map.Entry<Path, CycleGanCheckpoint.Contents> last = CycleGanJob.lastCheckpoint(run);
             ExperimentConfig<CycleGanConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
-                    overrides, "cyclegan", CycleGanConfig.class, CycleGanJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
+                    args.overrides, "cyclegan", CycleGanConfig.class, CycleGanJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
             long done = last.getValue().state().step();
             run.log("resuming from " + last.getKey().getFileName() + " at step " + done);
-            spec.commandLine().getErr().printf("resuming %s from %s (step %d)%n", resume, last.getKey().getFileName(), done);
+            spec.commandLine().getErr().printf("resuming %s from %s (step %d)%n", args.resume, last.getKey().getFileName(), done);
             Progress[] p = new Progress[1];
             Quiet.call(spec, () -> CycleGanJob.resume(cfg, run, last.getValue(), total -> p[0] = new Progress(
                     spec.commandLine().getErr(), "cyclegan", total), d -> p[0].update(d)));

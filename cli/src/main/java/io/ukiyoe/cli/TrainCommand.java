@@ -15,8 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe train}: train or fine-tune a StyleGAN2 (kind: train), or resume a run. */
@@ -24,41 +23,29 @@ import picocli.CommandLine.Spec;
         description = "Train a StyleGAN2 from scratch or fine-tune one (kind: train), or continue a run exactly "
                 + "from its newest complete checkpoint (--resume RUN_DIR).")
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "Experiment config (YAML).")
-    Path file;
-
-    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
-            description = "Override one setting (repeatable), e.g. --set training.batch=16. With --resume only "
-                    + "training.kimg and snapshots.* may change.")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/train-<time>[-name]).")
-    Path runDir;
-
-    @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue this run from its newest complete checkpoint, in the same folder.")
-    Path resume;
+    @Mixin
+    TrainRunArgs args = new TrainRunArgs();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (resume != null) {
+        if (args.resume != null) {
             return resume();
         }
-        if (file == null) {
+        if (args.file == null) {
             throw new UserError("train: give a CONFIG.yaml, or --resume RUN_DIR", 2, null);
         }
-        ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(file, overrides, Kinds.all(), "train",
+        ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(args.file, args.overrides, Kinds.all(), "train",
                 TrainConfig.class);
         TrainConfig c = cfg.value();
         TrainJob.validate(cfg);
-        List<Path> inputs = new ArrayList<>(List.of(file));
+        List<Path> inputs = new ArrayList<>(List.of(args.file));
         if (c.resumeFrom() != null) {
             inputs.add(Path.of(c.resumeFrom()));
         }
-        try (RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), runDir, LocalDateTime.now())) {
+        try (RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), args.runDir, LocalDateTime.now())) {
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = TrainJob.steps(c);
@@ -73,15 +60,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int resume() {
-        Resumes.checkArguments("train", file, runDir, resume, overrides, TrainJob.RESUMABLE_OVERRIDES);
-        try (RunFolder run = RunFolder.reopen(resume)) {
+        Resumes.checkArguments("train", args.file, args.runDir, args.resume, args.overrides, TrainJob.RESUMABLE_OVERRIDES);
+        try (RunFolder run = RunFolder.reopen(args.resume)) {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
             ExperimentConfig<TrainConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
-                    overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
+                    args.overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
             long done = last.getValue().state().step();
             long steps = TrainJob.steps(cfg.value());
             run.log("resuming from " + last.getKey().getFileName() + " at step " + done + " of " + steps);
-            spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", resume,
+            spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", args.resume,
                     last.getKey().getFileName(), done, steps);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
             Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), p::update));

@@ -10,7 +10,6 @@ import io.ukiyoe.graphs.model.Safetensors;
 import io.ukiyoe.core.io.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,15 +82,8 @@ class CycleGanTrainCommandTest {
     @Test
     void killedWhileWritingACheckpointResumesExactly() throws Exception {
         Path run = dir.resolve("halted");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-Djava.awt.headless=true", "-Dukiyoe.test.haltInCheckpoint=2"));
-        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cache != null) {
-            cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-        }
-        cmd.addAll(List.of("-cp", cp, "io.ukiyoe.cli.Main", "cyclegan", "train", cfg.toString(), "--run-dir", run.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("halted.log").toFile()).start();
+        Process p = ChildJvm.start(dir.resolve("halted.log"), List.of("-Dukiyoe.test.haltInCheckpoint=2"), "cyclegan",
+                "train", cfg.toString(), "--run-dir", run.toString());
         assertTrue(p.waitFor(8, TimeUnit.MINUTES));
         assertEquals(137, p.exitValue(), Files.readString(dir.resolve("halted.log")));
         List<String> names = names(run);

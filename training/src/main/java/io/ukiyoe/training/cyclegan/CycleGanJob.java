@@ -55,6 +55,8 @@ public final class CycleGanJob {
     public static final List<String> RESUMABLE_OVERRIDES = List.of("snapshots.every_steps", "snapshots.keep",
             "snapshots.samples");
 
+    private static final String COMMAND = "ukiyoe cyclegan train";
+
     private CycleGanJob() {}
 
     /** Checks what can be checked before a run folder exists. */
@@ -152,7 +154,7 @@ public final class CycleGanJob {
                     CycleGanTrainer.StepLosses l = trainer.step(la.next(), lb.next());
                     for (Map.Entry<String, Double> e : l.losses().entrySet()) {
                         if (!Double.isFinite(e.getValue())) {
-                            throw diverged(run, i + 1, e.getKey() + " " + e.getValue(), lastGood);
+                            throw TrainJob.diverged(run, i + 1, e.getKey() + " " + e.getValue(), lastGood, COMMAND);
                         }
                     }
                     StringBuilder line = new StringBuilder("{\"step\":" + (i + 1));
@@ -166,7 +168,7 @@ public final class CycleGanJob {
                         CycleGanTrainer.State st = trainer.state();
                         String bad = firstNonFinite(st);
                         if (bad != null) {
-                            throw diverged(run, i + 1, bad + " is not finite", lastGood);
+                            throw TrainJob.diverged(run, i + 1, bad + " is not finite", lastGood, COMMAND);
                         }
                         writeSamples(trainer.nets(), samples, run.resolve(String.format("samples%08d.png", i + 1)));
                         CycleGanCheckpoint.write(run.resolve(Checkpoint.fileName(i + 1)), st, la.position(), lb.position(),
@@ -184,14 +186,6 @@ public final class CycleGanJob {
             writeNetworks(out, run, cfg.resolvedYaml(), trainer.steps());
             return out;
         }
-    }
-
-    private static UserError diverged(RunFolder run, long step, String what, String lastGood) {
-        run.log("stopped at step " + step + ": " + what);
-        return new UserError("training diverged at step " + step + " (" + what + "); stopped. "
-                + (lastGood == null ? "No checkpoint was written yet"
-                : "The last good checkpoint is " + run.resolve(lastGood) + "; change the settings and resume with "
-                + "'ukiyoe cyclegan train --resume " + run.dir() + "'"));
     }
 
     private static String firstNonFinite(CycleGanTrainer.State st) {
