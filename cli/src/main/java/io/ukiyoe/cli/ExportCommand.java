@@ -3,6 +3,8 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Export;
+import io.ukiyoe.graphs.translate.Translator;
+import io.ukiyoe.graphs.translate.Translators;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe export}: an inference graph any SameDiff program can load. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export mapping + synthesis (truncation baked in) as a SameDiff FlatBuffers file: "
-                + "placeholder 'z' [N,z_dim], outputs 'img' [N,3,R,R] and 'ws'.")
+        description = "Export an inference graph as a SameDiff FlatBuffers file. StyleGAN2: mapping + synthesis "
+                + "(truncation baked in), placeholder 'z' [N,z_dim], outputs 'img' [N,3,R,R] and 'ws'. Image-to-image "
+                + "networks (pix2pixHD generators): placeholder 'input' [N,C,H,W] in [-1,1], output 'output'.")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "Model file or checkpoint.")
     Path model;
@@ -37,6 +40,13 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!noise.equals("const") && !noise.equals("none")) {
             throw new UserError("--noise: must be const or none, got '" + noise + "'", 2, null);
+        }
+        if (Translators.handles(model)) {
+            Translator t = Translators.load(model);
+            t.export(out);
+            spec.commandLine().getOut().printf("wrote %s: placeholder 'input' float32 [N,%d,H,W] in [-1,1] (H, W multiples of %d)"
+                    + " -> 'output' float32 [N,%d,H,W]%n", out, t.inputChannels(), t.sizeMultiple(), t.outputChannels());
+            return 0;
         }
         StyleGanModel m = Models.load(model);
         Export.save(Export.build(m, psi, cutoff, noise.equals("const")), out);

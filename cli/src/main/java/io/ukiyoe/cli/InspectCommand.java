@@ -27,6 +27,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        var network = NetworkFiles.registered(model);
+        if (network != null) {
+            return inspectNetwork(network);
+        }
         StyleGanModel m = Models.load(model);
         Inspect.Counts c = Inspect.counts(m);
         var out = spec.commandLine().getOut();
@@ -42,16 +46,7 @@ final class InspectCommand implements Callable<Integer> {
             p.put("buffers", c.buffers());
             ObjectNode meta = root.putObject("metadata");
             m.metadata().forEach(meta::put);
-            var tensors = root.putArray("tensors");
-            m.tensors().forEach((k, t) -> {
-                ObjectNode n = tensors.addObject();
-                n.put("name", k);
-                var shape = n.putArray("shape");
-                for (long d : t.shape()) {
-                    shape.add(d);
-                }
-                n.put("sum", t.sum());
-            });
+            putTensors(root, m.tensors());
             out.println(mapper.writeValueAsString(root));
         } else {
             out.println("config: " + config);
@@ -63,10 +58,52 @@ final class InspectCommand implements Callable<Integer> {
                 }
             });
             out.println();
-            int width = m.tensors().keySet().stream().mapToInt(String::length).max().orElse(10);
-            m.tensors().forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
+            printTensors(out, m.tensors());
         }
         out.flush();
         return 0;
+    }
+
+    /** A model file of a registered network family (pix2pixHD, ...): its description, metadata and tensors. */
+    private int inspectNetwork(io.ukiyoe.graphs.model.NetworkFile f) {
+        var out = spec.commandLine().getOut();
+        String description = io.ukiyoe.graphs.model.NetworkFamilies.forFormat(f.format()).orElseThrow().describe(f);
+        if (json) {
+            var mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+            ObjectNode root = mapper.createObjectNode();
+            root.put("format", f.format());
+            root.put("description", description);
+            root.set("config", mapper.readTree(f.configJson()));
+            ObjectNode meta = root.putObject("metadata");
+            f.metadata().forEach(meta::put);
+            putTensors(root, f.tensors());
+            out.println(mapper.writeValueAsString(root));
+        } else {
+            out.println(description);
+            out.println("config: " + f.configJson());
+            f.metadata().forEach((k, v) -> out.println(k + ": " + v));
+            out.println();
+            printTensors(out, f.tensors());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void putTensors(ObjectNode root, java.util.Map<String, io.ukiyoe.core.io.Tensor> tensors) {
+        var list = root.putArray("tensors");
+        tensors.forEach((k, t) -> {
+            ObjectNode n = list.addObject();
+            n.put("name", k);
+            var shape = n.putArray("shape");
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            n.put("sum", t.sum());
+        });
+    }
+
+    private static void printTensors(java.io.PrintWriter out, java.util.Map<String, io.ukiyoe.core.io.Tensor> tensors) {
+        int width = tensors.keySet().stream().mapToInt(String::length).max().orElse(10);
+        tensors.forEach((k, t) -> out.printf("%-" + width + "s  %-18s  %.6g%n", k, t.shapeString(), t.sum()));
     }
 }

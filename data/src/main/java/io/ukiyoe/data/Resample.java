@@ -130,4 +130,21 @@ public final class Resample {
             return 3 * Math.sin(px) * Math.sin(px / 3) / (px * px);
         }
     }
+
+    /** The image's R, G and B planes as floats in [0, 255], row-major [H * W] each. */
+    public static float[][] rgbPlanes(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        float[][] c = new float[3][w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                c[0][y * w + x] = (row[x] >> 16) & 0xff;
+                c[1][y * w + x] = (row[x] >> 8) & 0xff;
+                c[2][y * w + x] = row[x] & 0xff;
+            }
+        }
+        return c;
+    }
 }

@@ -191,19 +191,7 @@ public final class FaceAlign {
         }
 
         static Planes of(BufferedImage img) {
-            int w = img.getWidth();
-            int h = img.getHeight();
-            float[][] c = new float[3][w * h];
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                img.getRGB(0, y, w, 1, row, 0, w);
-                for (int x = 0; x < w; x++) {
-                    c[0][y * w + x] = (row[x] >> 16) & 0xff;
-                    c[1][y * w + x] = (row[x] >> 8) & 0xff;
-                    c[2][y * w + x] = row[x] & 0xff;
-                }
-            }
-            return new Planes(w, h, c);
+            return new Planes(img.getWidth(), img.getHeight(), io.ukiyoe.data.Resample.rgbPlanes(img));
         }
 
         BufferedImage toImage() {

@@ -142,7 +142,7 @@ public final class Importer {
         return new StyleGanModel(config, StyleGanModel.canonicalOrder(config, tensors), meta);
     }
 
-    static boolean looksLikeSafetensors(Path p) {
+    public static boolean looksLikeSafetensors(Path p) {
         try (InputStream in = Files.newInputStream(p)) {
             byte[] b = in.readNBytes(9);
             if (b.length < 9) {

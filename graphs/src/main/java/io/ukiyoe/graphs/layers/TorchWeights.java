@@ -5,8 +5,11 @@ import io.ukiyoe.graphs.nn.Ops;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A torch network's tensors (canonical names, {@code model/1/weight}) as graph variables, created on
@@ -15,16 +18,30 @@ import org.nd4j.autodiff.samediff.SameDiff;
  */
 public final class TorchWeights {
     private final SameDiff sd;
-    private final Map<String, Tensor> tensors;
+    private final Function<String, INDArray> source;      // null when the network has no such tensor
     private final boolean trainable;
     private final String scope;
     private final Map<String, SDVariable> made = new LinkedHashMap<>();
 
-    public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope) {
+    private TorchWeights(SameDiff sd, Function<String, INDArray> source, boolean trainable, String scope) {
         this.sd = sd;
-        this.tensors = tensors;
+        this.source = source;
         this.trainable = trainable;
         this.scope = scope;
+    }
+
+    public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope) {
+        this(sd, tensors, trainable, scope, DataType.FLOAT);
+    }
+
+    /** As above, in another precision (float64 for finite-difference checks). */
+    public TorchWeights(SameDiff sd, Map<String, Tensor> tensors, boolean trainable, String scope, DataType dtype) {
+        this(sd, name -> tensors.containsKey(name) ? Ops.array(tensors.get(name)).castTo(dtype) : null, trainable, scope);
+    }
+
+    /** Weights already in ND4J arrays, used as they are (no copy: a benchmark's 730 MB of random weights). */
+    public static TorchWeights ofArrays(SameDiff sd, Map<String, INDArray> arrays, boolean trainable, String scope) {
+        return new TorchWeights(sd, arrays::get, trainable, scope);
     }
 
     /** The tensor {@code name} as a graph variable; it must exist (the family checked the file). */
@@ -39,18 +56,43 @@ public final class TorchWeights {
     /** The tensor {@code name} as a graph variable, or null when the network has none (a conv without bias). */
     public SDVariable optional(String name) {
         SDVariable v = made.get(name);
-        if (v != null || !tensors.containsKey(name)) {
+        if (v != null) {
             return v;
         }
-        var arr = Ops.array(tensors.get(name));
+        INDArray arr = source.apply(name);
+        if (arr == null) {
+            return null;
+        }
         v = trainable ? sd.var(scope + name, arr) : sd.constant(scope + name, arr);
         made.put(name, v);
         return v;
     }
 
-    /** Graph variable name of tensor {@code name}. */
-    public String graphName(String name) {
-        return scope + name;
+    /** Whether the tensors are graph constants (an inference graph): then {@link #constantLayout} is available. */
+    public boolean constants() {
+        return !trainable;
+    }
+
+    /**
+     * For inference graphs: the tensor {@code name} rearranged once, when the graph is built, by
+     * {@code layout} (e.g. a conv weight in the layout the op takes), as a constant named
+     * {@code name@key}; no per-pass op. Trainable graphs must keep the torch layout (the gradient is its).
+     */
+    public SDVariable constantLayout(String name, String key, java.util.function.UnaryOperator<INDArray> layout) {
+        if (trainable) {
+            throw new IllegalStateException("trainable weights stay in their torch layout");
+        }
+        String id = name + "@" + key;
+        SDVariable v = made.get(id);
+        if (v == null) {
+            INDArray arr = source.apply(name);
+            if (arr == null) {
+                throw new IllegalArgumentException("missing tensor '" + name + "'");
+            }
+            v = sd.constant(scope + id, layout.apply(arr));
+            made.put(id, v);
+        }
+        return v;
     }
 
     /** The tensors used so far, canonical name to graph variable, in order of first use. */

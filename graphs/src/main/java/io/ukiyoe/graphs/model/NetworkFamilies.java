@@ -11,6 +11,8 @@ import java.util.Optional;
 public final class NetworkFamilies {
     /** Add a family here (one line); order matters only where two families could claim the same keys. */
     private static final List<NetworkFamily> ALL = List.of(
+            new io.ukiyoe.graphs.pix2pixhd.GeneratorFamily(),
+            new io.ukiyoe.graphs.pix2pixhd.DiscriminatorFamily(),
             new io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily());
 
     private NetworkFamilies() {}

@@ -40,7 +40,7 @@ public final class GlobalGenerator {
 
     /** Conv (zero padding {@code pad}), instance norm, ReLU. */
     static SDVariable convInRelu(SameDiff sd, SDVariable x, TorchWeights w, String conv, int stride, int pad) {
-        SDVariable y = Layers.conv2d(sd, x, w.get(conv + "weight"), w.optional(conv + "bias"), stride, pad);
+        SDVariable y = Convs.conv2d(sd, x, w, conv, stride, pad);
         return Layers.relu(sd, Layers.instanceNorm(sd, y, IN_EPS));
     }
 
@@ -52,7 +52,7 @@ public final class GlobalGenerator {
 
     /** Reflect pad 3, 7x7 conv, tanh. */
     static SDVariable head(SameDiff sd, SDVariable x, TorchWeights w, String conv) {
-        SDVariable y = Layers.conv2d(sd, Layers.reflectPad(sd, x, 3), w.get(conv + "weight"), w.optional(conv + "bias"), 1, 0);
+        SDVariable y = Convs.conv2d(sd, Layers.reflectPad(sd, x, 3), w, conv, 1, 0);
         return sd.math().tanh(y);
     }
 

@@ -20,20 +20,15 @@ public final class ResnetBlock {
 
     /** The block whose convs are {@code prefix + conv_block/1/} and {@code prefix + conv_block/5/}. */
     public static SDVariable forward(SameDiff sd, SDVariable x, TorchWeights w, String prefix) {
-        return forward(sd, x, w.get(prefix + "conv_block/1/weight"), w.optional(prefix + "conv_block/1/bias"),
-                w.get(prefix + "conv_block/5/weight"), w.optional(prefix + "conv_block/5/bias"));
+        return forward(sd, x, w, prefix + "conv_block/1/", prefix + "conv_block/5/");
     }
 
-    /** The block with its two convs given (for nets that number their modules otherwise). */
-    public static SDVariable forward(SameDiff sd, SDVariable x, SDVariable w1, SDVariable b1, SDVariable w2, SDVariable b2) {
-        SDVariable y = convIn(sd, x, w1, b1);
+    /** The block with its two convs under the given prefixes (for nets that number their modules otherwise). */
+    public static SDVariable forward(SameDiff sd, SDVariable x, TorchWeights w, String conv1, String conv2) {
+        SDVariable y = Layers.instanceNorm(sd, Convs.conv2d(sd, Layers.reflectPad(sd, x, 1), w, conv1, 1, 0), IN_EPS);
         y = Layers.relu(sd, y);
-        y = convIn(sd, y, w2, b2);
+        y = Layers.instanceNorm(sd, Convs.conv2d(sd, Layers.reflectPad(sd, y, 1), w, conv2, 1, 0), IN_EPS);
         return x.add(y);
-    }
-
-    private static SDVariable convIn(SameDiff sd, SDVariable x, SDVariable w, SDVariable b) {
-        return Layers.instanceNorm(sd, Layers.conv2d(sd, Layers.reflectPad(sd, x, 1), w, b, 1, 0), IN_EPS);
     }
 
     static void expectedShapes(LinkedHashMap<String, long[]> into, String prefix, long channels) {

@@ -264,7 +264,7 @@ public final class CycleGanGraphs {
             if (n.generator() == generators) {
                 Map<String, Tensor> m = new LinkedHashMap<>();
                 for (String name : nets.get(n).keySet()) {
-                    m.put(name, NdArrays.tensor(g.get(w.graphName(name))));
+                    m.put(name, NdArrays.tensor(g.get(w.used().get(name).name())));
                 }
                 out.put(n, m);
             }

@@ -1,0 +1,31 @@
+package io.ukiyoe.graphs.pix2pixhd;
+
+import io.ukiyoe.graphs.layers.Layers;
+import io.ukiyoe.graphs.layers.TorchWeights;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+
+/**
+ * The one seam between the pix2pixHD graphs and how their convs run. Trainable graphs use
+ * {@link Layers#conv2d} (the torch weight permuted in the graph, so its gradient is the torch tensor's).
+ * Inference graphs take the weight laid out as SameDiff's [kh, kw, I, O] once, when the graph is built:
+ * no permute and no copy of every weight on every pass (at 512 px the global generator's 730 MB).
+ */
+final class Convs {
+    private Convs() {}
+
+    /** torch {@code conv2d} (zero padding {@code pad}) with the weight and bias under {@code prefix}. */
+    static SDVariable conv2d(SameDiff sd, SDVariable x, TorchWeights w, String prefix, int stride, int pad) {
+        SDVariable bias = w.optional(prefix + "bias");
+        if (!w.constants()) {
+            return Layers.conv2d(sd, x, w.get(prefix + "weight"), bias, stride, pad);
+        }
+        SDVariable hwio = w.constantLayout(prefix + "weight", "hwio", a -> a.permute(2, 3, 1, 0).dup('c'));
+        long[] s = hwio.getShape();
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(s[0]).kW(s[1]).sH(stride).sW(stride).pH(pad).pW(pad)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        return bias == null ? sd.cnn().conv2d(x, hwio, cfg) : sd.cnn().conv2d(x, hwio, bias, cfg);
+    }
+}

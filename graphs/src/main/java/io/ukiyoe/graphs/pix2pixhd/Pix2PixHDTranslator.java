@@ -1,0 +1,95 @@
+package io.ukiyoe.graphs.pix2pixhd;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.graphs.layers.TorchWeights;
+import io.ukiyoe.graphs.nn.Export;
+import io.ukiyoe.graphs.nn.SessionMemory;
+import io.ukiyoe.graphs.translate.Translator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** A pix2pixHD generator (global or local) as a {@link Translator}: one inference graph, built once. */
+public final class Pix2PixHDTranslator implements Translator {
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "output";
+
+    private final GeneratorConfig config;
+    private final long parameters;
+    private final SameDiff graph;
+
+    public Pix2PixHDTranslator(Pix2PixHDFiles.GeneratorNet net) {
+        this(net.config(), sd -> new TorchWeights(sd, net.tensors(), false, "G/"));
+    }
+
+    private Pix2PixHDTranslator(GeneratorConfig config, java.util.function.Function<SameDiff, TorchWeights> weights) {
+        SessionMemory.install();       // activations from a pool: repeated passes reuse their buffers
+        this.config = config;
+        this.parameters = config.parameterCount();
+        this.graph = SameDiff.create();
+        SDVariable x = graph.placeHolder(INPUT, DataType.FLOAT, -1, config.inputNc(), -1, -1);
+        graph.identity(OUTPUT, Generator.forward(graph, x, config, weights.apply(graph)));
+    }
+
+    /**
+     * A generator with random weights as upstream initialises convs (N(0, 0.02), biases 0 here), made
+     * straight in ND4J arrays: what the translate benchmark runs.
+     */
+    public static Pix2PixHDTranslator random(GeneratorConfig config, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        Map<String, INDArray> arrays = new java.util.LinkedHashMap<>();
+        config.expectedShapes().forEach((k, s) -> arrays.put(k, k.endsWith("bias")
+                ? Nd4j.zeros(DataType.FLOAT, s) : Nd4j.randn(DataType.FLOAT, s).muli(0.02)));
+        return new Pix2PixHDTranslator(config, sd -> TorchWeights.ofArrays(sd, arrays, false, "G/"));
+    }
+
+    public static Translator load(Path file) {
+        return new Pix2PixHDTranslator(Pix2PixHDFiles.readGenerator(file));
+    }
+
+    @Override
+    public INDArray translate(INDArray nchw) {
+        long[] s = nchw.shape();
+        if (s.length != 4 || s[1] != config.inputNc() || s[2] % sizeMultiple() != 0 || s[3] % sizeMultiple() != 0) {
+            throw new UserError("pix2pixHD generator input must be [N, " + config.inputNc() + ", H, W] with H and W multiples of "
+                    + sizeMultiple() + ", got " + Arrays.toString(s));
+        }
+        return graph.output(Map.of(INPUT, nchw.castTo(DataType.FLOAT)), OUTPUT).get(OUTPUT);
+    }
+
+    @Override
+    public int sizeMultiple() {
+        return config.sizeMultiple();
+    }
+
+    @Override
+    public int inputChannels() {
+        return config.inputNc();
+    }
+
+    @Override
+    public int outputChannels() {
+        return config.outputNc();
+    }
+
+    @Override
+    public String describe() {
+        return String.format("pix2pixHD generator (%s), %,d parameters", config.describe(), parameters);
+    }
+
+    @Override
+    public void export(Path file) {
+        try {
+            Export.save(graph, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

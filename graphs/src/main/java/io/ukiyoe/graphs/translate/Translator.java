@@ -1,0 +1,29 @@
+package io.ukiyoe.graphs.translate;
+
+import java.nio.file.Path;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A feed-forward image-to-image network (pix2pixHD generator; later CycleGAN, the distilled student):
+ * NCHW float32 in [-1, 1] in, NCHW out (tanh range). What {@code ukiyoe translate} and its benchmark run.
+ */
+public interface Translator {
+    /** The network on a batch; H and W must be multiples of {@link #sizeMultiple()}. */
+    INDArray translate(INDArray nchw);
+
+    /** H and W of inputs must be multiples of this. */
+    int sizeMultiple();
+
+    int inputChannels();
+
+    int outputChannels();
+
+    /** One line: what network, architecture, parameter count. */
+    String describe();
+
+    /**
+     * Writes the inference graph as SameDiff FlatBuffers: placeholder {@code input} float32 [N, C, H, W]
+     * in [-1, 1], output {@code output}.
+     */
+    void export(Path file);
+}

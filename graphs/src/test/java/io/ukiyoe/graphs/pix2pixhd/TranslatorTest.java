@@ -1,0 +1,47 @@
+package io.ukiyoe.graphs.pix2pixhd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.graphs.Fixtures;
+import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.translate.Translator;
+import io.ukiyoe.graphs.translate.Translators;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TranslatorTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void modelFileLoadsByFormatTranslatesAndExportsAGraphWithTheSameOutput() {
+        Path g = dir.resolve("G.safetensors");
+        Importer.importAny(Fixtures.file("p2p/tiny_net_G_local.pth"), Importer.Format.AUTO).network().write(g);
+        assertTrue(Translators.handles(g));
+        Translator t = Translators.load(g);
+        assertEquals(8, t.sizeMultiple());
+        assertEquals(3, t.outputChannels());
+        INDArray a = P2pFixtures.npy("tiny_A.npy");
+        Fixtures.assertClose(P2pFixtures.npy("tiny_G_local_out.npy"), t.translate(a), "translate");
+        Path fb = dir.resolve("G.fb");
+        t.export(fb);
+        SameDiff loaded = SameDiff.load(fb.toFile(), true);
+        INDArray out = loaded.output(Map.of(Pix2PixHDTranslator.INPUT, a), Pix2PixHDTranslator.OUTPUT).get(Pix2PixHDTranslator.OUTPUT);
+        Fixtures.assertClose(P2pFixtures.npy("tiny_G_local_out.npy"), out, "exported graph");
+        var e = assertThrows(UserError.class, () -> t.translate(a.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 60),
+                org.nd4j.linalg.indexing.NDArrayIndex.all())));
+        assertTrue(e.getMessage().contains("multiples of 8"), e.getMessage());
+        Path d = dir.resolve("D.safetensors");
+        Importer.importAny(Fixtures.file("p2p/tiny_net_D.pth"), Importer.Format.AUTO).network().write(d);
+        e = assertThrows(UserError.class, () -> Translators.load(d));
+        assertTrue(e.getMessage().contains("not a generator"), e.getMessage());
+    }
+}
