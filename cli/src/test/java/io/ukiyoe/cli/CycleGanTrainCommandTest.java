@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
+import io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles;
 import io.ukiyoe.graphs.model.Safetensors;
 import io.ukiyoe.core.io.Tensor;
 import java.nio.file.Files;
@@ -54,6 +55,13 @@ class CycleGanTrainCommandTest {
                 "config.yaml", "provenance.json")) && !names.contains("checkpoint-00000001.safetensors"), names.toString());
         assertEquals(3, Files.readAllLines(full.resolve("metrics.jsonl")).size());
         assertEquals(PatchDiscriminatorFamily.FORMAT, NetworkFile.formatOf(full.resolve("D_A.safetensors")));
+        // the generators are pix2pixHD-format files: 'ukiyoe translate' takes them as they are
+        assertEquals(Pix2PixHDFiles.FORMAT, NetworkFile.formatOf(full.resolve("G_A.safetensors")));
+        Path translated = dir.resolve("translated");
+        CliRun t = CliRun.of("translate", "--model", full.resolve("G_A.safetensors").toString(), "--images", a.toString(),
+                "--out", translated.toString());
+        assertEquals(0, t.exit(), t.err());
+        assertEquals(6, names(translated).stream().filter(n -> n.endsWith(".png")).count(), names(translated).toString());
     }
 
     private static List<String> names(Path run) throws Exception {

@@ -13,7 +13,9 @@ import io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pix2pixhd.GlobalGenerator;
+import io.ukiyoe.graphs.pix2pixhd.GeneratorConfig;
 import io.ukiyoe.graphs.pix2pixhd.GlobalGeneratorConfig;
+import io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles;
 import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.TrainJob;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
@@ -47,10 +49,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code ukiyoe train} ({@link TrainJob}, {@link Checkpoint}).
  */
 public final class CycleGanJob {
-    /** Format tag of the generator files a run writes (the ResnetGenerator = pix2pixHD GlobalGenerator family). */
-    public static final String GENERATOR_FORMAT = "ukiyoe.resnet_generator";
-    public static final String GENERATOR_FORMAT_VERSION = "1";
-
     /** Settings that {@code --resume} may change with {@code --set}: they do not alter the steps already taken. */
     public static final List<String> RESUMABLE_OVERRIDES = List.of("snapshots.every_steps", "snapshots.keep",
             "snapshots.samples");
@@ -259,18 +257,16 @@ public final class CycleGanJob {
         return new BufferedImage((int) like.size(3), (int) like.size(2), BufferedImage.TYPE_INT_RGB);
     }
 
-    /** The four networks as model files: G_A/G_B as ResnetGenerators, D_A/D_B as PatchGAN discriminators. */
+    /** The four networks as model files: G_A/G_B in the pix2pixHD generator format, D_A/D_B as PatchGAN discriminators. */
     static void writeNetworks(CycleGanNets nets, RunFolder run, String trainConfig, long steps) {
         for (Net n : Net.values()) {
             LinkedHashMap<String, String> meta = new LinkedHashMap<>();
             meta.put("source", "ukiyoe cyclegan train: " + n + " after step " + steps + " (" + run.dir().getFileName() + ")");
             meta.put("train_config", trainConfig);
-            GlobalGeneratorConfig g = nets.g();
+            // generators as pix2pixHD global generators (the same network): 'ukiyoe translate' takes them as they are
             NetworkFile f = n.generator()
-                    ? new NetworkFile(GENERATOR_FORMAT, GENERATOR_FORMAT_VERSION, String.format(Locale.ROOT,
-                    "{\"input_nc\":%d,\"output_nc\":%d,\"ngf\":%d,\"n_downsampling\":%d,\"n_blocks\":%d}",
-                    g.inputNc(), g.outputNc(), g.ngf(), g.nDownsampling(), g.nBlocks()),
-                    new LinkedHashMap<>(nets.get(n)), meta)
+                    ? new NetworkFile(Pix2PixHDFiles.FORMAT, Pix2PixHDFiles.FORMAT_VERSION,
+                    Pix2PixHDFiles.configJson(GeneratorConfig.global(nets.g())), new LinkedHashMap<>(nets.get(n)), meta)
                     : new NetworkFile(PatchDiscriminatorFamily.FORMAT, PatchDiscriminatorFamily.VERSION, nets.d().toJson(),
                     new LinkedHashMap<>(nets.get(n)), meta);
             f.write(run.resolve(n + ".safetensors"));
