@@ -13,6 +13,7 @@ final class Kinds {
         return new ConfigKinds()
                 .register("blend", BlendConfig.class, BlendConfig::normalize)
                 .register("sweep", SweepConfig.class)
-                .register("train", TrainConfig.class);
+                .register("train", TrainConfig.class)
+                .register("cyclegan", io.ukiyoe.training.cyclegan.CycleGanConfig.class);
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         description = "StyleGAN2 fine-tuning, layer blending and distillation on DL4J/SameDiff.",
         versionProvider = Main.Versions.class,
         subcommands = {DemoCommand.class, CheckCommand.class, ImportCommand.class, GenerateCommand.class,
-                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, TrainCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class, P2pCommand.class, TranslateCommand.class,
+                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, TrainCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class, P2pCommand.class, TranslateCommand.class, CycleGanCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})

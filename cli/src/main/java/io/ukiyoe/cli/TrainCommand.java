@@ -15,8 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe train}: train or fine-tune a StyleGAN2 (kind: train), or resume a run. */
@@ -24,41 +23,29 @@ import picocli.CommandLine.Spec;
         description = "Train a StyleGAN2 from scratch or fine-tune one (kind: train), or continue a run exactly "
                 + "from its newest complete checkpoint (--resume RUN_DIR).")
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "Experiment config (YAML).")
-    Path file;
-
-    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
-            description = "Override one setting (repeatable), e.g. --set training.batch=16. With --resume only "
-                    + "training.kimg and snapshots.* may change.")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/train-<time>[-name]).")
-    Path runDir;
-
-    @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue this run from its newest complete checkpoint, in the same folder.")
-    Path resume;
+    @Mixin
+    TrainRunArgs args = new TrainRunArgs();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (resume != null) {
+        if (args.resume != null) {
             return resume();
         }
-        if (file == null) {
+        if (args.file == null) {
             throw new UserError("train: give a CONFIG.yaml, or --resume RUN_DIR", 2, null);
         }
-        ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(file, overrides, Kinds.all(), "train",
+        ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(args.file, args.overrides, Kinds.all(), "train",
                 TrainConfig.class);
         TrainConfig c = cfg.value();
         TrainJob.validate(cfg);
-        List<Path> inputs = new ArrayList<>(List.of(file));
+        List<Path> inputs = new ArrayList<>(List.of(args.file));
         if (c.resumeFrom() != null) {
             inputs.add(Path.of(c.resumeFrom()));
         }
-        RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), runDir, "--run-dir", LocalDateTime.now());
+        RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), args.runDir, "--run-dir", LocalDateTime.now());
         Jobs.guarded(run, () -> !Checkpoint.list(run.dir()).isEmpty(), () -> {
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
@@ -73,59 +60,22 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String readOrEmpty(Path f) {
-        try {
-            return java.nio.file.Files.readString(f);
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     private int resume() throws Exception {
-        if (file != null || runDir != null) {
-            throw new UserError("train --resume takes the run folder only (its config.yaml is the config)", 2, null);
-        }
-        for (String o : overrides) {
-            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
-            if (!TrainJob.RESUMABLE_OVERRIDES.contains(key)) {
-                throw new UserError("--set " + o + ": cannot change '" + key + "' when resuming (it would not continue "
-                        + "the same run); allowed: " + String.join(", ", TrainJob.RESUMABLE_OVERRIDES), 2, null);
-            }
-        }
-        Path configFile = resume.resolve(RunFolder.CONFIG);
-        if (!java.nio.file.Files.isDirectory(resume)) {
-            throw new UserError(resume + ": no such run folder", 2, null);
-        }
-        RunFolder run = RunFolder.reopen(resume);
+        Resumes.checkArguments("train", args.file, args.runDir, args.resume, args.overrides, TrainJob.RESUMABLE_OVERRIDES);
+        RunFolder run = RunFolder.reopen(args.resume);
         Jobs.guarded(run, () -> true, () -> {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
-            // the checkpoint's own settings are the truth; config.yaml is the readable copy of them
-            io.ukiyoe.core.config.Node saved = io.ukiyoe.core.config.YamlTree.parse(last.getValue().trainConfig(),
-                    last.getKey() + " (saved config)");
-            if (!(saved instanceof io.ukiyoe.core.config.Node.Mapping root)) {
-                throw new UserError(last.getKey() + ": the saved config is not a mapping");
-            }
-            ExperimentConfig<TrainConfig> cfg = ExperimentConfig.fromTree(root, last.getKey(), overrides, Kinds.all(),
-                    "train", TrainConfig.class);
-            String current = readOrEmpty(configFile);
-            if (!current.equals(cfg.resolvedYaml())) {
-                if (overrides.isEmpty()) {
-                    spec.commandLine().getErr().printf("note: %s differs from the settings saved in %s; those are used "
-                            + "(change %s with --set)%n", configFile, last.getKey().getFileName(),
-                            String.join(", ", TrainJob.RESUMABLE_OVERRIDES));
-                }
-                run.writeConfig(cfg.resolvedYaml());
-                run.log("resume with " + String.join(" ", overrides));
-            }
+            ExperimentConfig<TrainConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
+                    args.overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
             long done = last.getValue().state().step();
             long steps = TrainJob.steps(cfg.value());
             if (done >= steps) {
                 spec.commandLine().getOut().printf("%s already finished (step %d of %d); to train longer, raise "
-                        + "training.kimg with --set%n", resume, done, steps);
+                        + "training.kimg with --set%n", args.resume, done, steps);
                 return;
             }
             run.log("resuming from " + last.getKey().getFileName() + " at step " + done + " of " + steps);
-            spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", resume,
+            spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", args.resume,
                     last.getKey().getFileName(), done, steps);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
             Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), p::update));

@@ -8,7 +8,6 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,17 +53,8 @@ class TrainResumeTest {
 
     /** Starts `ukiyoe train` in another JVM (so it can be killed for real). */
     private static Process start(Path run, String... jvmProps) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-Djava.awt.headless=true"));
-        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cache != null) {
-            cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-        }
-        cmd.addAll(List.of(jvmProps));
-        cmd.addAll(List.of("-cp", cp, "io.ukiyoe.cli.Main", "train", cfg.toString(), "--run-dir", run.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(run.getFileName() + ".log").toFile())
-                .start();
+        return ChildJvm.start(dir.resolve(run.getFileName() + ".log"), List.of(jvmProps), "train", cfg.toString(),
+                "--run-dir", run.toString());
     }
 
     private static double maxDiff(StyleGanModel a, StyleGanModel b) {

@@ -75,6 +75,14 @@ public final class Checkpoint {
         meta.put("ada_sign_count", Long.toString(st.adaSignCount()));
         meta.put("pl_mean", Double.toString(st.plMean()));
         meta.put("train_config", trainConfig);
+        writeFile(file, tensors, meta);
+    }
+
+    /**
+     * Writes any run's checkpoint file (tensors and metadata) atomically, honouring the kill -9 test hook:
+     * the StyleGAN2 trainer's and the CycleGAN trainer's checkpoints both go through here.
+     */
+    public static void writeFile(Path file, Map<String, Tensor> tensors, Map<String, String> meta) {
         boolean halt = Integer.getInteger(HALT_PROPERTY, 0) == ++written;
         try {
             AtomicFiles.write(file, out -> Safetensors.writeTo(halt ? haltHalfway(out, tensors) : out, tensors, meta));
@@ -83,7 +91,8 @@ public final class Checkpoint {
         }
     }
 
-    private static void moments(Map<String, Tensor> out, String prefix, Adam.State a, Map<String, Tensor> params) {
+    /** Adds an optimiser's moments under {@code prefix.m/} and {@code prefix.v/}, shaped as their parameters. */
+    public static void moments(Map<String, Tensor> out, String prefix, Adam.State a, Map<String, Tensor> params) {
         a.m().forEach((k, m) -> out.put(prefix + ".m/" + k, new Tensor(params.get(k).shape(), m)));
         a.v().forEach((k, v) -> out.put(prefix + ".v/" + k, new Tensor(params.get(k).shape(), v)));
     }
@@ -150,7 +159,8 @@ public final class Checkpoint {
         }
     }
 
-    private static Map<String, Tensor> section(Map<String, Tensor> all, String prefix) {
+    /** The tensors under {@code prefix}, with the prefix dropped. */
+    public static Map<String, Tensor> section(Map<String, Tensor> all, String prefix) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         all.forEach((k, t) -> {
             if (k.startsWith(prefix)) {
@@ -160,7 +170,8 @@ public final class Checkpoint {
         return out;
     }
 
-    private static Adam.State adam(Map<String, Tensor> all, String prefix, long steps) {
+    /** An optimiser state saved by {@link #moments}. */
+    public static Adam.State adam(Map<String, Tensor> all, String prefix, long steps) {
         Function<Map<String, Tensor>, Map<String, float[]>> data = m -> {
             Map<String, float[]> out = new LinkedHashMap<>();
             m.forEach((k, t) -> out.put(k, t.data()));
@@ -186,9 +197,15 @@ public final class Checkpoint {
      * rename-into-place write cannot leave, but a disk can).
      */
     public static Optional<Map.Entry<Path, Contents>> latest(Path dir, java.util.function.Consumer<String> warn) {
+        return latest(dir, Checkpoint::read, warn);
+    }
+
+    /** {@link #latest} for checkpoints of another trainer, read by {@code reader} (which throws {@link UserError}). */
+    public static <T> Optional<Map.Entry<Path, T>> latest(Path dir, Function<Path, T> reader,
+                                                          java.util.function.Consumer<String> warn) {
         for (Path p : list(dir)) {
             try {
-                return Optional.of(Map.entry(p, read(p)));
+                return Optional.of(Map.entry(p, reader.apply(p)));
             } catch (UserError e) {
                 warn.accept("skipping " + e.getMessage());
             }

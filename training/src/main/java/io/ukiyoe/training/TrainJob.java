@@ -186,7 +186,7 @@ public final class TrainJob {
                 TrainerCore.StepLosses l = core.step(loader.next());
                 if (!Double.isFinite(l.lossD()) || !Double.isFinite(l.lossG())
                         || Double.isInfinite(l.r1()) || Double.isInfinite(l.pathLength())) {
-                    throw diverged(run, i + 1, "loss_D " + l.lossD() + ", loss_G " + l.lossG(), lastGood);
+                    throw diverged(run, i + 1, "loss_D " + l.lossD() + ", loss_G " + l.lossG(), lastGood, "ukiyoe train");
                 }
                 double imagesPerS = (i + 1 - first) * t.batch() / ((System.nanoTime() - t0) / 1e9);
                 double kimg = (i + 1) * t.batch() / 1000.0;
@@ -210,7 +210,7 @@ public final class TrainJob {
                     TrainerCore.State st = core.state();
                     String bad = firstNonFinite(st);
                     if (bad != null) {
-                        throw diverged(run, i + 1, bad + " is not finite", lastGood);
+                        throw diverged(run, i + 1, bad + " is not finite", lastGood, "ukiyoe train");
                     }
                     writeGrid(core.model(true), c.snapshots().seeds().values(), run,
                             String.format("fakes%06d.png", (i + 1) * t.batch()));
@@ -238,12 +238,13 @@ public final class TrainJob {
         return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static UserError diverged(RunFolder run, long step, String what, String lastGood) {
+    /** The one-line error that stops a run whose losses or weights are no longer finite (logged in the run too). */
+    public static UserError diverged(RunFolder run, long step, String what, String lastGood, String command) {
         run.log("stopped at step " + step + ": " + what);
         return new UserError("training diverged at step " + step + " (" + what + "); stopped. "
                 + (lastGood == null ? "No checkpoint was written yet"
                 : "The last good checkpoint is " + run.resolve(lastGood) + "; change the settings and resume with "
-                + "'ukiyoe train --resume " + run.dir() + "'"));
+                + "'" + command + " --resume " + run.dir() + "'"));
     }
 
     private static String firstNonFinite(TrainerCore.State st) {
@@ -260,7 +261,7 @@ public final class TrainJob {
     }
 
     /** Drops metric lines of steps after a resumed checkpoint (they will be computed again). */
-    private static void keepMetricsUpTo(Path file, long step) {
+    public static void keepMetricsUpTo(Path file, long step) {
         if (!Files.exists(file)) {
             return;
         }

@@ -151,7 +151,8 @@ public final class TrainerCore {
         return new Tensor(t.shape(), t.data().clone());
     }
 
-    private static byte[] serialize(Random r) {
+    /** A random stream as bytes (java serialisation keeps its pending Gaussian). */
+    public static byte[] serialize(Random r) {
         var bytes = new java.io.ByteArrayOutputStream();
         try (var out = new java.io.ObjectOutputStream(bytes)) {
             out.writeObject(r);
@@ -161,7 +162,8 @@ public final class TrainerCore {
         return bytes.toByteArray();
     }
 
-    private static Random deserialize(byte[] b) {
+    /** A random stream saved by {@link #serialize}; anything but a java.util.Random is refused. */
+    public static Random deserialize(byte[] b) {
         // only java.util.Random may come back: the stream is from our own checkpoint, but check anyway
         try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
             in.setObjectInputFilter(info -> info.serialClass() == null || info.serialClass() == Random.class

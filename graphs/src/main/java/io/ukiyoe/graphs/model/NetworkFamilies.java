@@ -13,7 +13,8 @@ public final class NetworkFamilies {
     private static final List<NetworkFamily> ALL = List.of(
             io.ukiyoe.graphs.esrgan.EsrganFamily.INSTANCE,
             new io.ukiyoe.graphs.pix2pixhd.GeneratorFamily(),
-            new io.ukiyoe.graphs.pix2pixhd.DiscriminatorFamily());
+            new io.ukiyoe.graphs.pix2pixhd.DiscriminatorFamily(),
+            new io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily());
 
     private NetworkFamilies() {}
 
