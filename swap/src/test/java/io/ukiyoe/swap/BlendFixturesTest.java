@@ -155,8 +155,10 @@ class BlendFixturesTest {
         assertTrue(m.stream().anyMatch(x -> x.startsWith("architecture differs")));
         assertTrue(m.stream().anyMatch(x -> x.contains("synthesis/b16/conv0/weight: shape [32, 64, 3, 3] vs [64, 64, 3, 3]")),
                 m.toString());
-        assertThrows(IllegalArgumentException.class, () -> Blender.blend(base, ada, BlendOptions.of(new Schedule.Swap(8)),
-                Map.of()));
+        io.ukiyoe.core.UserError e = assertThrows(io.ukiyoe.core.UserError.class, () -> Blender.blend(base, ada,
+                BlendOptions.of(new Schedule.Swap(8)), Map.of()));
+        assertTrue(e.getMessage().startsWith("cannot blend the base with the target: " + m.size() + " mismatches: "),
+                e.getMessage());
         assertNotNull(Blender.scheduleProblems(new Schedule.Swap(64), BlendOptions.of(new Schedule.Swap(64)), 32, List.of())
                 .get("schedule.resolution"));
     }

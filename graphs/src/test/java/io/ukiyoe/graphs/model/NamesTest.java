@@ -26,7 +26,7 @@ class NamesTest {
             }
             assertEquals(p.part() == Names.Part.SYNTHESIS ? p.resolution() : 0, Names.synthesisResolution(n), n);
         }
-        Names.Parsed noise = Names.parse(Names.noiseOfLayer(3)).orElseThrow();
+        Names.Parsed noise = Names.parse(Names.noiseOfLayer(1)).orElseThrow();   // 0 = b4.conv1, 1 = b8.conv0
         assertEquals(new Names.Parsed(Names.Part.SYNTHESIS, 8, "conv0", "noise_const"), noise);
         assertTrue(noise.isNoiseMap());
         assertEquals(new Names.Parsed(Names.Part.SYNTHESIS, 16, "conv1", "affine/weight"),
