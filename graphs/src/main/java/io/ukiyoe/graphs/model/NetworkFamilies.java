@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.model;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.vision.FidInceptionFamily;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /** Every {@link NetworkFamily} this build knows, looked up by state-dict keys or by file format tag. */
 public final class NetworkFamilies {
     /** Add a family here (one line); order matters only where two families could claim the same keys. */
-    private static final List<NetworkFamily> ALL = List.of();
+    private static final List<NetworkFamily> ALL = List.of(new FidInceptionFamily());
 
     private NetworkFamilies() {}
 
