@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class, BenchInception.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -66,6 +66,18 @@ class FidInceptionTest {
     }
 
     @Test
+    void theBenchmarkShapesAreThoseOfTheRealFile() {
+        Map<String, long[]> convs = FidInceptionShapes.convs();
+        long inFile = stateDict.keySet().stream().filter(k -> k.endsWith(".conv.weight")).count();
+        assertEquals(inFile, convs.size());
+        convs.forEach((name, shape) -> org.junit.jupiter.api.Assertions.assertArrayEquals(
+                stateDict.get(name + ".conv.weight").shape(), shape, name));
+        NetworkFile random = FidInceptionShapes.random(5);
+        new FidInception(random);   // builds: every tensor there and consistent
+        assertEquals(stateDict.size() - 94, random.tensors().size());
+    }
+
+    @Test
     void badInputsAreOneLineErrors(@TempDir Path tmp) {
         UserError missing = assertThrows(UserError.class, () -> FidInception.load(tmp.resolve("nope.pth")));
         assertTrue(missing.getMessage().contains(FidInceptionFamily.WEIGHTS_FILE), missing.getMessage());
