@@ -52,8 +52,7 @@ final class InceptionEvalCommands {
         boolean noCache;
 
         InceptionMetrics metrics(PrintWriter err) {
-            Path dir = noCache ? null : cache != null ? cache
-                    : Path.of(System.getProperty("user.home"), ".cache", "ukiyoe", "fid-stats");
+            Path dir = noCache ? null : cache != null ? cache : InceptionMetrics.defaultCacheDir();
             return new InceptionMetrics(new InceptionMetrics.Options(inception, n, batch, truncation, dir),
                     (label, total) -> progress(err, label, total));
         }

@@ -59,7 +59,11 @@ public final class ImageFeatures {
 
     /** Features of images {@code seeds 0..n-1} of a StyleGAN2 model file with truncation {@code psi}. */
     public void ofModel(Path model, int n, double psi, Consumer<INDArray> sink) {
-        Generator g = new Generator(Importer.importFile(model, Importer.Format.AUTO));
+        ofGenerator(new Generator(Importer.importFile(model, Importer.Format.AUTO)), n, psi, sink);
+    }
+
+    /** Features of a generator's images for seeds 0..n-1 with truncation {@code psi}. */
+    public void ofGenerator(Generator g, int n, double psi, Consumer<INDArray> sink) {
         int res = g.config().resolution();
         Batcher b = new Batcher(sink);
         ImageSets.generate(g, ImageSets.range(n), psi, batch, img -> b.add(quantised(img), res, res));

@@ -40,6 +40,11 @@ public final class InceptionMetrics {
         }
     }
 
+    /** {@code ~/.cache/ukiyoe/fid-stats}: where dataset statistics are cached unless told otherwise. */
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("user.home"), ".cache", "ukiyoe", "fid-stats");
+    }
+
     /** What a progress bar needs: the set being read and its image count so far. */
     public interface Progress {
         LongConsumer start(String label, long total);
@@ -110,6 +115,7 @@ public final class InceptionMetrics {
         if (!Files.exists(set)) {
             throw new UserError(set + ": no such file or folder");
         }
+        inceptionFile();   // a missing weights file is reported before anything about the images
         boolean model = ImageSets.isModel(set);
         long total = model ? options.n() : Math.min(options.n(), countImages(set));
         if (total < 2) {   // before any network work: FID's covariance and KID's MMD need two
@@ -124,7 +130,7 @@ public final class InceptionMetrics {
         }
     }
 
-    private FidInception network() {
+    FidInception network() {
         if (net == null) {
             net = FidInception.load(options.inception());
         }
@@ -133,7 +139,7 @@ public final class InceptionMetrics {
 
     private Path inceptionFile() {
         if (options.inception() == null || !Files.isRegularFile(options.inception())) {
-            network();   // the one-line error about the missing weights
+            FidInception.load(options.inception());   // the one-line error naming the weights file
         }
         return options.inception();
     }
