@@ -23,23 +23,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The FID feature extractor: pytorch-fid's InceptionV3 with imported weights, images {@code [N, 3, H, W]}
  * in [0, 1] of any size to pool3 features {@code [N, 2048]}: resized to 299x299 on the host
- * ({@link BilinearResize}), then one SameDiff graph ({@link FidInceptionGraph}). Float32 by default, as
- * pytorch-fid computes; double on request.
+ * ({@link BilinearResize}), then one SameDiff graph ({@link FidInceptionGraph}), in float32 as pytorch-fid.
  */
 public final class FidInception {
     public static final int FEATURES = 2048;
     private static final String IMAGES = "images";
 
-    private final DataType precision;
     private final SameDiff graph;
 
     public FidInception(NetworkFile file) {
-        this(file, DataType.FLOAT);
-    }
-
-    /** With the arithmetic in {@code precision} (FLOAT or DOUBLE). */
-    public FidInception(NetworkFile file, DataType precision) {
-        this.precision = precision;
         if (!FidInceptionFamily.FORMAT.equals(file.format())) {
             throw new IllegalArgumentException("not an inception model file: " + file.format());
         }
@@ -93,15 +85,13 @@ public final class FidInception {
                     Math.toIntExact(s[3]), size, size);
             x = Nd4j.create(resized, new long[] {s[0], 3, size, size}, DataType.FLOAT);
         }
-        Map<String, INDArray> out = new LinkedHashMap<>(graph.output(Map.of(IMAGES, x.castTo(precision)), taps));
-        out.replaceAll((k, v) -> v.castTo(DataType.FLOAT));
-        return out;
+        return graph.output(Map.of(IMAGES, x), taps);
     }
 
     private SameDiff graph(Map<String, Tensor> tensors) {
         SameDiff sd = SameDiff.create();
         int size = FidInceptionGraph.SIZE;
-        SDVariable in = sd.placeHolder(IMAGES, precision, -1, 3, size, size);
+        SDVariable in = sd.placeHolder(IMAGES, DataType.FLOAT, -1, 3, size, size);
         new FidInceptionGraph(sd, name -> {
             if (sd.hasVariable(name)) {
                 return sd.getVariable(name);
@@ -110,7 +100,7 @@ public final class FidInception {
             if (value == null) {
                 throw new IllegalArgumentException("missing tensor " + name.replace('/', '.'));
             }
-            return sd.constant(name, Ops.array(value).castTo(precision));
+            return sd.constant(name, Ops.array(value));
         }).build(in);
         return sd;
     }
