@@ -19,9 +19,11 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code ukiyoe eval}: metrics without pretrained networks. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Metrics: sliced Wasserstein distance, structure preservation.",
-        subcommands = {EvalCommand.SwdCmd.class, EvalCommand.CompareCmd.class})
+/** {@code ukiyoe eval}: metrics. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Metrics: FID, KID, Inception features, sliced Wasserstein distance, structure preservation.",
+        subcommands = {InceptionEvalCommands.FidCmd.class, InceptionEvalCommands.KidCmd.class,
+            InceptionEvalCommands.FeaturesCmd.class, EvalCommand.SwdCmd.class, EvalCommand.CompareCmd.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;

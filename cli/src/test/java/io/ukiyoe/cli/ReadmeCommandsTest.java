@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The README and the tool cannot drift apart: every {@code ukiyoe ...} command line in the README's
- * tables names a real command and only options that command has, and every command the tool has is
- * in a table.
+ * tables and shell blocks names a real command and only options that command has, and every command
+ * the tool has is in a table.
  */
 class ReadmeCommandsTest {
     private static final Pattern CODE = Pattern.compile("`(ukiyoe(?: [^`]*)?)`");
@@ -27,7 +27,10 @@ class ReadmeCommandsTest {
     static List<String> tableCommandLines() throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
-            if (line.startsWith("|")) {
+            if (line.startsWith("./ukiyoe ")) {            // a copy-paste line of a shell block
+                String cmd = line.substring(2);
+                out.add(cmd.contains(" #") ? cmd.substring(0, cmd.indexOf(" #")).strip() : cmd.strip());
+            } else if (line.startsWith("|")) {
                 Matcher m = CODE.matcher(line);
                 while (m.find()) {
                     out.add(m.group(1));

@@ -17,14 +17,25 @@ public record TrainConfig(
         Data data,                                      // the training images (required)
         @Default("{}") Training training,               // optimisation settings
         @Default("{}") Freeze freeze,                   // what stays fixed while fine-tuning
-        @Default("{}") Snapshots snapshots) {           // progress images and model files during the run
+        @Default("{}") Snapshots snapshots,             // progress images and model files during the run
+        @Default("{}") Metrics metrics) {               // FID / KID settings (snapshots.metrics turns them on)
 
     /** What the run writes as it goes. */
     public record Snapshots(
             @Default("1") @Positive double everyKimg,   // a checkpoint and a grid of fakes (EMA) every this many kimg
             @Default("3") @Positive int keep,           // checkpoints kept (the newest); older ones are deleted
             @Default("true") boolean tensorboard,       // also write TensorBoard events (events.out.tfevents.*)
-            @Default("0-15") io.ukiyoe.core.Seeds seeds) {} // the grid's latents, the same every time
+            @Default("0-15") io.ukiyoe.core.Seeds seeds, // the grid's latents, the same every time
+            @Default("[]") java.util.List<String> metrics) {} // at every snapshot, against data.path: fid, kid
+
+    /** FID / KID with pytorch-fid's Inception (used when snapshots.metrics lists any). */
+    public record Metrics(
+            @Default("null") String inception,          // pt_inception-2015-12-05-6726825d.pth or its imported .safetensors
+            @Default("5000") @Positive int n,           // generated images per evaluation (seeds 0..n-1); real: at most n
+            @Default("32") @Positive int batch,         // images per Inception pass
+            @Default("100") @Positive int kidSubsets,   // KID: random subsets (stylegan2-ada: 100)
+            @Default("1000") @Positive int kidSubsetSize, // KID: largest subset (stylegan2-ada: 1000)
+            @Default("null") String cache) {}            // dataset statistics cache; null = ~/.cache/ukiyoe/fid-stats
 
 
     /** Generator/discriminator shape (ignored when fine-tuning: the model file has its own). */

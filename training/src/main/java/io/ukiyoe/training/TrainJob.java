@@ -1,6 +1,8 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.eval.fid.InceptionMetrics;
+import io.ukiyoe.eval.fid.SnapshotMetrics;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.BatchLoader;
@@ -172,6 +174,7 @@ public final class TrainJob {
         long steps = steps(c);
         long every = Math.max(1, Math.round(c.snapshots().everyKimg() * 1000 / t.batch()));
         Path metricsFile = run.resolve("metrics.jsonl");
+        SnapshotMetrics snapshotMetrics = snapshotMetrics(c);
         keepMetricsUpTo(metricsFile, first);
         TensorBoardEvents.truncateAfter(run.dir(), first);
         String lastGood = from == null ? null : Checkpoint.fileName(first);
@@ -214,6 +217,9 @@ public final class TrainJob {
                     }
                     writeGrid(core.model(true), c.snapshots().seeds().values(), run,
                             String.format("fakes%06d.png", (i + 1) * t.batch()));
+                    if (!snapshotMetrics.isEmpty()) {
+                        writeSnapshotMetrics(snapshotMetrics.of(new Generator(core.model(true))), i + 1, kimg, metrics, tb, run);
+                    }
                     Checkpoint.write(run.resolve(Checkpoint.fileName(i + 1)), start.config(), st, loader.position(),
                             cfg.resolvedYaml());
                     Checkpoint.prune(run.dir(), c.snapshots().keep());
@@ -232,6 +238,31 @@ public final class TrainJob {
         out = out.with(out.tensors(), meta);
         out.write(run.resolve("model.safetensors"));
         return out;
+    }
+
+    /** FID / KID at snapshots as the config asks (nothing when snapshots.metrics is empty). */
+    private static SnapshotMetrics snapshotMetrics(TrainConfig c) {
+        TrainConfig.Metrics m = c.metrics();
+        Path inception = m.inception() == null ? null : Path.of(m.inception());
+        return new SnapshotMetrics(new InceptionMetrics.Options(inception, m.n(), m.batch(), 1.0,
+                m.cache() == null ? InceptionMetrics.defaultCacheDir() : Path.of(m.cache())), Path.of(c.data().path()), c.snapshots().metrics(), m.kidSubsets(),
+                m.kidSubsetSize());
+    }
+
+    private static void writeSnapshotMetrics(Map<String, Double> values, long step, double kimg, Writer metrics,
+                                             TensorBoardEvents tb, RunFolder run) throws IOException {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "{\"step\":%d,\"kimg\":%.4f", step, kimg));
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            line.append(String.format(Locale.ROOT, ",\"%s\":%s", k, json(v)));
+            scalars.put("Metrics/" + k, v);
+        });
+        metrics.write(line.append("}\n").toString());
+        metrics.flush();
+        if (tb != null) {
+            tb.scalars(step, scalars);
+        }
+        run.log("metrics at step " + step + ": " + values);
     }
 
     private static String json(double v) {

@@ -19,8 +19,9 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * NumPy {@code .npy} / {@code .npz} files, read into float32 {@link Tensor}s (f4, f8, f2, i8, i4, u1,
- * any byte order, C or Fortran order) and written as little-endian float32 C order. Written npz
+ * NumPy {@code .npy} / {@code .npz} files, read into float32 {@link Tensor}s or float64 {@link Doubles}
+ * (f4, f8, f2, i8, i4, u1, any byte order, C or Fortran order) and written as little-endian float32 or
+ * float64 C order. Written npz
  * files are uncompressed (ZIP_STORED), which is what {@code numpy.savez} produces.
  */
 public final class Npy {
@@ -47,8 +48,35 @@ public final class Npy {
         }
     }
 
+    /** A float64 array in C order: statistics files (pytorch-fid's {@code mu}, {@code sigma}) keep double precision. */
+    public record Doubles(long[] shape, double[] data) {
+        public Doubles {
+            if (Tensor.numel(shape) != data.length) {
+                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " needs "
+                        + Tensor.numel(shape) + " values, got " + data.length);
+            }
+        }
+    }
+
     /** Parses the bytes of one {@code .npy} file. */
     public static Tensor parse(byte[] b) {
+        Parsed p = parseAny(b);
+        float[] out = new float[p.values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) p.values[i];
+        }
+        return new Tensor(p.shape, out);
+    }
+
+    /** Parses the bytes of one {@code .npy} file into float64 values (exact for f8, f4 and integers). */
+    public static Doubles parseDoubles(byte[] b) {
+        Parsed p = parseAny(b);
+        return new Doubles(p.shape, p.values);
+    }
+
+    private record Parsed(long[] shape, double[] values) {}
+
+    private static Parsed parseAny(byte[] b) {
         if (b.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(b, 6), MAGIC)) {
             throw new IllegalArgumentException("bad magic (not an .npy file)");
         }
@@ -95,22 +123,22 @@ public final class Npy {
                     + " bytes of data, the file has " + (b.length - dataStart));
         }
         ByteBuffer data = ByteBuffer.wrap(b, dataStart, b.length - dataStart).slice().order(order);
-        float[] out = new float[Math.toIntExact(n)];
+        double[] out = new double[Math.toIntExact(n)];
         for (int i = 0; i < n; i++) {
             out[i] = switch (kind + "" + size) {
                 case "f4" -> data.getFloat(i * 4);
-                case "f8" -> (float) data.getDouble(i * 8);
+                case "f8" -> data.getDouble(i * 8);
                 case "f2" -> halfToFloat(data.getShort(i * 2));
-                case "i8" -> (float) data.getLong(i * 8);
-                case "i4" -> (float) data.getInt(i * 4);
-                case "u1", "i1", "b1" -> kind == 'u' || kind == 'b' ? (float) (data.get(i) & 0xff) : (float) data.get(i);
+                case "i8" -> (double) data.getLong(i * 8);
+                case "i4" -> data.getInt(i * 4);
+                case "u1", "i1", "b1" -> kind == 'u' || kind == 'b' ? (data.get(i) & 0xff) : data.get(i);
                 default -> throw new IllegalArgumentException("unsupported dtype " + d.group(0));
             };
         }
         if (f.group(1).equals("True") && shape.length > 1) {
             out = fortranToC(out, shape);
         }
-        return new Tensor(shape, out);
+        return new Parsed(shape, out);
     }
 
     /** IEEE 754 binary16 to float32. */
@@ -129,9 +157,9 @@ public final class Npy {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    private static float[] fortranToC(float[] src, long[] shape) {
+    private static double[] fortranToC(double[] src, long[] shape) {
         int r = shape.length;
-        float[] dst = new float[src.length];
+        double[] dst = new double[src.length];
         int[] idx = new int[r];
         for (int c = 0; c < dst.length; c++) {
             // c walks C order; compute the Fortran-order offset of the same index
@@ -154,22 +182,37 @@ public final class Npy {
 
     /** The bytes of a float32 little-endian C-order {@code .npy} (format 1.0). */
     public static byte[] bytes(Tensor t) {
-        String sh = switch (t.rank()) {
-            case 0 -> "()";
-            case 1 -> "(" + t.shape()[0] + ",)";
-            default -> "(" + String.join(", ", java.util.Arrays.stream(t.shape()).mapToObj(Long::toString).toList()) + ")";
-        };
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + sh + ", }";
-        int total = 10 + dict.length() + 1;
-        int pad = (64 - total % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer bb = withHeader(t.shape(), "<f4", t.data().length * 4L);
         for (float v : t.data()) {
             bb.putFloat(v);
         }
         return bb.array();
+    }
+
+    /** The bytes of a float64 little-endian C-order {@code .npy} (format 1.0). */
+    public static byte[] bytes(Doubles t) {
+        ByteBuffer bb = withHeader(t.shape(), "<f8", t.data().length * 8L);
+        for (double v : t.data()) {
+            bb.putDouble(v);
+        }
+        return bb.array();
+    }
+
+    /** A buffer holding the magic and header, positioned for {@code dataBytes} of data. */
+    private static ByteBuffer withHeader(long[] shape, String descr, long dataBytes) {
+        String sh = switch (shape.length) {
+            case 0 -> "()";
+            case 1 -> "(" + shape[0] + ",)";
+            default -> "(" + String.join(", ", java.util.Arrays.stream(shape).mapToObj(Long::toString).toList()) + ")";
+        };
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + sh + ", }";
+        int total = 10 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer bb = ByteBuffer.allocate(Math.toIntExact(10 + header.length() + dataBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return bb;
     }
 
     public static void write(Path file, Tensor t) throws IOException {
@@ -179,7 +222,16 @@ public final class Npy {
 
     /** Reads every array of an {@code .npz} (stored or deflated), keyed without the ".npy" suffix. */
     public static Map<String, Tensor> readNpz(Path file) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
+        return readNpz(file, Npy::parse);
+    }
+
+    /** {@link #readNpz} in float64. */
+    public static Map<String, Doubles> readNpzDoubles(Path file) {
+        return readNpz(file, Npy::parseDoubles);
+    }
+
+    private static <T> Map<String, T> readNpz(Path file, java.util.function.Function<byte[], T> parser) {
+        Map<String, T> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -187,7 +239,7 @@ public final class Npy {
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4)
                         : e.getName();
                 try (var in = zip.getInputStream(e)) {
-                    out.put(name, parse(in.readAllBytes()));
+                    out.put(name, parser.apply(in.readAllBytes()));
                 } catch (IllegalArgumentException ex) {
                     throw new UserError(file + ": entry " + e.getName() + ": " + ex.getMessage(), ex);
                 }
@@ -202,10 +254,20 @@ public final class Npy {
 
     /** Writes an uncompressed {@code .npz} as {@code numpy.savez} does. */
     public static void writeNpz(Path file, Map<String, Tensor> arrays) throws IOException {
+        writeNpzBytes(file, arrays, Npy::bytes);
+    }
+
+    /** {@link #writeNpz} in float64. */
+    public static void writeNpzDoubles(Path file, Map<String, Doubles> arrays) throws IOException {
+        writeNpzBytes(file, arrays, Npy::bytes);
+    }
+
+    private static <T> void writeNpzBytes(Path file, Map<String, T> arrays, java.util.function.Function<T, byte[]> bytes)
+            throws IOException {
         AtomicFiles.write(file, os -> {
             ZipOutputStream zip = new ZipOutputStream(os);
             for (var e : arrays.entrySet()) {
-                Zips.putStored(zip, e.getKey() + ".npy", bytes(e.getValue()));
+                Zips.putStored(zip, e.getKey() + ".npy", bytes.apply(e.getValue()));
             }
             zip.finish();
         });

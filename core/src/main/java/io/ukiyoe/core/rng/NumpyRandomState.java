@@ -48,6 +48,42 @@ public final class NumpyRandomState {
         pos = 0;
     }
 
+    /** A value in [0, max], max below 2^32 (numpy's random_interval: masked 32-bit draws, rejecting those above max). */
+    public long interval(long max) {
+        if (max < 0 || max > 0xffffffffL) {
+            throw new IllegalArgumentException("interval bound must be between 0 and 2**32 - 1, got " + max);
+        }
+        long mask = max;
+        for (int shift = 1; shift <= 16; shift <<= 1) {
+            mask |= mask >>> shift;
+        }
+        long value;
+        do {
+            value = nextUint32() & mask;
+        } while (value > max);
+        return value;
+    }
+
+    /** {@code permutation(n)}: 0..n-1 shuffled as numpy's legacy shuffle does (swap i with interval(i), i = n-1 .. 1). */
+    public int[] permutation(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i >= 1; i--) {
+            int j = (int) interval(i);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+
+    /** {@code choice(n, m, replace=False)}: the first m of {@link #permutation}. */
+    public int[] choiceWithoutReplacement(int n, int m) {
+        return java.util.Arrays.copyOf(permutation(n), m);
+    }
+
     /** A double in [0, 1) from 53 random bits (numpy's random_sample). */
     public double nextDouble() {
         long a = nextUint32() >>> 5;

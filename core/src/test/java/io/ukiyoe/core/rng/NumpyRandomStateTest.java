@@ -38,4 +38,12 @@ class NumpyRandomStateTest {
         assertThrows(IllegalArgumentException.class, () -> new NumpyRandomState(-1));
         assertThrows(IllegalArgumentException.class, () -> new NumpyRandomState(1L << 32));
     }
+
+    @Test
+    void permutationAndChoiceAsNumpy() {
+        // numpy 1.24: r = np.random.RandomState(5); r.permutation(10); r.choice(100, 5, replace=False)
+        NumpyRandomState r = new NumpyRandomState(5);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {9, 5, 2, 4, 7, 1, 0, 8, 6, 3}, r.permutation(10));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {87, 10, 20, 23, 63}, r.choiceWithoutReplacement(100, 5));
+    }
 }

@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.model;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.vision.FidInceptionFamily;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ public final class NetworkFamilies {
             io.ukiyoe.graphs.esrgan.EsrganFamily.INSTANCE,
             new io.ukiyoe.graphs.pix2pixhd.GeneratorFamily(),
             new io.ukiyoe.graphs.pix2pixhd.DiscriminatorFamily(),
-            new io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily());
+            new io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily(),
+            new FidInceptionFamily());
 
     private NetworkFamilies() {}
 
