@@ -61,7 +61,7 @@ final class EvalCommand implements Runnable {
         @Option(names = "--n", defaultValue = "2000", description = "Images per set (default: ${DEFAULT-VALUE}).")
         int n;
 
-        @Option(names = "--resolution", paramLabel = "PX", description = "Compare at this size (default: a model's, else 64).")
+        @Option(names = "--resolution", paramLabel = "PX", description = "Compare at this size (default: a model's, else the largest power of two the images' shorter side holds).")
         Integer resolution;
 
         @Option(names = "--seed", defaultValue = "1", description = "Seed of patch and direction sampling (default: ${DEFAULT-VALUE}).")
@@ -82,13 +82,17 @@ final class EvalCommand implements Runnable {
             force.check(json);
             int res = resolution != null ? resolution
                     : ImageSets.isModel(a) ? Models.load(a).config().resolution()
-                    : ImageSets.isModel(b) ? Models.load(b).config().resolution() : 64;
+                    : ImageSets.isModel(b) ? Models.load(b).config().resolution() : ImageSets.comparisonSize(a, b);
             if (res < Swd.MIN_RESOLUTION || Integer.bitCount(res) != 1) {
                 throw new UserError("SWD needs a power-of-two resolution of at least 16 px, got " + res, 2, null);
             }
             // the same patch positions on both sides: a set against itself scores exactly 0
-            Swd.Result r = Swd.compute(descriptors(a, n, res, seed), descriptors(b, n, res, seed), seed);
+            Swd.Descriptors da = descriptors(a, n, res, seed);
+            Swd.Descriptors db = descriptors(b, n, res, seed);
+            Swd.Result r = Swd.compute(da, db, seed);
             var out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "compared at %d px: %d images of A, %d of B%s%n", res, da.images(), db.images(),
+                    da.images() < n || db.images() < n ? " (fewer than --n " + n + ": all a set has)" : "");
             Map<String, Object> j = new LinkedHashMap<>();
             for (int i = 0; i < r.perLevel().length; i++) {
                 out.printf(Locale.ROOT, "SWD x1e3 %d: %.4f%n", r.resolutions().get(i), r.perLevel()[i]);

@@ -52,6 +52,11 @@ class SweepAndEvalCommandTest {
         List<String> lines = s.out().strip().lines().toList();
         assertEquals("SWD x1e3 avg: 0.0000", lines.get(lines.size() - 1));
         assertTrue(Files.readString(json).contains("\"avg\""));
+        // without --resolution: the images' own size, and a set smaller than --n says so
+        CliRun own = CliRun.of("eval", "swd", "--a", faces.toString(), "--b", faces.toString(), "--n", "50");
+        assertEquals(0, own.exit(), own.err());
+        assertTrue(own.out().startsWith("compared at 32 px: 12 images of A, 12 of B (fewer than --n 50: all a set has)"),
+                own.out());
         CliRun c = CliRun.of("eval", "compare", "--a", Fixtures.file("rosinality_tiny.pt").toString(), "--b",
                 Fixtures.file("rosinality_tiny.pt").toString(), "--seeds", "0-3");
         assertEquals(0, c.exit(), c.err());

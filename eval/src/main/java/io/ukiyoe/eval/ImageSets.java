@@ -72,6 +72,30 @@ public final class ImageSets {
         }
     }
 
+    /**
+     * The size image sets are compared at when no model fixes it: the largest power of two (at least
+     * 16) that fits the shorter side of the first readable image of each set.
+     */
+    public static int comparisonSize(Path... imageSets) {
+        int side = Integer.MAX_VALUE;
+        for (Path p : imageSets) {
+            side = Math.min(side, shorterSide(p));
+        }
+        return Math.max(16, Integer.highestOneBit(side));
+    }
+
+    private static int shorterSide(Path images) {
+        try (io.ukiyoe.data.ImageSource src = io.ukiyoe.data.ImageSource.open(images)) {
+            for (String name : src.names()) {
+                java.awt.image.BufferedImage img = io.ukiyoe.data.Decoder.decode(src.bytes(name));
+                if (img != null) {
+                    return Math.min(img.getWidth(), img.getHeight());
+                }
+            }
+        }
+        throw new io.ukiyoe.core.UserError(images + ": no readable images");
+    }
+
     /** True when the path is a model file or checkpoint rather than images. */
     public static boolean isModel(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);

@@ -90,6 +90,7 @@ public final class Swd {
             }
         }
 
+        /** How many images were added. */
         public int images() {
             return byLevel.get(0).size() / PATCHES_PER_IMAGE;
         }

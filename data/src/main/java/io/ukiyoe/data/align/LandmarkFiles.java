@@ -130,11 +130,20 @@ public final class LandmarkFiles {
             }
             double[][] pts = new double[face.size()][];
             for (int i = 0; i < pts.length; i++) {
-                pts[i] = new double[] {face.get(i).get(0).asDouble(), face.get(i).get(1).asDouble()};
+                JsonNode pt = face.get(i);
+                if (!pt.isArray() || pt.size() < 2 || !pt.get(0).isNumber() || !pt.get(1).isNumber()) {
+                    throw new UserError(file + ": face " + (out.size() + 1) + ", point " + (i + 1) + " is not [x, y] (got "
+                            + abbreviate(pt.toString()) + ")");
+                }
+                pts[i] = new double[] {pt.get(0).asDouble(), pt.get(1).asDouble()};
             }
             out.add(fromPoints(file, pts, f));
         }
         return out;
+    }
+
+    private static String abbreviate(String json) {
+        return json.length() <= 40 ? json : json.substring(0, 37) + "...";
     }
 
     static FaceAlign.Landmarks fromPoints(Path file, double[][] p, Format f) {

@@ -119,9 +119,13 @@ public final class Pickles {
                         throw new SafeUnpickler.Refused("storage " + key + " is missing from the archive");
                     }
                     long need = s.numel * s.type.elementSize();
-                    if (data.getSize() < need || need > size) {
-                        throw new SafeUnpickler.Refused("storage " + key + " declares " + s.numel + " elements, the "
-                                + "archive holds " + data.getSize() + " bytes");
+                    if (need > size) {   // e.g. a deflate bomb: never inflate more than the file could hold
+                        throw new SafeUnpickler.Refused("storage " + key + " declares " + s.numel + " elements ("
+                                + need + " bytes), more than the whole " + size + "-byte file");
+                    }
+                    if (data.getSize() < need) {
+                        throw new SafeUnpickler.Refused("storage " + key + " declares " + s.numel + " elements ("
+                                + need + " bytes), its archive entry holds " + data.getSize() + " bytes");
                     }
                     try (java.util.zip.CheckedInputStream in = new java.util.zip.CheckedInputStream(
                             zip.getInputStream(data), new java.util.zip.CRC32())) {
