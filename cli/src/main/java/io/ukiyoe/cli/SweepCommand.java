@@ -64,7 +64,9 @@ final class SweepCommand implements Callable<Integer> {
         ExperimentConfig<SweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.all(), "sweep",
                 SweepConfig.class);
         SweepConfig c = cfg.value();
-        force.check(c.out());
+        if (resume == null) {
+            force.check(c.out());         // a resumed sweep rewrites its own best model
+        }
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = resume != null ? null
                 : RunFolder.create(Path.of("runs"), "sweep", c.name(), runDir, "--run-dir", LocalDateTime.now());
