@@ -1,7 +1,6 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.nn.Ops;
@@ -9,7 +8,6 @@ import io.ukiyoe.training.cyclegan.CycleGanGraphs;
 import io.ukiyoe.training.cyclegan.CycleGanNets;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
 import io.ukiyoe.training.cyclegan.Lambdas;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -21,8 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code ukiyoe cyclegan grads}: one CycleGAN step's losses and gradients (pools off), to compare with PyTorch. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
@@ -87,12 +83,11 @@ final class CycleGanGradsCommand implements Callable<Integer> {
         Lambdas l = new Lambdas(lambdaA, lambdaB, lambdaIdentity);
         CycleGanGraphs.StepResult r = Quiet.call(spec, () -> CycleGanGraphs.step(nets, l, xa, xb, List.of()));
         // everything computed before anything is written: no partial output on a failure
-        Files.createDirectories(out);
-        AtomicFiles.writeString(out.resolve("losses.json"),
-                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(r.losses()) + "\n");
+        Map<String, Map<String, Tensor>> grads = new LinkedHashMap<>();
         for (Net n : Net.values()) {
-            Npy.writeNpz(out.resolve("grads_" + n + ".npz"), new LinkedHashMap<String, Tensor>(r.grads().get(n)));
+            grads.put(n.toString(), r.grads().get(n));
         }
+        GradsFiles.write(out, r.losses(), grads);
         spec.commandLine().getOut().printf("loss_G %.6f  loss_D_A %.6f  loss_D_B %.6f -> %s%n", r.losses().get("loss_G"),
                 r.losses().get("loss_D_A"), r.losses().get("loss_D_B"), out);
         return 0;

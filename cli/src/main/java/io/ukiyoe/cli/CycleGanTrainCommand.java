@@ -3,12 +3,10 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
-import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.training.cyclegan.CycleGanCheckpoint;
 import io.ukiyoe.training.cyclegan.CycleGanConfig;
 import io.ukiyoe.training.cyclegan.CycleGanJob;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,8 +38,7 @@ final class CycleGanTrainCommand implements Callable<Integer> {
                 CycleGanConfig.class);
         CycleGanConfig c = cfg.value();
         CycleGanJob.validate(cfg);
-        RunFolder run = RunFolder.create(Path.of("runs"), "cyclegan", c.name(), args.runDir, "--run-dir", LocalDateTime.now());
-        Jobs.guarded(run, () -> !io.ukiyoe.training.Checkpoint.list(run.dir()).isEmpty(), () -> {
+        Jobs.newTrainingRun("cyclegan", c.name(), args.runDir, run -> {
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), List.of(args.file)));
             Progress[] p = new Progress[1];
@@ -57,8 +54,7 @@ final class CycleGanTrainCommand implements Callable<Integer> {
 
     private int resume() throws Exception {
         Resumes.checkArguments("cyclegan train", args.file, args.runDir, args.resume, args.overrides, CycleGanJob.RESUMABLE_OVERRIDES);
-        RunFolder run = RunFolder.reopen(args.resume);
-        Jobs.guarded(run, () -> true, () -> {
+        Jobs.resumedTrainingRun(args.resume, run -> {
             Map.Entry<Path, CycleGanCheckpoint.Contents> last = CycleGanJob.lastCheckpoint(run);
             ExperimentConfig<CycleGanConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
                     args.overrides, "cyclegan", CycleGanConfig.class, CycleGanJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());

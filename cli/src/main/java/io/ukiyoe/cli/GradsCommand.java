@@ -1,12 +1,10 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Ops;
 import io.ukiyoe.training.StepGradients;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code ukiyoe grads}: one training step's losses and gradients, to compare with other implementations. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
@@ -65,20 +61,17 @@ final class GradsCommand implements Callable<Integer> {
         }
         INDArray plIn = noise;
         StepGradients.Result res = Quiet.call(spec, () -> new StepGradients(m).compute(zs, xs, plIn, gamma, plMean));
-        Files.createDirectories(out);
         Map<String, Object> losses = new LinkedHashMap<>();
         losses.put("loss_D", res.lossD());
         losses.put("loss_G", res.lossG());
         losses.put("r1", res.r1());
         losses.put("path_lengths", res.pathLengths());
-        AtomicFiles.writeString(out.resolve("losses.json"),
-                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(losses) + "\n");
-        Npy.writeNpz(out.resolve("grads_D.npz"), res.gradsD());
-        Npy.writeNpz(out.resolve("grads_G.npz"), res.gradsG());
-        Npy.writeNpz(out.resolve("grads_R1.npz"), res.gradsR1());
-        if (res.gradsPL() != null) {
-            Npy.writeNpz(out.resolve("grads_PL.npz"), res.gradsPL());
-        }
+        Map<String, Map<String, io.ukiyoe.core.io.Tensor>> grads = new LinkedHashMap<>();
+        grads.put("D", res.gradsD());
+        grads.put("G", res.gradsG());
+        grads.put("R1", res.gradsR1());
+        grads.put("PL", res.gradsPL());            // null without --pl-noise: no file
+        GradsFiles.write(out, losses, grads);
         spec.commandLine().getOut().printf("loss_D %.6f  loss_G %.6f  r1 %.6g -> %s%n", res.lossD(), res.lossG(), res.r1(), out);
         return 0;
     }

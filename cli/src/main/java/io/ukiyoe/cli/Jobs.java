@@ -32,6 +32,26 @@ final class Jobs {
         }
     }
 
+    /** A job's work given its run folder. */
+    interface RunBody {
+        void run(RunFolder run) throws Exception;
+    }
+
+    /**
+     * A new training run ({@code train}, {@code cyclegan train}) in {@code --run-dir} or
+     * {@code runs/<kind>-<time>[-name]}: kept once it has a checkpoint, removed if it fails before one.
+     */
+    static void newTrainingRun(String kind, String name, Path runDir, RunBody body) throws Exception {
+        RunFolder run = RunFolder.create(Path.of("runs"), kind, name, runDir, "--run-dir", LocalDateTime.now());
+        guarded(run, () -> !io.ukiyoe.training.Checkpoint.list(run.dir()).isEmpty(), () -> body.run(run));
+    }
+
+    /** A training run continued with {@code --resume}: its folder is always kept, a failure recorded in it. */
+    static void resumedTrainingRun(Path dir, RunBody body) throws Exception {
+        RunFolder run = RunFolder.reopen(dir);
+        guarded(run, () -> true, () -> body.run(run));
+    }
+
     static RunFolder open(String kind, Path out, Long seed, List<String> argv, List<Path> inputs) {
         RunFolder run = RunFolder.create(Path.of("runs"), kind, null, out, LocalDateTime.now());
         run.writeProvenance(Provenance.capture(seed, argv, inputs));

@@ -1,7 +1,6 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
@@ -21,8 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code ukiyoe p2p grads}: one pix2pixHD training step's losses and gradients, to compare with PyTorch. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
@@ -74,11 +71,10 @@ final class P2pGradsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(a + ", " + b + ": " + e.getMessage(), 2, null);
         }
-        Files.createDirectories(out);
-        AtomicFiles.writeString(out.resolve("losses.json"),
-                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(r.losses()) + "\n");
-        Npy.writeNpz(out.resolve("grads_G.npz"), tensors(r.gradsG()));
-        Npy.writeNpz(out.resolve("grads_D.npz"), tensors(r.gradsD()));
+        Map<String, Map<String, Tensor>> grads = new LinkedHashMap<>();
+        grads.put("G", tensors(r.gradsG()));
+        grads.put("D", tensors(r.gradsD()));
+        GradsFiles.write(out, r.losses(), grads);
         spec.commandLine().getOut().printf("loss_G %.6f  loss_D %.6f -> %s%n", r.losses().get("loss_G"), r.losses().get("loss_D"), out);
         return 0;
     }

@@ -3,12 +3,10 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
-import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainJob;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +43,7 @@ final class TrainCommand implements Callable<Integer> {
         if (c.resumeFrom() != null) {
             inputs.add(Path.of(c.resumeFrom()));
         }
-        RunFolder run = RunFolder.create(Path.of("runs"), "train", c.name(), args.runDir, "--run-dir", LocalDateTime.now());
-        Jobs.guarded(run, () -> !Checkpoint.list(run.dir()).isEmpty(), () -> {
+        Jobs.newTrainingRun("train", c.name(), args.runDir, run -> {
             run.writeConfig(cfg.resolvedYaml());
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = TrainJob.steps(c);
@@ -62,8 +59,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int resume() throws Exception {
         Resumes.checkArguments("train", args.file, args.runDir, args.resume, args.overrides, TrainJob.RESUMABLE_OVERRIDES);
-        RunFolder run = RunFolder.reopen(args.resume);
-        Jobs.guarded(run, () -> true, () -> {
+        Jobs.resumedTrainingRun(args.resume, run -> {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
             ExperimentConfig<TrainConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
                     args.overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());

@@ -77,12 +77,6 @@ public final class Layers {
         return bias == null ? y : y.add(bias);
     }
 
-    /** Adds a per-channel bias {@code [C]} to NCHW activations. */
-    public static SDVariable addChannelBias(SDVariable x, SDVariable bias) {
-        long c = shapeOf(bias, 1, "bias")[0];
-        return x.add(bias.reshape(1, c, 1, 1));
-    }
-
     // ---- padding and cropping --------------------------------------------------------------------
 
     /** torch {@code ReflectionPad2d(pad)}. */

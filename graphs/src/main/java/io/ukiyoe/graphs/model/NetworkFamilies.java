@@ -20,10 +20,6 @@ public final class NetworkFamilies {
 
     private NetworkFamilies() {}
 
-    public static List<NetworkFamily> all() {
-        return ALL;
-    }
-
     public static Optional<NetworkFamily> forFormat(String format) {
         return ALL.stream().filter(f -> f.format().equals(format)).findFirst();
     }
