@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.eval.fid.ImageFeatures;
@@ -51,10 +52,13 @@ final class InceptionEvalCommands {
         @Option(names = "--no-cache", description = "Neither read nor write cached dataset statistics.")
         boolean noCache;
 
-        InceptionMetrics metrics(PrintWriter err) {
+        @picocli.CommandLine.Mixin
+        SparkOption spark = new SparkOption();
+
+        InceptionMetrics metrics(PrintWriter err, Cluster cluster) {
             Path dir = noCache ? null : cache != null ? cache : InceptionMetrics.defaultCacheDir();
             return new InceptionMetrics(new InceptionMetrics.Options(inception, n, batch, truncation, dir),
-                    (label, total) -> progress(err, label, total));
+                    (label, total) -> progress(err, label, total), cluster);
         }
     }
 
@@ -86,7 +90,10 @@ final class InceptionEvalCommands {
         @Override
         public Integer call() {
             force.check(saveStats);
-            double fid = sets.metrics(spec.commandLine().getErr()).fid(sets.a, sets.b, saveStats);
+            double fid;
+            try (Cluster cluster = sets.spark.open()) {
+                fid = sets.metrics(spec.commandLine().getErr(), cluster).fid(sets.a, sets.b, saveStats);
+            }
             spec.commandLine().getOut().printf(Locale.ROOT, "FID: %.4f%n", fid);
             return 0;
         }
@@ -114,7 +121,10 @@ final class InceptionEvalCommands {
         @Override
         public Integer call() {
             Args.positive("--subsets", subsets);
-            double kid = sets.metrics(spec.commandLine().getErr()).kid(sets.a, sets.b, subsets, subsetSize, seed);
+            double kid;
+            try (Cluster cluster = sets.spark.open()) {
+                kid = sets.metrics(spec.commandLine().getErr(), cluster).kid(sets.a, sets.b, subsets, subsetSize, seed);
+            }
             spec.commandLine().getOut().printf(Locale.ROOT, "KID x1e3: %.4f%n", kid * 1e3);
             return 0;
         }

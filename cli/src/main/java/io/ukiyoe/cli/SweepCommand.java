@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
@@ -44,6 +45,9 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ForceOption force = new ForceOption();
 
+    @picocli.CommandLine.Mixin
+    SparkOption spark = new SparkOption();
+
     @Spec
     CommandSpec spec;
 
@@ -80,7 +84,10 @@ final class SweepCommand implements Callable<Integer> {
             }
             Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
             SweepRunner runner = new SweepRunner(c, dir, p::update);
-            SweepRunner.Result r = runner.run();
+            SweepRunner.Result r;
+            try (Cluster cluster = spark.open()) {
+                r = runner.run(cluster);
+            }
             p.done();
             var out = spec.commandLine().getOut();
             if (r.best() == null) {
@@ -110,8 +117,7 @@ final class SweepCommand implements Callable<Integer> {
         List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows()).stream().filter(x -> x.status().equals("ok"))
                 .limit(c.topK()).toList();
         for (SweepRunner.Row row : ranked) {
-            var opts = new io.ukiyoe.swap.BlendOptions(SweepRunner.parse(row.schedule()), c.mapping(), null, c.noise(),
-                    io.ukiyoe.swap.BlendOptions.DiscriminatorChoice.DROP, java.util.Map.of());
+            var opts = io.ukiyoe.swap.sweep.SweepScorer.options(c, SweepRunner.parse(row.schedule()));
             Generator g = new Generator(Blender.blend(runner.base(), runner.target(), opts, java.util.Map.of()).model());
             List<BufferedImage> cells = new ArrayList<>();
             ImageSets.generate(g, seeds, c.truncation(), 8, img -> cells.add(toImage(img, runner.base().config().resolution())));

@@ -131,5 +131,10 @@ class InceptionEvalCommandsTest {
                 dir.resolve("g.npy").toString());
         assertTrue(grayRun.err().toLowerCase(Locale.ROOT).contains("one channel"), grayRun.err());
         assertTrue(!Files.exists(dir.resolve("g.npy")));
+        // the default build has no Spark engine: --spark says how to get one, before any work
+        CliRun noSpark = CliRun.of("eval", "fid", "--a", one.toString(), "--b", one.toString(), "--inception", WEIGHTS,
+                "--no-cache", "--spark", "local[2]");
+        assertEquals(2, noSpark.exit(), noSpark.err());
+        assertTrue(noSpark.err().contains("-Pspark") && noSpark.err().strip().lines().count() == 1, noSpark.err());
     }
 }

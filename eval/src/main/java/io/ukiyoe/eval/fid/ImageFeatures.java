@@ -1,6 +1,8 @@
 package io.ukiyoe.eval.fid;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.cluster.Cluster;
+import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.data.Decoder;
 import io.ukiyoe.data.ImageSource;
 import io.ukiyoe.eval.ImageSets;
@@ -8,6 +10,7 @@ import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.graphs.vision.FidInception;
 import java.awt.image.BufferedImage;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +41,71 @@ public final class ImageFeatures {
         this.progress = progress;
     }
 
-    /** Features of up to {@code n} images of a folder, zip or prepared dataset, in file-name order. */
-    public void ofImages(Path images, int n, Consumer<INDArray> sink) {
+    /**
+     * One window of a set, as a worker of a {@link Cluster} takes it: images {@code k * batch} up to
+     * {@code min(n, (k + 1) * batch)} of a dataset (file-name order) or of a model (seeds, truncation psi).
+     * Every run cuts a set into the same windows, so its features are the same on any engine.
+     */
+    public record Window(String inception, String set, boolean model, int n, int batch, double psi, int k)
+            implements Serializable {
+        int from() {
+            return k * batch;
+        }
+
+        int to() {
+            return (int) Math.min(n, (long) (k + 1) * batch);
+        }
+    }
+
+    /** The windows of a set of {@code total} images. */
+    public static List<Window> windows(Path inception, Path set, boolean model, int total, int batch, double psi) {
+        List<Window> out = new ArrayList<>();
+        for (int k = 0; (long) k * batch < total; k++) {
+            out.add(new Window(inception.toAbsolutePath().toString(), set.toAbsolutePath().toString(), model, total, batch,
+                    psi, k));
+        }
+        return out;
+    }
+
+    /** A window's features, in the chunks the network returned (a window splits where the image size changes). */
+    public static ArrayList<float[][]> features(Window w) {
+        Path inception = Path.of(w.inception());
+        Path set = Path.of(w.set());
+        ImageFeatures f = new ImageFeatures(network(inception), w.batch(), done -> { });
+        ArrayList<float[][]> out = new ArrayList<>();
+        Consumer<INDArray> sink = x -> out.add(x.toFloatMatrix());
+        if (w.model()) {
+            Generator g = WorkerCache.get("generator " + WorkerCache.fileKey(set),
+                    () -> new Generator(Importer.importFile(set, Importer.Format.AUTO)));
+            f.ofGenerator(g, seeds(w.from(), w.to()), w.psi(), sink);
+        } else {
+            f.ofImages(set, w.from(), w.to(), sink);
+        }
+        return out;
+    }
+
+    /** The network of a weights file, loaded once per JVM. */
+    static FidInception network(Path inception) {
+        return WorkerCache.get("fid-inception " + WorkerCache.fileKey(inception), () -> FidInception.load(inception));
+    }
+
+    private static List<Long> seeds(long from, long to) {
+        List<Long> out = new ArrayList<>();
+        for (long s = from; s < to; s++) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Features of images {@code from} (inclusive) to {@code to} of a folder, zip or prepared dataset, in file-name order. */
+    public void ofImages(Path images, int from, int to, Consumer<INDArray> sink) {
         try (ImageSource src = ImageSource.open(images)) {
             List<String> names = src.names();
             if (names.isEmpty()) {
                 throw new UserError(images + ": no images (.png, .jpg, .jpeg) found");
             }
             Batcher b = new Batcher(sink);
-            for (int i = 0; i < names.size() && b.done + b.pending.size() < n; i++) {
+            for (int i = from; i < Math.min(to, names.size()); i++) {
                 BufferedImage img = Decoder.decode(src.bytes(names.get(i)));
                 if (img == null) {
                     throw new UserError(images + ": " + names.get(i) + " is not a readable PNG/JPEG image");
@@ -57,17 +116,17 @@ public final class ImageFeatures {
         }
     }
 
-    /** Features of images {@code seeds 0..n-1} of a StyleGAN2 model file with truncation {@code psi}. */
-    public void ofModel(Path model, int n, double psi, Consumer<INDArray> sink) {
-        ofGenerator(new Generator(Importer.importFile(model, Importer.Format.AUTO)), n, psi, sink);
+    /** Features of a generator's images for the seeds with truncation {@code psi}. */
+    public void ofGenerator(Generator g, List<Long> seeds, double psi, Consumer<INDArray> sink) {
+        int res = g.config().resolution();
+        Batcher b = new Batcher(sink);
+        ImageSets.generate(g, seeds, psi, batch, img -> b.add(quantised(img), res, res));
+        b.flush();
     }
 
     /** Features of a generator's images for seeds 0..n-1 with truncation {@code psi}. */
     public void ofGenerator(Generator g, int n, double psi, Consumer<INDArray> sink) {
-        int res = g.config().resolution();
-        Batcher b = new Batcher(sink);
-        ImageSets.generate(g, ImageSets.range(n), psi, batch, img -> b.add(quantised(img), res, res));
-        b.flush();
+        ofGenerator(g, ImageSets.range(n), psi, sink);
     }
 
     /** Features of float NCHW images in [0, 1] (any size). */

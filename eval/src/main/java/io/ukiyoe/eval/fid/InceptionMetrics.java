@@ -1,6 +1,7 @@
 package io.ukiyoe.eval.fid;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.data.ImageSource;
 import io.ukiyoe.eval.ImageSets;
@@ -52,11 +53,17 @@ public final class InceptionMetrics {
 
     private final Options options;
     private final Progress progress;
-    private FidInception net;
+    private final Cluster cluster;
 
     public InceptionMetrics(Options options, Progress progress) {
+        this(options, progress, Cluster.local());
+    }
+
+    /** Sets read by {@code cluster}'s workers, a window of {@code batch} images per task (the same features on any engine). */
+    public InceptionMetrics(Options options, Progress progress, Cluster cluster) {
         this.options = options;
         this.progress = progress;
+        this.cluster = cluster;
     }
 
     /** FID between two sets; {@code saveStats} (may be null) receives set A's statistics. */
@@ -122,19 +129,25 @@ public final class InceptionMetrics {
             throw new UserError(set + ": " + total + " image" + (total == 1 ? "" : "s")
                     + "; FID and KID need at least 2 images per set");
         }
-        ImageFeatures images = new ImageFeatures(network(), options.batch(), progress.start(set.getFileName().toString(), total));
-        if (model) {
-            images.ofModel(set, options.n(), options.truncation(), sink);
-        } else {
-            images.ofImages(set, options.n(), sink);
+        LongConsumer done = progress.start(set.getFileName().toString(), total);
+        List<ImageFeatures.Window> windows = ImageFeatures.windows(options.inception(), set, model, (int) total,
+                options.batch(), options.truncation());
+        // in waves, so a large set's features are not all held at once; a wave keeps every worker busy
+        int wave = Math.max(16, 8 * cluster.parallelism());
+        for (int from = 0; from < windows.size(); from += wave) {
+            List<ImageFeatures.Window> part = windows.subList(from, Math.min(windows.size(), from + wave));
+            long before = (long) from * options.batch();
+            for (java.util.ArrayList<float[][]> chunks : cluster.map(new java.util.ArrayList<>(part), ImageFeatures::features,
+                    k -> done.accept(Math.min(total, before + (long) k * options.batch())))) {
+                for (float[][] chunk : chunks) {
+                    sink.accept(Nd4j.create(chunk));
+                }
+            }
         }
     }
 
     FidInception network() {
-        if (net == null) {
-            net = FidInception.load(options.inception());
-        }
-        return net;
+        return ImageFeatures.network(inceptionFile());
     }
 
     private Path inceptionFile() {

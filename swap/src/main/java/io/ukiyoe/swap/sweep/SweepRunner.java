@@ -1,17 +1,17 @@
 package io.ukiyoe.swap.sweep;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.core.config.ConfigWriter;
-import io.ukiyoe.eval.Compare;
-import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.core.cluster.Cluster;
+import io.ukiyoe.core.cluster.Shipped;
+import io.ukiyoe.core.cluster.WorkerCache;
+import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.eval.Swd;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
-import io.ukiyoe.swap.BlendOptions;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -25,48 +25,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
-import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
 import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
 import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
-import org.deeplearning4j.arbiter.optimize.api.saving.InMemoryResultSaver;
 import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
-import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
 import org.deeplearning4j.arbiter.optimize.generator.BaseCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
 import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
-import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
-import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
-import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs a blend-schedule sweep with Arbiter's {@link LocalOptimizationRunner}: candidates come from
- * an Arbiter generator over a {@link BlendSpace}; each is blended in memory and scored on the same
- * seeds; every finished candidate is appended to {@code results.csv} at once, so a crash loses
- * nothing, and a resumed sweep takes finished candidates from that file instead of recomputing them.
+ * Runs a blend-schedule sweep: candidates come from an Arbiter generator over a {@link BlendSpace}, drawn
+ * on this machine in batches of the cluster's parallelism; each batch is scored where the cluster runs it
+ * ({@link Cluster#local()}: here, one after another; Spark: one task per candidate), every worker
+ * preparing a {@link SweepScorer} once. Every finished candidate is appended to {@code results.csv} in
+ * candidate order at once, so a crash loses nothing, and a resumed sweep takes finished candidates from
+ * that file instead of recomputing them. Scores depend only on the schedule, so the table is the same on
+ * any engine (the genetic generator sees a batch's results after the batch: with a parallelism above 1 it
+ * draws differently).
  */
 public final class SweepRunner {
     public static final String RESULTS = "results.csv";
     static final String HEADER = "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,objective,seconds,status,error";
-    /** Seeds of the target's own images when no style data is given (disjoint from candidate seeds). */
-    static final long STYLE_SEED_OFFSET = 1_000_000;
 
     /** One finished candidate. */
     public record Row(int index, String schedule, double swd, double correlation16, double ssim32, double yawDifference,
-                      double objective, double seconds, String status, String error) {
+                      double objective, double seconds, String status, String error) implements Serializable {
         String csv() {
             return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, quote(schedule), swd,
                     correlation16, ssim32, yawDifference, objective, seconds, status, quote(error == null ? "" : error));
@@ -76,17 +65,19 @@ public final class SweepRunner {
     /** The finished table and the best row (null when every candidate failed). */
     public record Result(List<Row> rows, Row best, StyleGanModel bestModel) {}
 
+    /** One candidate to score, as a worker receives it: the schedule and the config as text. */
+    record Work(int index, String schedule, String config, String scorerKey) implements Serializable {}
+
+    /** Added to the objective of a blend under the structure floor: it ranks after every blend above it. */
+    public static final double BELOW_FLOOR = 10;
+
     private final SweepConfig c;
     private final Path runDir;
     private final StyleGanModel base;
     private final StyleGanModel target;
-    private final Swd.Descriptors style;
-    private final List<float[]> baseImages = new ArrayList<>();
     private final Map<String, Row> finished;
     private final List<Row> rows = new ArrayList<>();
     private final IntConsumer progress;
-    /** Test hook: candidates for which scoring fails on purpose. */
-    Predicate<Schedule> injectFailure = s -> false;
 
     public SweepRunner(SweepConfig c, Path runDir, IntConsumer progress) {
         this.c = c;
@@ -95,89 +86,29 @@ public final class SweepRunner {
         base = Importer.importFile(c.base(), Importer.Format.AUTO);
         target = Importer.importFile(c.target(), Importer.Format.AUTO);
         Blender.requireCompatible(c.base(), c.target(), base, target);
-        int res = base.config().resolution();
-        if (res < Swd.MIN_RESOLUTION) {
-            throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is " + res + ")");
+        if (base.config().resolution() < Swd.MIN_RESOLUTION) {
+            throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is "
+                    + base.config().resolution() + ")");
         }
         finished = readFinished(runDir.resolve(RESULTS));
         rows.addAll(finished.values());
-        style = new Swd.Descriptors(res, c.seed());
-        if (c.styleData() != null) {
-            int got = ImageSets.read(c.styleData(), res, c.styleImages(), c.seed(), img -> style.add(ImageSets.to255(img)));
-            if (got == 0) {
-                throw new UserError(c.styleData() + ": no readable images for the style reference");
-            }
-        } else {
-            List<Long> seeds = new ArrayList<>();
-            for (long i = 0; i < c.styleImages(); i++) {
-                seeds.add(STYLE_SEED_OFFSET + i);
-            }
-            ImageSets.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
+    }
+
+    /** Scores a candidate on a worker; a failing blend becomes a failed row, and the sweep goes on. */
+    static Row score(Work w) {
+        SweepScorer scorer = WorkerCache.get(w.scorerKey(), () -> new SweepScorer(Shipped.config(w.config(), SweepConfig.class)));
+        try {
+            return scorer.score(w.index(), parse(w.schedule()));
+        } catch (RuntimeException e) {
+            return failed(w, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        ImageSets.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
-        // the gap every candidate is measured against: the base's style distance, the target's structure loss
-        Measures baseM = measure(base);
-        Measures targetM = measure(target);
-        styleGap = Math.max(baseM.swd(), 1e-9);
-        structureGap = Math.max(1 - targetM.compare().correlation16(), 1e-9);
-        poseGap = Double.isNaN(targetM.compare().yawDifference()) ? 1 : Math.max(targetM.compare().yawDifference(), 1e-9);
     }
 
-    /** Added to the objective of a blend under the structure floor: it ranks after every blend above it. */
-    public static final double BELOW_FLOOR = 10;
-
-    private final double styleGap;
-    private final double structureGap;
-    private final double poseGap;
-
-    /** A model's style distance to the style reference and its structure against the base. */
-    private record Measures(double swd, Compare.Result compare) {}
-
-    private Measures measure(StyleGanModel m) {
-        Generator g = new Generator(m);
-        Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
-        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
-        double swd = Swd.compute(style, d, c.seed()).average();
-        List<float[]> imgs = new ArrayList<>();
-        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
-        return new Measures(swd, Compare.compare(baseImages, imgs, base.config().resolution()));
+    static Row failed(Work w, String why) {
+        return new Row(w.index(), w.schedule(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, "failed", why);
     }
 
-    /** The objective of a candidate's measures (see {@link SweepConfig.Objective}). */
-    double objective(double swd, Compare.Result cmp) {
-        SweepConfig.Objective o = c.objective();
-        double yaw = Double.isNaN(cmp.yawDifference()) ? 0 : cmp.yawDifference();
-        double v = o.style() * swd / styleGap + o.structure() * (1 - cmp.correlation16()) / structureGap
-                + o.pose() * yaw / poseGap;
-        return cmp.correlation16() < o.minCorrelation16() ? v + BELOW_FLOOR : v;
-    }
-
-    BlendOptions options(Schedule s) {
-        return new BlendOptions(s, c.mapping(), null, c.noise(), BlendOptions.DiscriminatorChoice.DROP, Map.of());
-    }
-
-    static String key(Schedule s) {
-        Map<String, Object> tree = ConfigWriter.toTree(s);
-        return JsonMapper.builder().build().writeValueAsString(tree);
-    }
-
-    /** Scores one schedule: SWD of blended images vs the style reference, structure and pose vs the base. */
-    Row score(int index, Schedule s) {
-        long t0 = System.nanoTime();
-        if (injectFailure.test(s)) {
-            throw new IllegalStateException("injected failure");
-        }
-        Measures m = measure(Blender.blend(base, target, options(s), Map.of()).model());
-        Compare.Result cmp = m.compare();
-        return new Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
-                objective(m.swd(), cmp), (System.nanoTime() - t0) / 1e9, "ok", null);
-    }
-
-    private synchronized Row scoredThisRun(String key) {
-        return rows.stream().filter(r -> r.schedule().equals(key)).findFirst().orElse(null);
-    }
-
-    private synchronized void record(Row r) {
+    private void record(Row r) {
         rows.add(r);
         Path f = runDir.resolve(RESULTS);
         try {
@@ -195,9 +126,15 @@ public final class SweepRunner {
         progress.accept(rows.size());
     }
 
+    /** The sweep in this JVM. */
     public Result run() {
+        return run(Cluster.local());
+    }
+
+    /** The sweep with candidates scored on {@code cluster}. */
+    public Result run(Cluster cluster) {
         BlendSpace space = new BlendSpace(c.space(), base.config().resolution());
-        ScoreFunction minimize = new Minimize();
+        Minimize minimize = new Minimize();
         CandidateGenerator gen = switch (c.search()) {
             case RANDOM -> new RandomSearchGenerator(space, null);
             case GRID -> new GridSearchCandidateGenerator(space, c.gridPoints(), GridSearchCandidateGenerator.Mode.Sequential,
@@ -207,16 +144,37 @@ public final class SweepRunner {
         if (gen instanceof BaseCandidateGenerator<?> b) {
             b.setRngSeed(c.seed());
         }
-        List<TerminationCondition> stop = new ArrayList<>();
-        stop.add(new MaxCandidatesCondition(c.candidates()));
-        if (c.maxMinutes() != null) {
-            stop.add(new MaxTimeCondition(Math.max(1, Math.round(c.maxMinutes() * 60)), TimeUnit.SECONDS));
+        String config = Shipped.config(c);
+        String scorerKey = "sweep " + Hashing.sha256(config.getBytes(StandardCharsets.UTF_8)) + " "
+                + Hashing.sha256(c.base()) + " " + Hashing.sha256(c.target());
+        long deadline = c.maxMinutes() == null ? Long.MAX_VALUE
+                : System.nanoTime() + Math.max(1, Math.round(c.maxMinutes() * 60)) * 1_000_000_000L;
+        int drawn = 0;
+        while (drawn < c.candidates() && gen.hasMoreCandidates() && System.nanoTime() < deadline) {
+            List<Candidate> batch = new ArrayList<>();
+            while (batch.size() < cluster.parallelism() && drawn < c.candidates() && gen.hasMoreCandidates()) {
+                batch.add(gen.getCandidate());
+                drawn++;
+            }
+            Map<String, Row> known = new LinkedHashMap<>(finished);
+            rows.forEach(r -> known.putIfAbsent(r.schedule(), r));
+            List<Work> todo = new ArrayList<>();
+            for (Candidate cand : batch) {
+                String key = SweepScorer.key((Schedule) cand.getValue());
+                if (!known.containsKey(key) && todo.stream().noneMatch(w -> w.schedule().equals(key))) {
+                    todo.add(new Work(cand.getIndex(), key, config, scorerKey));
+                }
+            }
+            for (Row r : cluster.map(todo, SweepRunner::score)) {
+                record(r);
+                known.put(r.schedule(), r);
+            }
+            for (Candidate cand : batch) {   // resumed, or drawn twice: reported from the one row it has
+                Row r = known.get(SweepScorer.key((Schedule) cand.getValue()));
+                gen.reportResults(result(cand, r));
+            }
         }
-        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(gen)
-                .dataProvider(new NoData()).modelSaver(new InMemoryResultSaver()).scoreFunction(minimize)
-                .terminationConditions(stop).rngSeed(c.seed()).build();
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, new Tasks());
-        runner.execute();
+        WorkerCache.evict(scorerKey);
         Row best = rows.stream().filter(r -> r.status().equals("ok")).min(Comparator.comparingDouble(Row::objective))
                 .orElse(null);
         StyleGanModel bestModel = null;
@@ -225,11 +183,21 @@ public final class SweepRunner {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("blend", best.schedule());
             meta.put("sweep_objective", Double.toString(best.objective()));
-            meta.put("base_sha256", io.ukiyoe.core.io.Hashing.sha256(c.base()));
-            meta.put("target_sha256", io.ukiyoe.core.io.Hashing.sha256(c.target()));
-            bestModel = Blender.blend(base, target, options(s), meta).model();
+            meta.put("base_sha256", Hashing.sha256(c.base()));
+            meta.put("target_sha256", Hashing.sha256(c.target()));
+            bestModel = Blender.blend(base, target, SweepScorer.options(c, s), meta).model();
         }
         return new Result(List.copyOf(rows), best, bestModel);
+    }
+
+    /** What the genetic generator learns of a candidate. */
+    private static OptimizationResult result(Candidate candidate, Row r) {
+        boolean ok = r.status().equals("ok");
+        Double score = ok ? r.objective() : null;
+        long now = System.currentTimeMillis();
+        CandidateInfo info = new CandidateInfo(candidate.getIndex(), ok ? CandidateStatus.Complete : CandidateStatus.Failed,
+                score, now, now, now, candidate.getFlatParameters(), r.error());
+        return new OptimizationResult(candidate, score, candidate.getIndex(), null, info, null);
     }
 
     public StyleGanModel base() {
@@ -314,52 +282,6 @@ public final class SweepRunner {
 
     // ---- Arbiter plumbing ------------------------------------------------------------------------
 
-    /** Blends and scores a candidate; a finished one (resume) is taken from results.csv. */
-    private final class Tasks implements TaskCreator {
-        @Override
-        public Callable<OptimizationResult> create(Candidate candidate, DataProvider data, ScoreFunction score,
-                                                   List<StatusListener> listeners, IOptimizationRunner runner) {
-            return () -> {
-                long start = System.currentTimeMillis();
-                Schedule s = (Schedule) candidate.getValue();
-                String key = key(s);
-                Row done = finished.get(key);
-                if (done == null) {
-                    done = scoredThisRun(key);
-                }
-                if (done != null) { // resumed, or the same schedule drawn again: not scored twice
-                    return result(candidate, done.status().equals("ok") ? done.objective() : null, done.error(), start);
-                }
-                Row r;
-                try {
-                    r = score(candidate.getIndex(), s);
-                } catch (RuntimeException e) {
-                    // recorded as failed; the sweep goes on with the next candidate
-                    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    record(new Row(candidate.getIndex(), key, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                            Double.NaN, 0, "failed", why));
-                    return result(candidate, null, why, start);
-                }
-                record(r);
-                return result(candidate, r.objective(), null, start);
-            };
-        }
-
-        private OptimizationResult result(Candidate candidate, Double score, String error, long start) {
-            CandidateInfo info = new CandidateInfo(candidate.getIndex(), score == null ? CandidateStatus.Failed
-                    : CandidateStatus.Complete, score, start, start, System.currentTimeMillis(),
-                    candidate.getFlatParameters(), error);
-            return new OptimizationResult(candidate, score, candidate.getIndex(), null, info, null);
-        }
-
-        @Override
-        public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
-                                                   Properties props, ScoreFunction score, List<StatusListener> listeners,
-                                                   IOptimizationRunner runner) {
-            return create(candidate, (DataProvider) null, score, listeners, runner);
-        }
-    }
-
     /** Lower objective is better; the score is computed by the task itself. */
     static final class Minimize implements ScoreFunction {
         @Override
@@ -385,24 +307,6 @@ public final class SweepRunner {
         @Override
         public List<Class<?>> getSupportedDataTypes() {
             return List.of(Object.class);
-        }
-    }
-
-    /** Blends need no data set: the style reference is prepared once by the runner. */
-    static final class NoData implements DataProvider {
-        @Override
-        public Object trainData(Map<String, Object> params) {
-            return null;
-        }
-
-        @Override
-        public Object testData(Map<String, Object> params) {
-            return null;
-        }
-
-        @Override
-        public Class<?> getDataType() {
-            return Object.class;
         }
     }
 }

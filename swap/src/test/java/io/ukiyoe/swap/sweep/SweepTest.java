@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.core.Seeds;
+import io.ukiyoe.core.cluster.Cluster;
+import io.ukiyoe.core.cluster.Task;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
@@ -128,8 +130,8 @@ class SweepTest {
 
         Path failing = Files.createDirectories(dir.resolve("failing"));
         SweepRunner f = new SweepRunner(config(failing.resolve("b.safetensors"), SweepConfig.Search.GRID, 4), failing, i -> { });
-        f.injectFailure = s -> s.equals(new Schedule.Swap(16));
-        SweepRunner.Result fr = f.run();
+        String failingKey = SweepScorer.key(new Schedule.Swap(16));
+        SweepRunner.Result fr = f.run(new FailingCluster(failingKey));
         assertEquals(4, fr.rows().size());
         assertEquals(1, fr.rows().stream().filter(x -> x.status().equals("failed")).count());
         assertTrue(List.of(new Schedule.Swap(4), new Schedule.Swap(8)).contains(SweepRunner.parse(fr.best().schedule())));
@@ -153,5 +155,26 @@ class SweepTest {
         assertTrue(r.rows().size() >= 1 && r.rows().size() <= 4, r.rows().toString());
         assertNotNull(r.best());
         assertEquals(r.rows().size() + 1, Files.readAllLines(run.resolve(SweepRunner.RESULTS)).size());
+    }
+
+    /** Runs here, but the blend of one schedule fails, as a worker's failing blend would. */
+    record FailingCluster(String schedule) implements Cluster {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends java.io.Serializable, R extends java.io.Serializable> List<R> map(List<T> items, Task<T, R> task,
+                                                                                          java.util.function.IntConsumer progress) {
+            return Cluster.local().map(items, item -> item instanceof SweepRunner.Work w && w.schedule().equals(schedule)
+                    ? (R) SweepRunner.failed(w, "IllegalStateException: injected") : task.apply(item), progress);
+        }
+
+        @Override
+        public int parallelism() {
+            return 2;
+        }
+
+        @Override
+        public String describe() {
+            return "failing";
+        }
     }
 }

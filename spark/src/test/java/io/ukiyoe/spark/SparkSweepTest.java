@@ -1,0 +1,71 @@
+package io.ukiyoe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ukiyoe.core.Seeds;
+import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.Fixtures;
+import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.swap.BlendOptions;
+import io.ukiyoe.swap.sweep.SweepConfig;
+import io.ukiyoe.swap.sweep.SweepRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A blend sweep with its candidates scored by Spark tasks writes the same results.csv rows as the plain sweep. */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+class SparkSweepTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sameCandidatesAndObjectivesAsThePlainSweep() throws Exception {
+        StyleGanModel b = Importer.importFile(Fixtures.file("rosinality_tiny.pt"), Importer.Format.AUTO).withoutDiscriminator();
+        Random r = new Random(5);
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        b.tensors().forEach((k, v) -> {
+            float[] d = v.data().clone();
+            if (k.startsWith("synthesis/b32/") && k.endsWith("/weight")) {
+                for (int i = 0; i < d.length; i++) {
+                    d[i] += (float) (0.5 * r.nextGaussian());
+                }
+            }
+            t.put(k, new Tensor(v.shape(), d));
+        });
+        Path base = dir.resolve("base.safetensors");
+        Path target = dir.resolve("target.safetensors");
+        b.write(base);
+        b.with(t, Map.of()).write(target);
+        Path plainDir = Files.createDirectories(dir.resolve("plain"));
+        Path sparkDir = Files.createDirectories(dir.resolve("spark"));
+        new SweepRunner(config(base, target, plainDir), plainDir, i -> { }).run();
+        try (SparkCluster spark = SparkCluster.connect("local[2]")) {
+            new SweepRunner(config(base, target, sparkDir), sparkDir, i -> { }).run(spark);
+        }
+        List<String> plain = withoutSeconds(plainDir.resolve(SweepRunner.RESULTS));
+        assertEquals(5, plain.size(), plain.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(plain.stream().skip(1).allMatch(l -> l.contains(",ok,")), plain.toString());
+        assertEquals(plain, withoutSeconds(sparkDir.resolve(SweepRunner.RESULTS)));
+    }
+
+    static SweepConfig config(Path base, Path target, Path run) {
+        return new SweepConfig(null, base, target, null,
+                new SweepConfig.Space(List.of("swap", "sigmoid"), List.of(4, 8, 16, 32), new SweepConfig.Interval(0.3, 2),
+                        List.of(0, 1), new SweepConfig.Interval(0, 1)),
+                SweepConfig.Search.RANDOM, 4, 4, null, new SweepConfig.Objective(1, 0.25, 0, 0.8), Seeds.parse("0-7"), 16,
+                0.7, BlendOptions.Source.BASE, BlendOptions.Side.BASE, 3, 11, run.resolve("best.safetensors"));
+    }
+
+    /** results.csv rows without the seconds column (timing differs between runs). */
+    static List<String> withoutSeconds(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().map(l -> l.replaceAll(",[0-9.]+,(ok|failed),", ",_,$1,")).toList();
+    }
+}

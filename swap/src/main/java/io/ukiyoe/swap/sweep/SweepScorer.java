@@ -1,0 +1,108 @@
+package io.ukiyoe.swap.sweep;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.config.ConfigWriter;
+import io.ukiyoe.eval.Compare;
+import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.eval.Swd;
+import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.swap.BlendOptions;
+import io.ukiyoe.swap.Blender;
+import io.ukiyoe.swap.Schedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What scoring a blend schedule needs, prepared once per JVM: the two models, the style reference's SWD
+ * descriptors, the base's images on the structure seeds, and the gaps every objective term is a fraction
+ * of. Scoring a schedule depends on nothing else, so any worker scores it the same.
+ */
+public final class SweepScorer {
+    /** Seeds of the target's own images when no style data is given (disjoint from candidate seeds). */
+    static final long STYLE_SEED_OFFSET = 1_000_000;
+
+    private final SweepConfig c;
+    private final StyleGanModel base;
+    private final StyleGanModel target;
+    private final Swd.Descriptors style;
+    private final List<float[]> baseImages = new ArrayList<>();
+    private final double styleGap;
+    private final double structureGap;
+    private final double poseGap;
+
+    public SweepScorer(SweepConfig c) {
+        this.c = c;
+        base = Importer.importFile(c.base(), Importer.Format.AUTO);
+        target = Importer.importFile(c.target(), Importer.Format.AUTO);
+        Blender.requireCompatible(c.base(), c.target(), base, target);
+        int res = base.config().resolution();
+        if (res < Swd.MIN_RESOLUTION) {
+            throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is " + res + ")");
+        }
+        style = new Swd.Descriptors(res, c.seed());
+        if (c.styleData() != null) {
+            int got = ImageSets.read(c.styleData(), res, c.styleImages(), c.seed(), img -> style.add(ImageSets.to255(img)));
+            if (got == 0) {
+                throw new UserError(c.styleData() + ": no readable images for the style reference");
+            }
+        } else {
+            List<Long> seeds = new ArrayList<>();
+            for (long i = 0; i < c.styleImages(); i++) {
+                seeds.add(STYLE_SEED_OFFSET + i);
+            }
+            ImageSets.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
+        }
+        ImageSets.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
+        // the gap every candidate is measured against: the base's style distance, the target's structure loss
+        Measures baseM = measure(base);
+        Measures targetM = measure(target);
+        styleGap = Math.max(baseM.swd(), 1e-9);
+        structureGap = Math.max(1 - targetM.compare().correlation16(), 1e-9);
+        poseGap = Double.isNaN(targetM.compare().yawDifference()) ? 1 : Math.max(targetM.compare().yawDifference(), 1e-9);
+    }
+
+    /** A model's style distance to the style reference and its structure against the base. */
+    private record Measures(double swd, Compare.Result compare) {}
+
+    private Measures measure(StyleGanModel m) {
+        Generator g = new Generator(m);
+        Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
+        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
+        double swd = Swd.compute(style, d, c.seed()).average();
+        List<float[]> imgs = new ArrayList<>();
+        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
+        return new Measures(swd, Compare.compare(baseImages, imgs, base.config().resolution()));
+    }
+
+    /** The objective of a candidate's measures (see {@link SweepConfig.Objective}). */
+    double objective(double swd, Compare.Result cmp) {
+        SweepConfig.Objective o = c.objective();
+        double yaw = Double.isNaN(cmp.yawDifference()) ? 0 : cmp.yawDifference();
+        double v = o.style() * swd / styleGap + o.structure() * (1 - cmp.correlation16()) / structureGap
+                + o.pose() * yaw / poseGap;
+        return cmp.correlation16() < o.minCorrelation16() ? v + SweepRunner.BELOW_FLOOR : v;
+    }
+
+    /** How the sweep blends a schedule (mapping and noise from the config; D dropped). */
+    public static BlendOptions options(SweepConfig c, Schedule s) {
+        return new BlendOptions(s, c.mapping(), null, c.noise(), BlendOptions.DiscriminatorChoice.DROP, Map.of());
+    }
+
+    /** A schedule's key in results.csv: its config tree as one line of JSON. */
+    static String key(Schedule s) {
+        return JsonMapper.builder().build().writeValueAsString(ConfigWriter.toTree(s));
+    }
+
+    /** Scores one schedule: SWD of blended images vs the style reference, structure and pose vs the base. */
+    SweepRunner.Row score(int index, Schedule s) {
+        long t0 = System.nanoTime();
+        Measures m = measure(Blender.blend(base, target, options(c, s), Map.of()).model());
+        Compare.Result cmp = m.compare();
+        return new SweepRunner.Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
+                objective(m.swd(), cmp), (System.nanoTime() - t0) / 1e9, "ok", null);
+    }
+}
