@@ -74,6 +74,9 @@ public final class SparkCluster implements Cluster {
                     progress.accept(items.size());
                     return out;
                 } catch (TimeoutException e) {
+                    if (sc.sc().isStopped()) {   // e.g. the master removed the application: the job never ends
+                        throw new UserError("--spark " + master + ": the Spark context stopped (see Spark's log above)");
+                    }
                     progress.accept(completed(job));
                 }
             }
