@@ -151,6 +151,10 @@ public final class Main implements Runnable {
         if (!debug) { // SameDiff warns about an unused Pad attribute every time it differentiates a pad
             System.setProperty("org.slf4j.simpleLogger.log.org.nd4j.autodiff.functions.DifferentialFunction", "error");
         }
+        if (!debug) { // --spark: Spark's notes on host names and Hadoop's native library are not the user's concern
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark.util.Utils", "error");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader", "error");
+        }
     }
 
     /** {@code --version}: project, DL4J and backend versions (loads ND4J to report the real backend). */
