@@ -5,7 +5,6 @@ import io.ukiyoe.data.ImageDataset;
 import io.ukiyoe.data.Prepare;
 import io.ukiyoe.data.Resample;
 import io.ukiyoe.data.align.AlignJob;
-import io.ukiyoe.data.align.LandmarkFiles;
 import io.ukiyoe.data.detect.DetectJob;
 import io.ukiyoe.data.synth.SynthFace;
 import io.ukiyoe.data.synth.SynthSet;
@@ -160,22 +159,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Args.positive("--size", size);
-            if ((landmarks == null) == (detect == null)) {
-                throw new UserError("data align: give --landmarks PATH --format FMT, or --detect DIR", 2, null);
-            }
-            AlignJob.FaceSource faces;
-            if (detect != null) {
-                faces = DetectJob.faceSource(MtcnnFaces.load(detect, DetectCmd.MIN_FACE, DetectCmd.THRESHOLDS, DetectCmd.FACTOR));
-            } else {
-                if (format == null) {
-                    throw new UserError("data align: --landmarks needs --format (rekognition | dlib68 | five-point)", 2, null);
-                }
-                LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
-                if (!java.nio.file.Files.exists(landmarks)) {
-                    throw new UserError(landmarks + ": no such file or folder");
-                }
-                faces = AlignJob.landmarkSource(landmarks, f);
-            }
+            AlignJob.FaceSource faces = FaceSources.of("data align", landmarks, format, detect);
             if ((upscaleBelow == null) != (upscaler == null)) {
                 throw new UserError("--upscale-below and --upscaler go together", 2, null);
             }
