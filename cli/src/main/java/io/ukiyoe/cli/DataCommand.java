@@ -128,17 +128,8 @@ final class DataCommand implements Runnable {
         @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder or .zip of photos.")
         Path images;
 
-        @Option(names = "--landmarks", paramLabel = "PATH",
-                description = "A folder of per-image files (named after the image) or one file keyed by image file name "
-                        + "(e.g. the landmarks.json of 'data detect', with --format five-point).")
-        Path landmarks;
-
-        @Option(names = "--format", paramLabel = "FMT", description = "rekognition | dlib68 | five-point (with --landmarks).")
-        String format;
-
-        @Option(names = "--detect", paramLabel = "DIR",
-                description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
-        Path detect;
+        @picocli.CommandLine.Mixin
+        FaceSources faceOptions = new FaceSources();
 
         @Option(names = "--size", defaultValue = "1024", description = "Output size (default: ${DEFAULT-VALUE}).")
         int size;
@@ -159,7 +150,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Args.positive("--size", size);
-            AlignJob.FaceSource faces = FaceSources.of("data align", landmarks, format, detect);
+            AlignJob.FaceSource faces = faceOptions.source("data align");
             if ((upscaleBelow == null) != (upscaler == null)) {
                 throw new UserError("--upscale-below and --upscaler go together", 2, null);
             }

@@ -6,13 +6,32 @@ import io.ukiyoe.data.align.LandmarkFiles;
 import io.ukiyoe.data.detect.DetectJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
-/** Where a command's faces come from: {@code --landmarks PATH --format FMT}, or MTCNN with {@code --detect DIR}. */
+/**
+ * Where a command's faces come from: {@code --landmarks PATH --format FMT}, or MTCNN with {@code --detect DIR}
+ * (a mixin of 'data align' and 'translate').
+ */
 final class FaceSources {
-    private FaceSources() {}
+    @Option(names = "--landmarks", paramLabel = "PATH",
+            description = "A folder of per-image files (named after the image) or one file keyed by image file name "
+                    + "(e.g. the landmarks.json of 'data detect', with --format five-point).")
+    Path landmarks;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "rekognition | dlib68 | five-point (with --landmarks).")
+    String format;
+
+    @Option(names = "--detect", paramLabel = "DIR",
+            description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
+    Path detect;
+
+    /** Whether any of the options was given. */
+    boolean given() {
+        return landmarks != null || format != null || detect != null;
+    }
 
     /** The faces of {@code command} ('data align', 'translate'); exactly one of landmarks and detect is given. */
-    static AlignJob.FaceSource of(String command, Path landmarks, String format, Path detect) {
+    AlignJob.FaceSource source(String command) {
         if ((landmarks == null) == (detect == null)) {
             throw new UserError(command + ": give --landmarks PATH --format FMT, or --detect DIR", 2, null);
         }

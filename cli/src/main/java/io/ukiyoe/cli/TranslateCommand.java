@@ -44,17 +44,8 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Images per pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--landmarks", paramLabel = "PATH",
-            description = "Align faces first: one landmarks file keyed by image file name, or a folder of per-image files "
-                    + "(as 'data align').")
-    Path landmarks;
-
-    @Option(names = "--format", paramLabel = "FMT", description = "rekognition | dlib68 | five-point (with --landmarks).")
-    String format;
-
-    @Option(names = "--detect", paramLabel = "DIR",
-            description = "Find and align faces with MTCNN: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
-    Path detect;
+    @picocli.CommandLine.Mixin
+    FaceSources faceOptions = new FaceSources();      // --landmarks, --format, --detect: align every face first
 
     @Option(names = "--face-size", defaultValue = "256", paramLabel = "PX",
             description = "With --landmarks/--detect: side of the aligned faces the network sees (default: ${DEFAULT-VALUE}).")
@@ -72,7 +63,7 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (landmarks != null || detect != null || format != null || grid != null) {
+        if (faceOptions.given() || grid != null) {
             return faces();
         }
         int[] wh = size == null ? null : parseSize(size);
@@ -101,7 +92,7 @@ final class TranslateCommand implements Callable<Integer> {
             throw new UserError("translate: --landmarks/--detect go with --images, without --input, --npy, --size or --batch",
                     2, null);
         }
-        AlignJob.FaceSource faces = FaceSources.of("translate", landmarks, format, detect);
+        AlignJob.FaceSource faces = faceOptions.source("translate");
         Translator t = Translators.load(model);
         Progress bar = new Progress(spec.commandLine().getErr(), "translate", DataCommand.countImages(input.images));
         FaceTranslateJob.Summary s = FaceTranslateJob.run(t, input.images, faces, new FaceTranslateJob.Options(out,

@@ -57,15 +57,7 @@ public final class FaceTranslateJob {
         if (!Files.exists(images)) {
             throw new UserError(images + ": no such folder");
         }
-        int c = t.outputChannels();
-        if (c != 1 && c != 3) {
-            throw new UserError("the network has " + c + " output channels: PNGs need 1 or 3");
-        }
-        try {
-            Files.createDirectories(o.out());
-        } catch (IOException e) {
-            throw new UserError(o.out() + ": cannot create the output folder (" + e.getMessage() + ")");
-        }
+        TranslateJob.prepareOutput(t, o.out());
         StringBuilder report = new StringBuilder("image,face,status,output,reason\n");
         Map<String, String> without = new LinkedHashMap<>();
         List<BufferedImage> cells = new ArrayList<>();
