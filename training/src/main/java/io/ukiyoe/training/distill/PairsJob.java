@@ -72,12 +72,15 @@ public final class PairsJob {
         if (new HashSet<>(c.seeds().values()).size() != c.seeds().size()) {
             throw new UserError("seeds: '" + c.seeds() + "' names a seed twice (pair files are named after the seed)");
         }
-        for (String key : new String[] {"base", "blended", "out"}) {
-            String v = key.equals("base") ? c.base() : key.equals("blended") ? c.blended() : c.out();
-            if (v == null || v.isBlank()) {
-                throw new UserError(key + ": missing");
+        Map<String, String> required = new LinkedHashMap<>();
+        required.put("base", c.base());
+        required.put("blended", c.blended());
+        required.put("out", c.out());
+        required.forEach((key, value) -> {
+            if (value == null || value.isBlank()) {
+                throw new UserError(key + ": must name a file or folder, got an empty value");
             }
-        }
+        });
         for (String model : List.of(c.base(), c.blended())) {
             Path p = Path.of(model);
             if (!Files.isRegularFile(p)) {

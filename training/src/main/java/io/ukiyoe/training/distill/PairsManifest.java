@@ -65,7 +65,11 @@ public record PairsManifest(ObjectNode identity, int shards, List<Shard> shardsD
         s.put("pairs", c.seeds().size());
         s.put("truncation", c.truncation());
         s.put("noise", c.noise().name().toLowerCase(Locale.ROOT));
-        s.put("noise_maps", c.noise() == PairsConfig.Noise.CONST ? "base's, for A and B" : "");
+        s.put("noise_maps", switch (c.noise()) {
+            case CONST -> "the base's constant maps, for A and B";
+            case RANDOM -> "drawn from the seed (generate --noise random), for A and B";
+            case NONE -> "none";
+        });
         s.put("resolution", resolution);
         s.put("size", size);
         s.put("resize", size == resolution ? "none" : "lanczos3");
