@@ -5,7 +5,6 @@ import io.ukiyoe.data.ImageDataset;
 import io.ukiyoe.data.Prepare;
 import io.ukiyoe.data.Resample;
 import io.ukiyoe.data.align.AlignJob;
-import io.ukiyoe.data.align.LandmarkFiles;
 import io.ukiyoe.data.detect.DetectJob;
 import io.ukiyoe.data.synth.SynthFace;
 import io.ukiyoe.data.synth.SynthSet;
@@ -129,17 +128,8 @@ final class DataCommand implements Runnable {
         @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder or .zip of photos.")
         Path images;
 
-        @Option(names = "--landmarks", paramLabel = "PATH",
-                description = "A folder of per-image files (named after the image) or one file keyed by image file name "
-                        + "(e.g. the landmarks.json of 'data detect', with --format five-point).")
-        Path landmarks;
-
-        @Option(names = "--format", paramLabel = "FMT", description = "rekognition | dlib68 | five-point (with --landmarks).")
-        String format;
-
-        @Option(names = "--detect", paramLabel = "DIR",
-                description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
-        Path detect;
+        @picocli.CommandLine.Mixin
+        FaceSources faceOptions = new FaceSources();
 
         @Option(names = "--size", defaultValue = "1024", description = "Output size (default: ${DEFAULT-VALUE}).")
         int size;
@@ -160,22 +150,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Args.positive("--size", size);
-            if ((landmarks == null) == (detect == null)) {
-                throw new UserError("data align: give --landmarks PATH --format FMT, or --detect DIR", 2, null);
-            }
-            AlignJob.FaceSource faces;
-            if (detect != null) {
-                faces = DetectJob.faceSource(MtcnnFaces.load(detect, DetectCmd.MIN_FACE, DetectCmd.THRESHOLDS, DetectCmd.FACTOR));
-            } else {
-                if (format == null) {
-                    throw new UserError("data align: --landmarks needs --format (rekognition | dlib68 | five-point)", 2, null);
-                }
-                LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
-                if (!java.nio.file.Files.exists(landmarks)) {
-                    throw new UserError(landmarks + ": no such file or folder");
-                }
-                faces = AlignJob.landmarkSource(landmarks, f);
-            }
+            AlignJob.FaceSource faces = faceOptions.source("data align");
             if ((upscaleBelow == null) != (upscaler == null)) {
                 throw new UserError("--upscale-below and --upscaler go together", 2, null);
             }

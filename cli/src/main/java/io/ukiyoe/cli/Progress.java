@@ -13,12 +13,19 @@ final class Progress {
     private final long total;
     private final long start = System.nanoTime();
     private final long intervalNanos = TERMINAL ? 250_000_000L : 10_000_000_000L;
+    private final String unit;
     private long lastDraw = Long.MIN_VALUE;
 
     Progress(PrintWriter err, String label, long total) {
+        this(err, label, total, null);
+    }
+
+    /** With a unit, the bar also shows the rate, e.g. {@code 12.5 pairs/s}. */
+    Progress(PrintWriter err, String label, long total, String unit) {
         this.err = err;
         this.label = label;
         this.total = Math.max(1, total);
+        this.unit = unit;
     }
 
     void update(long done) {
@@ -32,8 +39,9 @@ final class Progress {
         int width = 24;
         int filled = (int) Math.round(frac * width);
         double eta = done > 0 ? secs / done * (total - done) : Double.NaN;
-        err.printf("%s%s [%s%s] %d/%d  %.1f s  eta %s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
-                ".".repeat(width - filled), done, total, secs, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta),
+        String rate = unit == null || secs <= 0 ? "" : String.format(java.util.Locale.ROOT, "  %.1f %s/s", done / secs, unit);
+        err.printf("%s%s [%s%s] %d/%d  %.1f s%s  eta %s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
+                ".".repeat(width - filled), done, total, secs, rate, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta),
                 TERMINAL ? "" : "\n");
         err.flush();
     }

@@ -93,43 +93,26 @@ public final class AlignJob {
                     continue;
                 }
                 List<FaceAlign.Landmarks> faces = source.faces(name, img);
-                if (faces == null || faces.isEmpty()) {
-                    report.append(csv(name, "", "skipped", "", faces == null ? "no landmarks for this image"
-                            : source.noFacesReason(), false));
+                String none = whyNoFaces(source, faces);
+                if (none != null) {
+                    report.append(csv(name, "", "skipped", "", none, false));
                     skipped++;
                     progress.accept(i + 1);
                     continue;
                 }
                 String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-                for (int f = 0; f < faces.size(); f++) {
-                    FaceAlign.Landmarks lm = faces.get(f).imageLeftFirst();
-                    FaceAlign.Quad q = FaceAlign.quad(lm);
-                    boolean upscale = upscaling != null && q.size() < upscaling.belowPx();
-                    double effective = upscale ? q.size() * upscaling.upscaler().scale() : q.size();
-                    String reason = null;
-                    if (FaceAlign.insideFraction(q, img.getWidth(), img.getHeight()) < MIN_INSIDE) {
-                        reason = "face mostly outside the frame";
-                    } else if (effective < size * MIN_QUAD_FRACTION) {
-                        reason = String.format("face too small (%.0f px square%s for a %d px output)", q.size(),
-                                upscale ? String.format(", %.0f px upscaled", effective) : "", size);
-                    }
-                    if (reason != null) {
-                        report.append(csv(name, Integer.toString(f), "skipped", "", reason, false));
+                for (Face face : alignFaces(img, faces, size, upscaling)) {
+                    String f = Integer.toString(face.index());
+                    if (face.aligned() == null) {
+                        report.append(csv(name, f, "skipped", "", face.skipReason(), false));
                         skipped++;
                         continue;
                     }
                     String outName = (faces.size() == 1 ? stem : stem + "_" + f).replace('/', '_') + ".png";
-                    BufferedImage face;
-                    if (upscale) {
-                        SmallFaceUpscale.Result r = SmallFaceUpscale.upscale(img, lm, q, upscaling.upscaler());
-                        face = FaceAlign.align(r.image(), r.landmarks(), size);
-                        upscaled++;
-                    } else {
-                        face = FaceAlign.align(img, lm, size);
-                    }
-                    Images.writePng(out.resolve(outName), face);
-                    report.append(csv(name, Integer.toString(f), "ok", outName, "", upscale));
+                    Images.writePng(out.resolve(outName), face.aligned());
+                    report.append(csv(name, f, "ok", outName, "", face.upscaled()));
                     aligned++;
+                    upscaled += face.upscaled() ? 1 : 0;
                 }
                 progress.accept(i + 1);
             }
@@ -138,11 +121,55 @@ public final class AlignJob {
         }
     }
 
-    private static String csv(String image, String face, String status, String output, String reason, boolean upscaled) {
-        return String.join(",", quote(image), face, status, quote(output), quote(reason), upscaled ? "yes" : "no") + "\n";
+    /** Why an image gives no face to align (no landmarks, or none found), or null when it has faces. */
+    public static String whyNoFaces(FaceSource source, List<FaceAlign.Landmarks> faces) {
+        return faces == null ? "no landmarks for this image" : faces.isEmpty() ? source.noFacesReason() : null;
     }
 
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /**
+     * One face of an image: its index in the source's list, and the aligned picture, or null with the
+     * reason it was skipped; {@code upscaled} when it went through the upscaler first.
+     */
+    public record Face(int index, BufferedImage aligned, String skipReason, boolean upscaled) {}
+
+    /**
+     * Every face of an image aligned the FFHQ way at {@code size} px; faces mostly outside the frame or
+     * too small for the output are skipped with the reason (small ones upscaled first when
+     * {@code upscaling} is given).
+     */
+    public static List<Face> alignFaces(BufferedImage img, List<FaceAlign.Landmarks> faces, int size, Upscaling upscaling) {
+        List<Face> out = new java.util.ArrayList<>();
+        for (int f = 0; f < faces.size(); f++) {
+            FaceAlign.Landmarks lm = faces.get(f).imageLeftFirst();
+            FaceAlign.Quad q = FaceAlign.quad(lm);
+            boolean upscale = upscaling != null && q.size() < upscaling.belowPx();
+            double effective = upscale ? q.size() * upscaling.upscaler().scale() : q.size();
+            if (FaceAlign.insideFraction(q, img.getWidth(), img.getHeight()) < MIN_INSIDE) {
+                out.add(new Face(f, null, "face mostly outside the frame", false));
+            } else if (effective < size * MIN_QUAD_FRACTION) {
+                out.add(new Face(f, null, String.format("face too small (%.0f px square%s for a %d px output)", q.size(),
+                        upscale ? String.format(", %.0f px upscaled", effective) : "", size), false));
+            } else if (upscale) {
+                SmallFaceUpscale.Result r = SmallFaceUpscale.upscale(img, lm, q, upscaling.upscaler());
+                out.add(new Face(f, FaceAlign.align(r.image(), r.landmarks(), size), null, true));
+            } else {
+                out.add(new Face(f, FaceAlign.align(img, lm, size), null, false));
+            }
+        }
+        return out;
+    }
+
+    private static String csv(String image, String face, String status, String output, String reason, boolean upscaled) {
+        return csvLine(image, face, status, output, reason, upscaled ? "yes" : "no");
+    }
+
+    /** One CSV row (fields with commas or quotes quoted), ending in a newline; the reports of face jobs use it. */
+    public static String csvLine(String... fields) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            String s = fields[i];
+            b.append(i == 0 ? "" : ",").append(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
+        }
+        return b.append('\n').toString();
     }
 }

@@ -97,15 +97,7 @@ public final class TranslateJob {
         if (n == 0) {
             throw new UserError("nothing to translate: 0 images");
         }
-        int c = t.outputChannels();
-        if (c != 1 && c != 3) {
-            throw new UserError("the network has " + c + " output channels: PNGs need 1 or 3");
-        }
-        try {
-            Files.createDirectories(o.out());
-        } catch (IOException e) {
-            throw new UserError(o.out() + ": cannot create the output folder (" + e.getMessage() + ")");
-        }
+        int c = prepareOutput(t, o.out());
         List<INDArray> outputs = new ArrayList<>();
         INDArray next = input.apply(0);
         int done = 0;
@@ -142,6 +134,20 @@ public final class TranslateJob {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** Checks the network's outputs make PNGs and creates the output folder; returns the output channels. */
+    static int prepareOutput(Translator t, Path out) {
+        int c = t.outputChannels();
+        if (c != 1 && c != 3) {
+            throw new UserError("the network has " + c + " output channels: PNGs need 1 or 3");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UserError(out + ": cannot create the output folder (" + e.getMessage() + ")");
+        }
+        return c;
     }
 
     private static void writePng(Path file, INDArray chw) {

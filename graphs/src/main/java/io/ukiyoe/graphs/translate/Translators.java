@@ -39,6 +39,10 @@ public final class Translators {
             throw new UserError(file + ": not a model file (convert checkpoints with 'ukiyoe import' first)");
         }
         String format = NetworkFile.formatOf(file);
+        if (io.ukiyoe.graphs.model.StyleGanModel.FORMAT.equals(format)) {
+            throw new UserError(file + ": a StyleGAN2 generator, not an image-to-image network (give a student from "
+                    + "'ukiyoe distill train' or an imported pix2pixHD generator)");
+        }
         Function<Path, Translator> loader = LOADERS.get(format);
         if (loader == null) {
             throw new UserError(file + ": " + (format == null ? "no format tag" : "format '" + format + "'")

@@ -1,0 +1,51 @@
+package io.ukiyoe.cli;
+
+import io.ukiyoe.core.UserError;
+import io.ukiyoe.data.align.AlignJob;
+import io.ukiyoe.data.align.LandmarkFiles;
+import io.ukiyoe.data.detect.DetectJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a command's faces come from: {@code --landmarks PATH --format FMT}, or MTCNN with {@code --detect DIR}
+ * (a mixin of 'data align' and 'translate').
+ */
+final class FaceSources {
+    @Option(names = "--landmarks", paramLabel = "PATH",
+            description = "A folder of per-image files (named after the image) or one file keyed by image file name "
+                    + "(e.g. the landmarks.json of 'data detect', with --format five-point).")
+    Path landmarks;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "rekognition | dlib68 | five-point (with --landmarks).")
+    String format;
+
+    @Option(names = "--detect", paramLabel = "DIR",
+            description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
+    Path detect;
+
+    /** Whether any of the options was given. */
+    boolean given() {
+        return landmarks != null || format != null || detect != null;
+    }
+
+    /** The faces of {@code command} ('data align', 'translate'); exactly one of landmarks and detect is given. */
+    AlignJob.FaceSource source(String command) {
+        if ((landmarks == null) == (detect == null)) {
+            throw new UserError(command + ": give --landmarks PATH --format FMT, or --detect DIR", 2, null);
+        }
+        if (detect != null) {
+            return DetectJob.faceSource(MtcnnFaces.load(detect, DataCommand.DetectCmd.MIN_FACE,
+                    DataCommand.DetectCmd.THRESHOLDS, DataCommand.DetectCmd.FACTOR));
+        }
+        if (format == null) {
+            throw new UserError(command + ": --landmarks needs --format (rekognition | dlib68 | five-point)", 2, null);
+        }
+        LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
+        if (!Files.exists(landmarks)) {
+            throw new UserError(landmarks + ": no such file or folder");
+        }
+        return AlignJob.landmarkSource(landmarks, f);
+    }
+}
