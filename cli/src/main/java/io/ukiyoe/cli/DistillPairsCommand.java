@@ -18,6 +18,9 @@ final class DistillPairsCommand implements Callable<Integer> {
     @Mixin
     ConfigArgs config = new ConfigArgs();
 
+    @Mixin
+    SparkOption spark = new SparkOption();
+
     @Spec
     CommandSpec spec;
 
@@ -27,7 +30,21 @@ final class DistillPairsCommand implements Callable<Integer> {
                 PairsConfig.class);
         var err = spec.commandLine().getErr();
         Progress[] bar = new Progress[1];
-        PairsJob.Summary s = PairsJob.run(cfg.value(), new PairsJob.Listener() {
+        PairsJob.validate(cfg.value());        // before Spark starts
+        PairsJob.Summary s;
+        try (io.ukiyoe.core.cluster.Cluster cluster = spark.open()) {
+            s = run(cfg.value(), err, bar, cluster);
+        }
+        bar[0].done();
+        spec.commandLine().getOut().printf("%d pairs in %d shards -> %s (%d dropped by the filter%s)%n", s.written(),
+                s.shards(), cfg.value().out(), s.dropped(), s.shardsBefore() > 0 ? "; " + s.shardsBefore()
+                        + " shards were done before" : "");
+        return 0;
+    }
+
+    private static PairsJob.Summary run(PairsConfig c, java.io.PrintWriter err, Progress[] bar,
+                                        io.ukiyoe.core.cluster.Cluster cluster) {
+        return PairsJob.run(c, new PairsJob.Listener() {
             @Override
             public void started(long total, long alreadyDone) {
                 if (alreadyDone > 0) {
@@ -40,11 +57,6 @@ final class DistillPairsCommand implements Callable<Integer> {
             public void rendered(long pairs) {
                 bar[0].update(pairs);
             }
-        });
-        bar[0].done();
-        spec.commandLine().getOut().printf("%d pairs in %d shards -> %s (%d dropped by the filter%s)%n", s.written(),
-                s.shards(), cfg.value().out(), s.dropped(), s.shardsBefore() > 0 ? "; " + s.shardsBefore()
-                        + " shards were done before" : "");
-        return 0;
+        }, cluster);
     }
 }

@@ -1,6 +1,10 @@
 package io.ukiyoe.training.distill;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.cluster.Cluster;
+import io.ukiyoe.core.cluster.Shipped;
+import io.ukiyoe.core.cluster.WorkerCache;
+import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Npy;
@@ -16,6 +20,7 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -93,21 +99,27 @@ public final class PairsJob {
         }
     }
 
+    /** The run in this JVM. */
     public static Summary run(PairsConfig c, Listener listener) {
-        validate(c);
+        return run(c, listener, Cluster.local());
+    }
+
+    /**
+     * The run with a task per shard on {@code cluster}. Shards go out in waves of the cluster's
+     * parallelism and the manifest (written here only) records each wave's shards in order, so a resume
+     * continues from the first shard it does not list; a shard rendered again writes the same bytes.
+     */
+    public static Summary run(PairsConfig given, Listener listener, Cluster cluster) {
+        validate(given);
+        PairsConfig c = absolute(given);            // workers may start elsewhere: every path as the driver sees it
         Path out = Path.of(c.out());
         Path basePath = Path.of(c.base());
         Path blendedPath = Path.of(c.blended());
-        StyleGanModel base = Importer.importFile(basePath, Importer.Format.AUTO);
-        StyleGanModel blended = Importer.importFile(blendedPath, Importer.Format.AUTO);
-        StyleGanConfig bc = base.config();
-        StyleGanConfig xc = blended.config();
-        if (bc.resolution() != xc.resolution() || bc.zDim() != xc.zDim()) {
-            throw new UserError(blendedPath + ": " + xc.resolution() + " px, z_dim " + xc.zDim() + ", but the base " + basePath
-                    + " is " + bc.resolution() + " px, z_dim " + bc.zDim() + " (one latent renders both: they must match)");
-        }
-        int size = c.size() == null ? bc.resolution() : c.size();
-        PairsManifest manifest = PairsManifest.open(out, PairsManifest.expected(c, basePath, blendedPath, size, bc.resolution()));
+        String key = "pairs " + Hashing.sha256(basePath) + " " + Hashing.sha256(blendedPath) + " " + c.noise();
+        Renderers r = WorkerCache.get(key, () -> Renderers.of(c));   // here too: the models' checks come first
+        int size = c.size() == null ? r.resolution() : c.size();
+        PairsManifest manifest = PairsManifest.open(out, PairsManifest.expected(given, Path.of(given.base()),
+                Path.of(given.blended()), size, r.resolution()));
         int shards = manifest.shards();
         int before = manifest.shardsDone().size();
         long total = c.seeds().size();
@@ -116,49 +128,117 @@ public final class PairsJob {
         createFolders(out);
         manifest.write(out);                       // from now on the folder is a pairs folder a resume accepts
         removeUnfinishedFiles(out);
-        Generator a = new Generator(base);
-        Generator b = new Generator(c.noise() == PairsConfig.Noise.CONST ? withNoiseOf(blended, base) : blended);
+        String config = Shipped.config(c);
+        long[] rendered = {0};
+        for (int k = before; k < shards; k += cluster.parallelism()) {
+            List<ShardWork> wave = new ArrayList<>();
+            for (int j = k; j < Math.min(shards, k + cluster.parallelism()); j++) {
+                wave.add(new ShardWork(config, j, key));
+            }
+            List<PairsManifest.Shard> done;
+            if (cluster == Cluster.local()) {        // the same function, with a progress report per batch
+                long start = rendered[0];
+                done = List.of(renderShard(wave.get(0), n -> listener.rendered(start + n)).shard());
+            } else {
+                long start = rendered[0];
+                int shardSize = c.shardSize();
+                done = cluster.map(wave, w -> renderShard(w, n -> { }), n -> listener.rendered(start + (long) n * shardSize))
+                        .stream().map(ShardResult::shard).toList();
+            }
+            for (PairsManifest.Shard shard : done) {
+                rendered[0] += shard.pairs();
+                listener.rendered(rendered[0]);
+                manifest = manifest.withShard(shard);
+                manifest.write(out);
+                listener.shardDone(shard.index(), shards);
+            }
+        }
+        WorkerCache.evict(key);
+        long written = manifest.shardsDone().stream().mapToLong(PairsManifest.Shard::written).sum();
+        return new Summary(written, manifest.shardsDone().stream().mapToLong(s -> s.dropped().size()).sum(), shards, before);
+    }
+
+    /** One shard, as a worker receives it: the config as text and the key of its loaded models. */
+    record ShardWork(String config, int shard, String modelsKey) implements Serializable {}
+
+    /** What a worker sends back: the shard's manifest entry (its files are written by then). */
+    record ShardResult(int index, long firstSeed, int pairs, int written, ArrayList<Long> dropped, String latents)
+            implements Serializable {
+        PairsManifest.Shard shard() {
+            return new PairsManifest.Shard(index, firstSeed, pairs, written, dropped, latents);
+        }
+    }
+
+    /** The two generators of a run and what rendering needs of the models, loaded once per JVM. */
+    record Renderers(Generator a, Generator b, int resolution, int zDim) {
+        static Renderers of(PairsConfig c) {
+            Path basePath = Path.of(c.base());
+            Path blendedPath = Path.of(c.blended());
+            StyleGanModel base = Importer.importFile(basePath, Importer.Format.AUTO);
+            StyleGanModel blended = Importer.importFile(blendedPath, Importer.Format.AUTO);
+            StyleGanConfig bc = base.config();
+            StyleGanConfig xc = blended.config();
+            if (bc.resolution() != xc.resolution() || bc.zDim() != xc.zDim()) {
+                throw new UserError(blendedPath + ": " + xc.resolution() + " px, z_dim " + xc.zDim() + ", but the base "
+                        + basePath + " is " + bc.resolution() + " px, z_dim " + bc.zDim()
+                        + " (one latent renders both: they must match)");
+            }
+            return new Renderers(new Generator(base),
+                    new Generator(c.noise() == PairsConfig.Noise.CONST ? withNoiseOf(blended, base) : blended),
+                    bc.resolution(), bc.zDim());
+        }
+    }
+
+    /** Renders and writes shard {@code w.shard()}; {@code rendered} hears the pairs done within the shard. */
+    static ShardResult renderShard(ShardWork w, LongConsumer rendered) {
+        PairsConfig c = Shipped.config(w.config(), PairsConfig.class);
+        Renderers r = WorkerCache.get(w.modelsKey(), () -> Renderers.of(c));
+        Path out = Path.of(c.out());
+        int size = c.size() == null ? r.resolution() : c.size();
         Generator.NoiseMode mode = switch (c.noise()) {
             case CONST -> Generator.NoiseMode.CONST;
             case RANDOM -> Generator.NoiseMode.RANDOM;
             case NONE -> Generator.NoiseMode.NONE;
         };
         Generator.Truncation truncation = new Generator.Truncation(c.truncation(), null);
-        long rendered = 0;
-        for (int k = before; k < shards; k++) {
-            int from = k * c.shardSize();
-            List<Long> seeds = c.seeds().values().subList(from, (int) Math.min(total, (long) from + c.shardSize()));
-            List<float[]> kept = new ArrayList<>();
-            List<Long> dropped = new ArrayList<>();
-            for (int s = 0; s < seeds.size(); s += c.batch()) {
-                List<Long> part = seeds.subList(s, Math.min(seeds.size(), s + c.batch()));
-                INDArray z = ImageSets.z(part, bc.zDim());
-                long[] noiseSeeds = part.stream().mapToLong(Long::longValue).toArray(); // as 'generate --seeds' seeds random noise
-                INDArray imgA = a.synthesis(a.ws(z, truncation, null, 0), mode, noiseSeeds);
-                INDArray imgB = b.synthesis(b.ws(z, truncation, null, 0), mode, noiseSeeds);
-                for (int i = 0; i < part.size(); i++) {
-                    INDArray pa = row(imgA, i);
-                    INDArray pb = row(imgB, i);
-                    if (c.filter() != null && structure(pa, pb, bc.resolution()) < c.filter().minStructure()) {
-                        dropped.add(part.get(i));
-                        continue;
-                    }
-                    String name = fileName(part.get(i));
-                    writePng(out.resolve(DIR_A).resolve(name), pa, size);
-                    writePng(out.resolve(DIR_B).resolve(name), pb, size);
-                    kept.add(NdArrays.floats(row(z, i)));
+        int k = w.shard();
+        int from = k * c.shardSize();
+        List<Long> seeds = c.seeds().values().subList(from, (int) Math.min(c.seeds().size(), (long) from + c.shardSize()));
+        List<float[]> kept = new ArrayList<>();
+        ArrayList<Long> dropped = new ArrayList<>();
+        for (int s = 0; s < seeds.size(); s += c.batch()) {
+            List<Long> part = seeds.subList(s, Math.min(seeds.size(), s + c.batch()));
+            INDArray z = ImageSets.z(part, r.zDim());
+            long[] noiseSeeds = part.stream().mapToLong(Long::longValue).toArray(); // as 'generate --seeds' seeds random noise
+            INDArray imgA = r.a().synthesis(r.a().ws(z, truncation, null, 0), mode, noiseSeeds);
+            INDArray imgB = r.b().synthesis(r.b().ws(z, truncation, null, 0), mode, noiseSeeds);
+            for (int i = 0; i < part.size(); i++) {
+                INDArray pa = row(imgA, i);
+                INDArray pb = row(imgB, i);
+                if (c.filter() != null && structure(pa, pb, r.resolution()) < c.filter().minStructure()) {
+                    dropped.add(part.get(i));
+                    continue;
                 }
-                rendered += part.size();
-                listener.rendered(rendered);
+                String name = fileName(part.get(i));
+                writePng(out.resolve(DIR_A).resolve(name), pa, size);
+                writePng(out.resolve(DIR_B).resolve(name), pb, size);
+                kept.add(NdArrays.floats(row(z, i)));
             }
-            String latents = LATENTS + "/" + String.format(Locale.ROOT, "shard-%05d.npy", k);
-            writeLatents(out.resolve(latents), kept, bc.zDim());
-            manifest = manifest.withShard(new PairsManifest.Shard(k, seeds.get(0), seeds.size(), kept.size(), dropped, latents));
-            manifest.write(out);
-            listener.shardDone(k, shards);
+            rendered.accept(s + part.size());
         }
-        long written = manifest.shardsDone().stream().mapToLong(PairsManifest.Shard::written).sum();
-        return new Summary(written, manifest.shardsDone().stream().mapToLong(s -> s.dropped().size()).sum(), shards, before);
+        String latents = LATENTS + "/" + String.format(Locale.ROOT, "shard-%05d.npy", k);
+        writeLatents(out.resolve(latents), kept, r.zDim());
+        return new ShardResult(k, seeds.get(0), seeds.size(), kept.size(), dropped, latents);
+    }
+
+    /** The config with its files as absolute paths. */
+    private static PairsConfig absolute(PairsConfig c) {
+        return new PairsConfig(abs(c.base()), abs(c.blended()), c.seeds(), c.truncation(), c.noise(), c.size(), c.shardSize(),
+                c.batch(), c.filter(), abs(c.out()));
+    }
+
+    private static String abs(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     /** The file name of the pair of a seed, in train_A and train_B alike. */
