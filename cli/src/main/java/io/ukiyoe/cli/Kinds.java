@@ -14,6 +14,7 @@ final class Kinds {
                 .register("blend", BlendConfig.class, BlendConfig::normalize)
                 .register("sweep", SweepConfig.class)
                 .register("train", TrainConfig.class)
-                .register("cyclegan", io.ukiyoe.training.cyclegan.CycleGanConfig.class);
+                .register("cyclegan", io.ukiyoe.training.cyclegan.CycleGanConfig.class)
+                .register("distill", io.ukiyoe.training.distill.DistillConfig.class);
     }
 }
