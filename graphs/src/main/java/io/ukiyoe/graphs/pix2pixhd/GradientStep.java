@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -23,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * on {@code D(cat(A, fake))}, feature matching against {@code D(cat(A, B))}, VGG when weights are given)
  * differentiated w.r.t. G's tensors with D fixed; D's loss {@code 0.5 (D_fake + D_real)} w.r.t. D's
  * tensors with {@code fake} fixed. Two graphs, so each loss reaches only its own network, as upstream's
- * detaches and separate optimisers arrange.
+ * detaches and separate optimisers arrange. In each graph D judges the fake and the real pairs in one
+ * pass (see {@link #judge}).
  *
  * <p>The graphs are built once for a batch shape; every {@link #step} reads the networks' current
  * values from the tensor maps of {@link Nets} (a trainer updates their arrays in place), so a training
@@ -105,8 +107,9 @@ public final class GradientStep {
     private void buildG() {
         SameDiff sd = gGraph;
         SDVariable fake = Generator.forward(sd, sd.getVariable(A), nets.g(), gInG).rename(FAKE);
-        List<List<SDVariable>> predFake = MultiscaleDiscriminator.forward(sd, sd.concat(1, sd.getVariable(A), fake), nets.d(), dInG);
-        List<List<SDVariable>> predReal = MultiscaleDiscriminator.forward(sd, sd.concat(1, sd.getVariable(A), sd.getVariable(B)), nets.d(), dInG);
+        List<List<List<SDVariable>>> preds = judge(sd, fake, dInG);
+        List<List<SDVariable>> predFake = preds.get(0);
+        List<List<SDVariable>> predReal = preds.get(1);
         SDVariable total = Losses.lsgan(predFake, 1.0).rename("loss_G_GAN");
         SDVariable feat = nets.d().intermFeat()
                 ? Losses.featureMatching(sd, predFake, predReal, nets.d().nLayers(), nets.lambdaFeat())
@@ -126,11 +129,34 @@ public final class GradientStep {
     private void buildD() {
         SameDiff sd = dGraph;
         SDVariable fake = sd.placeHolder(FAKE, DataType.FLOAT, shapeB);
-        List<List<SDVariable>> predFake = MultiscaleDiscriminator.forward(sd, sd.concat(1, sd.getVariable(A), fake), nets.d(), dInD);
-        List<List<SDVariable>> predReal = MultiscaleDiscriminator.forward(sd, sd.concat(1, sd.getVariable(A), sd.getVariable(B)), nets.d(), dInD);
+        List<List<List<SDVariable>>> preds = judge(sd, fake, dInD);
+        List<List<SDVariable>> predFake = preds.get(0);
+        List<List<SDVariable>> predReal = preds.get(1);
         SDVariable lossFake = Losses.lsgan(predFake, 0.0).rename("loss_D_fake");
         SDVariable lossReal = Losses.lsgan(predReal, 1.0).rename("loss_D_real");
         lossFake.add(lossReal).mul(0.5).rename("loss_D").markAsLoss();
+    }
+
+    /**
+     * {@code D(cat(A, fake))} and {@code D(cat(A, B))} (each: per output slot, every layer's output) from
+     * one pass over both batches stacked: D works per sample (instance norm included), so this is the
+     * same function in half the ops.
+     */
+    private List<List<List<SDVariable>>> judge(SameDiff sd, SDVariable fake, TorchWeights w) {
+        SDVariable a = sd.getVariable(A);
+        SDVariable both = sd.concat(0, sd.concat(1, a, fake), sd.concat(1, a, sd.getVariable(B)));
+        List<List<SDVariable>> all = MultiscaleDiscriminator.forward(sd, both, nets.d(), w);
+        long n = shapeA[0];
+        List<List<List<SDVariable>>> out = new ArrayList<>();
+        for (long from : new long[] {0, n}) {
+            List<List<SDVariable>> half = new ArrayList<>();
+            for (List<SDVariable> slot : all) {
+                half.add(slot.stream().map(x -> x.get(SDIndex.interval(from, from + n), SDIndex.all(), SDIndex.all(),
+                        SDIndex.all())).toList());
+            }
+            out.add(half);
+        }
+        return out;
     }
 
     /** Losses and both networks' gradients at the networks' current values, for one batch pair. */
