@@ -32,9 +32,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * loop pays for graph construction once.
  */
 public final class GradientStep {
-    /** Networks and options of a step. {@code vggWeights} null: the VGG term is off. */
+    /**
+     * Networks and options of a step. {@code vggWeights} null: the VGG term is off. {@code lambdaL1} > 0
+     * adds pix2pix's reconstruction term {@code lambda_L1 * mean |fake - B|} to G's loss (not in
+     * pix2pixHD's recipe: a direct signal for students trained without VGG weights).
+     */
     public record Nets(GeneratorConfig g, Map<String, Tensor> gTensors, DiscriminatorConfig d,
-                       Map<String, Tensor> dTensors, Map<String, Tensor> vggWeights, double lambdaFeat) {}
+                       Map<String, Tensor> dTensors, Map<String, Tensor> vggWeights, double lambdaFeat, double lambdaL1) {
+        /** pix2pixHD's losses only. */
+        public Nets(GeneratorConfig g, Map<String, Tensor> gTensors, DiscriminatorConfig d, Map<String, Tensor> dTensors,
+                    Map<String, Tensor> vggWeights, double lambdaFeat) {
+            this(g, gTensors, d, dTensors, vggWeights, lambdaFeat, 0);
+        }
+    }
 
     /** Losses by upstream name (in {@code losses.json} order), gradients by canonical name, and G(A). */
     public record Result(LinkedHashMap<String, Double> losses, LinkedHashMap<String, INDArray> gradsG,
@@ -121,6 +131,10 @@ public final class GradientStep {
                     .rename("loss_G_VGG");
             total = total.add(vgg);
             gLosses.add("loss_G_VGG");
+        }
+        if (nets.lambdaL1() > 0) {
+            total = total.add(sd.math().abs(fake.sub(sd.getVariable(B))).mean().mul(nets.lambdaL1()).rename("loss_G_L1"));
+            gLosses.add("loss_G_L1");
         }
         total.rename("loss_G").markAsLoss();
         gLosses.add("loss_G");

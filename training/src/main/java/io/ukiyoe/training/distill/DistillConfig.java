@@ -44,7 +44,8 @@ public record DistillConfig(
             @Default("null") Integer epochSteps,         // steps per epoch; null = training pairs / batch
             @Default("0.0002") @Positive double learningRate, // Adam learning rate of G and D
             @Default("0.5") @Range(min = 0, max = 1) double beta1, // Adam beta1 (beta2 0.999)
-            @Default("10") @NonNegative double lambdaFeat) {} // weight of feature matching and of the VGG loss
+            @Default("10") @NonNegative double lambdaFeat, // weight of feature matching and of the VGG loss
+            @Default("0") @NonNegative double lambdaL1) {} // weight of an L1 term mean |student(A) - B| (pix2pix's; 0 = pix2pixHD's recipe)
 
     /** What the run writes as it goes. */
     public record Snapshots(

@@ -108,7 +108,7 @@ public final class DistillJob {
         DistillConfig.Training t = c.training();
         long perEpoch = t.epochSteps() != null ? t.epochSteps() : Math.max(1, (pairs + t.batch() - 1) / t.batch());
         return new DistillTrainer.Settings(t.learningRate(), t.beta1(), t.niter(), t.niterDecay(), perEpoch, t.lambdaFeat(),
-                c.augment(), c.seed());
+                t.lambdaL1(), c.augment(), c.seed());
     }
 
     /** The newest complete checkpoint of a run folder. */

@@ -27,7 +27,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class DistillTrainer {
     /** The loop's settings. */
     public record Settings(double lr, double beta1, int niter, int niterDecay, long stepsPerEpoch, double lambdaFeat,
-                           PairAugment.Settings augment, long seed) {
+                           double lambdaL1, PairAugment.Settings augment, long seed) {
         public long totalSteps() {
             return (long) (niter + niterDecay) * stepsPerEpoch;
         }
@@ -136,7 +136,7 @@ public final class DistillTrainer {
         }
         PairAugment.Pair p = PairAugment.apply(s.augment(), rnd, half(pairs, 0), half(pairs, 1));
         if (graphs == null || !Arrays.equals(graphs.shapes()[0], p.a().shape())) {
-            graphs = new GradientStep(new GradientStep.Nets(gConfig, g, dConfig, d, vgg, s.lambdaFeat()), p.a().shape(),
+            graphs = new GradientStep(new GradientStep.Nets(gConfig, g, dConfig, d, vgg, s.lambdaFeat(), s.lambdaL1()), p.a().shape(),
                     p.b().shape());
         }
         GradientStep.Result r = graphs.step(p.a(), p.b());

@@ -32,7 +32,7 @@ class DistillTrainerTest {
     void oneStepMatchesThePix2PixHDFixturesLossesAndUpdatesBothNetworksWithAdam() {
         LinkedHashMap<String, Tensor> g = stateDict("tiny_net_G_global.pth");
         LinkedHashMap<String, Tensor> d = stateDict("tiny_net_D.pth");
-        var settings = new DistillTrainer.Settings(LR, 0.5, 1, 1, 1, 10, PairAugment.Settings.NONE, 7);
+        var settings = new DistillTrainer.Settings(LR, 0.5, 1, 1, 1, 10, 0, PairAugment.Settings.NONE, 7);
         DistillTrainer t = new DistillTrainer(GeneratorConfig.infer(g), g, DiscriminatorConfig.infer(d), d, null, settings);
         var pairs = Nd4j.concat(1, Fixtures.npy("p2p/tiny_A.npy"), Fixtures.npy("p2p/tiny_B.npy"));
         DistillTrainer.StepLosses l = t.step(pairs);
@@ -82,7 +82,7 @@ class DistillTrainerTest {
 
     @Test
     void learningRateIsConstantForNiterEpochsThenFallsLinearlyToZero() {
-        var s = new DistillTrainer.Settings(1, 0.5, 2, 4, 10, 10, PairAugment.Settings.NONE, 1);
+        var s = new DistillTrainer.Settings(1, 0.5, 2, 4, 10, 10, 0, PairAugment.Settings.NONE, 1);
         assertEquals(60, s.totalSteps());
         // epochs 1-3 at lr (upstream lowers it after each epoch past niter), then 3/4, 2/4, 1/4
         double[] perEpoch = {1, 1, 1, 0.75, 0.5, 0.25};
