@@ -54,8 +54,18 @@ public final class DistillJob {
 
     private DistillJob() {}
 
-    /** Checks what can be checked before a run folder exists: the schedule and that the named files are there. */
+    /**
+     * Checks what can be checked before a run folder exists: the schedule, that the named files are there,
+     * that {@code init_from} is a pix2pixHD generator of RGB images, and the pairs folder's layout.
+     */
     public static void validate(ExperimentConfig<DistillConfig> cfg) {
+        checkSettings(cfg);
+        if (cfg.value().initFrom() != null) {
+            startingGenerator(cfg.value());
+        }
+    }
+
+    private static void checkSettings(ExperimentConfig<DistillConfig> cfg) {
         DistillConfig c = cfg.value();
         if (c.training().niter() + c.training().niterDecay() < 1) {
             throw cfg.bound().error("training.niter", "niter + niter_decay must be at least 1");
@@ -132,7 +142,7 @@ public final class DistillJob {
     private static Pix2PixHDFiles.GeneratorNet train(ExperimentConfig<DistillConfig> cfg, RunFolder run,
                                                      DistillCheckpoint.Contents from, IntConsumer total, IntConsumer progress) {
         DistillConfig c = cfg.value();
-        validate(cfg);
+        checkSettings(cfg);
         int batch = c.training().batch();
         DistillConfig.Data d = c.data();
         try (PairDataset pairs = PairDataset.open(Path.of(d.pairs()), d.size() == null ? 0 : d.size(), d.heldOut())) {
