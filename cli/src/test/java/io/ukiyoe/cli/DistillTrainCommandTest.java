@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.graphs.model.NetworkFile;
-import io.ukiyoe.graphs.model.Safetensors;
 import io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +64,7 @@ class DistillTrainCommandTest {
         full = dir.resolve("full");
         CliRun r = CliRun.of("distill", "train", cfg.toString(), "--run-dir", full.toString());
         assertEquals(0, r.exit(), r.err());
-        List<String> names = names(full);
+        List<String> names = RunFiles.names(full);
         assertTrue(names.containsAll(List.of("checkpoint-00000002.safetensors", "checkpoint-00000003.safetensors",
                 "samples00000001.png", "samples00000003.png", "student.safetensors", "discriminator.safetensors",
                 "metrics.jsonl", "config.yaml", "provenance.json")) && !names.contains("checkpoint-00000001.safetensors"),
@@ -79,30 +75,7 @@ class DistillTrainCommandTest {
         CliRun t = CliRun.of("translate", "--model", full.resolve("student.safetensors").toString(), "--images",
                 pairs.resolve("train_A").toString(), "--out", translated.toString());
         assertEquals(0, t.exit(), t.err());
-        assertEquals(6, names(translated).stream().filter(n -> n.endsWith(".png")).count(), names(translated).toString());
-    }
-
-    private static List<String> names(Path run) throws Exception {
-        try (Stream<Path> s = Files.list(run)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static double maxDiff(Path runA, Path runB) {
-        double max = 0;
-        for (String n : List.of("student.safetensors", "discriminator.safetensors")) {
-            Map<String, Tensor> x = Safetensors.read(runA.resolve(n)).tensors();
-            Map<String, Tensor> y = Safetensors.read(runB.resolve(n)).tensors();
-            assertEquals(x.keySet(), y.keySet());
-            for (var e : x.entrySet()) {
-                float[] p = e.getValue().data();
-                float[] q = y.get(e.getKey()).data();
-                for (int i = 0; i < p.length; i++) {
-                    max = Math.max(max, Math.abs(p[i] - q[i]));
-                }
-            }
-        }
-        return max;
+        assertEquals(6, RunFiles.names(translated).stream().filter(n -> n.endsWith(".png")).count(), RunFiles.names(translated).toString());
     }
 
     @Test
@@ -112,14 +85,14 @@ class DistillTrainCommandTest {
                 "train", cfg.toString(), "--run-dir", run.toString());
         assertTrue(p.waitFor(8, TimeUnit.MINUTES));
         assertEquals(137, p.exitValue(), Files.readString(dir.resolve("halted.log")));
-        List<String> names = names(run);
+        List<String> names = RunFiles.names(run);
         assertTrue(names.stream().anyMatch(n -> n.startsWith(".checkpoint-00000002") && n.endsWith(".tmp")), names.toString());
         assertFalse(names.contains("checkpoint-00000002.safetensors") || names.contains("student.safetensors"), names.toString());
 
         CliRun r = CliRun.of("distill", "train", "--resume", run.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("from checkpoint-00000001.safetensors (step 1)"), r.err());
-        double diff = maxDiff(full, run);
+        double diff = RunFiles.maxDiff(full, run, List.of("student.safetensors", "discriminator.safetensors"));
         System.out.println("distill: kill -9 during a checkpoint write, resumed: max |weight difference| = " + diff);
         assertEquals(0.0, diff, "the resumed run ends as the uninterrupted one");
         assertEquals(Files.readAllLines(full.resolve("metrics.jsonl")).size(), Files.readAllLines(run.resolve("metrics.jsonl")).size(),

@@ -185,6 +185,19 @@ public final class Checkpoint {
         }
     }
 
+    /** The metadata every GAN trainer's checkpoint starts with: format, version, step, both optimisers' step counts, the random stream. */
+    public static Map<String, String> ganMetadata(String format, String version, long step, Adam.State adamG, Adam.State adamD,
+                                                  byte[] random) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", format);
+        meta.put("format_version", version);
+        meta.put("step", Long.toString(step));
+        meta.put("adam_G_steps", Long.toString(adamG.steps()));
+        meta.put("adam_D_steps", Long.toString(adamD.steps()));
+        meta.put("random", Base64.getEncoder().encodeToString(random));
+        return meta;
+    }
+
     /** A metadata entry that must be there. */
     public static String required(Map<String, String> meta, String key) {
         String v = meta.get(key);

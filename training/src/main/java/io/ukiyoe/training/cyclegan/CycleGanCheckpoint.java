@@ -38,13 +38,7 @@ public final class CycleGanCheckpoint {
         Checkpoint.moments(tensors, "adam_D", st.adamD(), params);
         pool(tensors, "pool_A/", st.poolA());
         pool(tensors, "pool_B/", st.poolB());
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("format_version", FORMAT_VERSION);
-        meta.put("step", Long.toString(st.step()));
-        meta.put("adam_G_steps", Long.toString(st.adamG().steps()));
-        meta.put("adam_D_steps", Long.toString(st.adamD().steps()));
-        meta.put("random", Base64.getEncoder().encodeToString(st.random()));
+        Map<String, String> meta = Checkpoint.ganMetadata(FORMAT, FORMAT_VERSION, st.step(), st.adamG(), st.adamD(), st.random());
         meta.put("loader_A", Checkpoint.position(a));
         meta.put("loader_B", Checkpoint.position(b));
         meta.put("train_config", trainConfig);

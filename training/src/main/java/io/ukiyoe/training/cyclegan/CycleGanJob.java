@@ -119,7 +119,8 @@ public final class CycleGanJob {
         return train(cfg, run, from, total, progress);
     }
 
-    private static CycleGanNets train(ExperimentConfig<CycleGanConfig> cfg, RunFolder run, CycleGanCheckpoint.Contents from,
+    /** Trains from the start ({@code from} null) or continues from a checkpoint read with {@link #lastCheckpoint}. */
+    public static CycleGanNets train(ExperimentConfig<CycleGanConfig> cfg, RunFolder run, CycleGanCheckpoint.Contents from,
                                       IntConsumer total, IntConsumer progress) {
         CycleGanConfig c = cfg.value();
         validate(cfg);

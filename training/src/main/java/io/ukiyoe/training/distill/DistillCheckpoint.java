@@ -37,13 +37,7 @@ public final class DistillCheckpoint {
         st.d().forEach((k, t) -> tensors.put("D/" + k, t));
         Checkpoint.moments(tensors, "adam_G", st.adamG(), st.g());
         Checkpoint.moments(tensors, "adam_D", st.adamD(), st.d());
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("format_version", FORMAT_VERSION);
-        meta.put("step", Long.toString(st.step()));
-        meta.put("adam_G_steps", Long.toString(st.adamG().steps()));
-        meta.put("adam_D_steps", Long.toString(st.adamD().steps()));
-        meta.put("random", Base64.getEncoder().encodeToString(st.random()));
+        Map<String, String> meta = Checkpoint.ganMetadata(FORMAT, FORMAT_VERSION, st.step(), st.adamG(), st.adamD(), st.random());
         meta.put("loader", Checkpoint.position(loader));
         meta.put("train_config", trainConfig);
         Checkpoint.writeFile(file, tensors, meta);

@@ -139,7 +139,8 @@ public final class DistillJob {
         return train(cfg, run, from, total, progress);
     }
 
-    private static Pix2PixHDFiles.GeneratorNet train(ExperimentConfig<DistillConfig> cfg, RunFolder run,
+    /** Trains from the start ({@code from} null) or continues from a checkpoint read with {@link #lastCheckpoint}. */
+    public static Pix2PixHDFiles.GeneratorNet train(ExperimentConfig<DistillConfig> cfg, RunFolder run,
                                                      DistillCheckpoint.Contents from, IntConsumer total, IntConsumer progress) {
         DistillConfig c = cfg.value();
         checkSettings(cfg);
@@ -212,10 +213,18 @@ public final class DistillJob {
         return new INDArray[] {DistillTrainer.half(x, 0), DistillTrainer.half(x, 1)};
     }
 
-    /** The student's output for a batch, at the given weights. */
+    /** The student's output for a batch at the given weights, {@value #EVAL_BATCH} images at a time (memory). */
     static INDArray translate(GeneratorConfig gc, Map<String, Tensor> g, INDArray a) {
-        return new Pix2PixHDTranslator(new Pix2PixHDFiles.GeneratorNet(gc, new LinkedHashMap<>(g))).translate(a);
+        Pix2PixHDTranslator t = new Pix2PixHDTranslator(new Pix2PixHDFiles.GeneratorNet(gc, new LinkedHashMap<>(g)));
+        List<INDArray> parts = new ArrayList<>();
+        for (long i = 0; i < a.size(0); i += EVAL_BATCH) {
+            parts.add(t.translate(a.get(NDArrayIndex.interval(i, Math.min(a.size(0), i + EVAL_BATCH)), NDArrayIndex.all(),
+                    NDArrayIndex.all(), NDArrayIndex.all()).dup()).dup());
+        }
+        return Nd4j.concat(0, parts.toArray(INDArray[]::new));
     }
+
+    private static final int EVAL_BATCH = 8;
 
     /** Mean |student(A) - B| and, for scale, mean |A - B| over the held-out pairs. */
     static Map<String, Double> heldOutErrors(INDArray[] held, INDArray student) {
