@@ -1,6 +1,7 @@
 package io.ukiyoe.training.distill;
 
 import io.ukiyoe.core.config.Schema.Default;
+import io.ukiyoe.core.config.Schema.Key;
 import io.ukiyoe.core.config.Schema.NonNegative;
 import io.ukiyoe.core.config.Schema.Positive;
 import io.ukiyoe.core.config.Schema.Range;
@@ -23,7 +24,9 @@ public record DistillConfig(
 
     /** Architecture (pix2pixHD's defaults: netG global, 4 downsamplings, 9 blocks; D 2 scales of 3 layers). */
     public record Model(
-            @Default("64") @Positive int ngf,            // generator channels after the first conv (ignored with init_from)
+            @Key("netG") @Default("global") String netG, // global, or local: one local enhancer around a global part of 2 x ngf
+            @Default("3") @NonNegative int nBlocksLocal, // residual blocks of the local enhancer (netG local)
+            @Default("64") @Positive int ngf,            // generator channels after the first conv (the enhancer's for netG local)
             @Default("4") @NonNegative int nDownsampling, // generator stride-2 convs (n_downsample_global; ignored with init_from)
             @Default("9") @NonNegative int nBlocks,      // generator residual blocks (n_blocks_global; ignored with init_from)
             @Default("64") @Positive int ndf,            // discriminator channels of its first conv
@@ -41,6 +44,7 @@ public record DistillConfig(
             @Default("1") @Positive int batch,           // pairs per step
             @Default("100") @NonNegative int niter,      // epochs at the initial learning rate
             @Default("100") @NonNegative int niterDecay, // epochs of linear decay to zero after those
+            @Default("0") @NonNegative int niterFixGlobal, // netG local: epochs training only the enhancer (global part fixed)
             @Default("null") Integer epochSteps,         // steps per epoch; null = training pairs / batch
             @Default("0.0002") @Positive double learningRate, // Adam learning rate of G and D
             @Default("0.5") @Range(min = 0, max = 1) double beta1, // Adam beta1 (beta2 0.999)

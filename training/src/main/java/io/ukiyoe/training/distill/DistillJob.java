@@ -70,6 +70,12 @@ public final class DistillJob {
         if (c.training().niter() + c.training().niterDecay() < 1) {
             throw cfg.bound().error("training.niter", "niter + niter_decay must be at least 1");
         }
+        if (!List.of("global", "local").contains(c.model().netG())) {
+            throw cfg.bound().error("model.netG", "must be global or local, got '" + c.model().netG() + "'");
+        }
+        if (c.training().niterFixGlobal() > 0 && !c.model().netG().equals("local")) {
+            throw cfg.bound().error("training.niter_fix_global", "only a local generator (model.netG: local) has a global part to fix");
+        }
         for (String[] f : new String[][] {{"init_from", c.initFrom()}, {"vgg19", c.vgg19()}}) {
             if (f[1] != null && !Files.isRegularFile(Path.of(f[1]))) {
                 throw cfg.bound().error(f[0], f[1] + ": no such file");
@@ -84,20 +90,38 @@ public final class DistillJob {
         }
     }
 
-    /** The student to start from: {@code init_from}'s generator, or a fresh one of the config's architecture. */
+    /**
+     * The student to start from: a fresh one of the config's architecture, or {@code init_from}'s generator
+     * (its architecture wins); with {@code netG: local} and a global {@code init_from}, a local student
+     * whose global part is that generator without its final conv (pix2pixHD's {@code --load_pretrain} of a
+     * global run) and whose enhancer is fresh.
+     */
     static Pix2PixHDFiles.GeneratorNet startingGenerator(DistillConfig c) {
-        if (c.initFrom() != null) {
-            Path f = Path.of(c.initFrom());
-            Pix2PixHDFiles.GeneratorNet g = Pix2PixHDFiles.readGenerator(f);
-            if (g.config().inputNc() != 3 || g.config().outputNc() != 3) {
-                throw new UserError(f + ": the student maps " + g.config().inputNc() + " to " + g.config().outputNc()
-                        + " channels; RGB pairs need 3 to 3");
-            }
+        DistillConfig.Model m = c.model();
+        boolean local = m.netG().equals("local");
+        if (c.initFrom() == null) {
+            GeneratorConfig gc = local ? new GeneratorConfig(3, 3, m.ngf(), m.nDownsampling(), m.nBlocks(), 1, m.nBlocksLocal())
+                    : GeneratorConfig.global(GlobalGeneratorConfig.of(3, 3, m.ngf(), m.nDownsampling(), m.nBlocks()));
+            return new Pix2PixHDFiles.GeneratorNet(gc, NormalInit.init(gc.expectedShapes(), c.seed() * 31 + 1));
+        }
+        Path f = Path.of(c.initFrom());
+        Pix2PixHDFiles.GeneratorNet g = Pix2PixHDFiles.readGenerator(f);
+        GeneratorConfig gc = g.config();
+        if (gc.inputNc() != 3 || gc.outputNc() != 3) {
+            throw new UserError(f + ": the student maps " + gc.inputNc() + " to " + gc.outputNc()
+                    + " channels; RGB pairs need 3 to 3");
+        }
+        if (!local || gc.nLocalEnhancers() > 0) {
             return g;
         }
-        DistillConfig.Model m = c.model();
-        GeneratorConfig gc = GeneratorConfig.global(GlobalGeneratorConfig.of(3, 3, m.ngf(), m.nDownsampling(), m.nBlocks()));
-        return new Pix2PixHDFiles.GeneratorNet(gc, NormalInit.init(gc.expectedShapes(), c.seed() * 31 + 1));
+        if (gc.ngf() % 2 != 0) {
+            throw new UserError(f + ": a global generator of ngf " + gc.ngf() + " cannot be the global part of a local one "
+                    + "(that has 2 x the enhancer's ngf)");
+        }
+        GeneratorConfig lc = new GeneratorConfig(3, 3, gc.ngf() / 2, gc.nDownsampling(), gc.nBlocks(), 1, m.nBlocksLocal());
+        LinkedHashMap<String, Tensor> t = NormalInit.init(lc.expectedShapes(), c.seed() * 31 + 1);
+        t.replaceAll((k, v) -> k.startsWith("model/") ? g.tensors().get(k) : v);
+        return new Pix2PixHDFiles.GeneratorNet(lc, t);
     }
 
     static DiscriminatorConfig discriminator(DistillConfig c) {
@@ -118,7 +142,7 @@ public final class DistillJob {
         DistillConfig.Training t = c.training();
         long perEpoch = t.epochSteps() != null ? t.epochSteps() : Math.max(1, (pairs + t.batch() - 1) / t.batch());
         return new DistillTrainer.Settings(t.learningRate(), t.beta1(), t.niter(), t.niterDecay(), perEpoch, t.lambdaFeat(),
-                t.lambdaL1(), c.augment(), c.seed());
+                t.lambdaL1(), c.augment(), c.seed()).fixingGlobalFor(t.niterFixGlobal());
     }
 
     /** The newest complete checkpoint of a run folder. */

@@ -22,12 +22,29 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code (beta1, 0.999)}; the learning rate constant for {@code niter} epochs, then decaying linearly:
  * upstream lowers it by {@code lr / niter_decay} after each epoch past {@code niter}, so epoch {@code e}
  * (from 1) runs at {@code lr * (1 - max(0, e - niter - 1) / niter_decay)}. {@link #state()} holds
- * everything the next step depends on.
+ * everything the next step depends on. A local generator may train only its outermost enhancer for the
+ * first {@code niter_fix_global} epochs, then all of G with a fresh Adam (upstream's
+ * {@code update_fixed_params}).
  */
 public final class DistillTrainer {
     /** The loop's settings. */
     public record Settings(double lr, double beta1, int niter, int niterDecay, long stepsPerEpoch, double lambdaFeat,
-                           double lambdaL1, PairAugment.Settings augment, long seed) {
+                           double lambdaL1, PairAugment.Settings augment, long seed, int niterFixGlobal) {
+        public Settings(double lr, double beta1, int niter, int niterDecay, long stepsPerEpoch, double lambdaFeat,
+                        double lambdaL1, PairAugment.Settings augment, long seed) {
+            this(lr, beta1, niter, niterDecay, stepsPerEpoch, lambdaFeat, lambdaL1, augment, seed, 0);
+        }
+
+        /** The same with the first {@code epochs} epochs training only a local generator's enhancer. */
+        public Settings fixingGlobalFor(int epochs) {
+            return new Settings(lr, beta1, niter, niterDecay, stepsPerEpoch, lambdaFeat, lambdaL1, augment, seed, epochs);
+        }
+
+        /** Steps that train only the enhancer. */
+        public long fixedGlobalSteps() {
+            return niterFixGlobal * stepsPerEpoch;
+        }
+
         public long totalSteps() {
             return (long) (niter + niterDecay) * stepsPerEpoch;
         }
@@ -140,7 +157,17 @@ public final class DistillTrainer {
                     p.b().shape());
         }
         GradientStep.Result r = graphs.step(p.a(), p.b());
-        update(adamG, g, r.gradsG());
+        if (s.niterFixGlobal() > 0 && step == s.fixedGlobalSteps()) {
+            // upstream's update_fixed_params: from now on a new Adam over all of G
+            adamG = new Adam(s.lr() * lrFactor, s.beta1(), 0.999, 1e-8);
+        }
+        Map<String, INDArray> gradsG = r.gradsG();
+        if (step < s.fixedGlobalSteps()) { // only the outermost enhancer, as upstream's niter_fix_global
+            String enhancer = "model" + gConfig.nLocalEnhancers() + "_";
+            gradsG = new LinkedHashMap<>(gradsG);
+            gradsG.keySet().removeIf(k -> !k.startsWith(enhancer));
+        }
+        update(adamG, g, gradsG);
         update(adamD, d, r.gradsD());
         step++;
         return new StepLosses(r.losses(), s.lr() * lrFactor);

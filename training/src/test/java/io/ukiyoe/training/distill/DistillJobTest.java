@@ -122,6 +122,26 @@ class DistillJobTest {
     }
 
     @Test
+    void aLocalStudentStartsFromAGlobalOneAsItsGlobalPart() throws Exception {
+        var global = io.ukiyoe.graphs.pix2pixhd.GeneratorConfig.global(
+                io.ukiyoe.graphs.pix2pixhd.GlobalGeneratorConfig.of(3, 3, 4, 1, 1));
+        Path f = dir.resolve("global.safetensors");
+        var tensors = io.ukiyoe.graphs.cyclegan.NormalInit.init(global.expectedShapes(), 9);
+        new io.ukiyoe.graphs.model.NetworkFile(io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles.FORMAT,
+                io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles.FORMAT_VERSION, io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles.configJson(global),
+                tensors, new java.util.LinkedHashMap<>()).write(f);
+        var cfg = config(dir, "kind: distill\ninit_from: " + f + "\nmodel: {netG: local, n_blocks_local: 1}\n"
+                + "data: {pairs: " + dir + "}\ntraining: {niter_fix_global: 2}\n");
+        var g = DistillJob.startingGenerator(cfg.value());
+        assertEquals(new io.ukiyoe.graphs.pix2pixhd.GeneratorConfig(3, 3, 2, 1, 1, 1, 1), g.config());
+        g.config().globalPart().expectedShapes("model/").keySet().forEach(k ->
+                assertTrue(java.util.Arrays.equals(tensors.get(k).data(), g.tensors().get(k).data()), k));
+        UserError e = assertThrows(UserError.class, () -> DistillJob.validate(config(dir, "kind: distill\n"
+                + "data: {pairs: " + dir + "}\ntraining: {niter_fix_global: 2}\n")));
+        assertTrue(e.getMessage().contains("niter_fix_global"), e.getMessage());
+    }
+
+    @Test
     void badInputsAreOneLineErrorsNamingTheFile() throws Exception {
         Path pairs = writePairs(dir.resolve("pairs"), 3, 8, 1);
         String base = "kind: distill\nmodel: {ngf: 2, n_downsampling: 1, n_blocks: 0, ndf: 2, n_layers: 1}\n"

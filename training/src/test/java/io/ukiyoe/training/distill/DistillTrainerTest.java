@@ -81,6 +81,29 @@ class DistillTrainerTest {
     }
 
     @Test
+    void aLocalStudentTrainsOnlyItsEnhancerForNiterFixGlobalEpochsThenAllWithAFreshAdam() {
+        GeneratorConfig gc = new GeneratorConfig(3, 3, 2, 1, 0, 1, 0);
+        DiscriminatorConfig dc = new DiscriminatorConfig(6, 2, 1, 1, true);
+        var g = io.ukiyoe.graphs.cyclegan.NormalInit.init(gc.expectedShapes(), 1);
+        var settings = new DistillTrainer.Settings(LR, 0.5, 3, 0, 1, 10, 0, PairAugment.Settings.NONE, 7).fixingGlobalFor(1);
+        DistillTrainer t = new DistillTrainer(gc, g, dc, io.ukiyoe.graphs.cyclegan.NormalInit.init(dc.expectedShapes(), 2),
+                null, settings);
+        Nd4j.getRandom().setSeed(3);
+        var pairs = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 6, 8, 8).muli(2).subi(1);
+        t.step(pairs);
+        DistillTrainer.State one = t.state();
+        one.g().forEach((k, v) -> assertEquals(!k.startsWith("model/"), !java.util.Arrays.equals(g.get(k).data(), v.data()),
+                "after the fixed epoch, " + k + (k.startsWith("model/") ? " unchanged" : " trained")));
+        assertEquals(1, one.adamG().steps());
+        t.step(pairs);
+        DistillTrainer.State two = t.state();
+        two.g().forEach((k, v) -> assertTrue(!java.util.Arrays.equals(one.g().get(k).data(), v.data()), k + " trained"));
+        assertEquals(1, two.adamG().steps(), "a fresh Adam over all of G");
+        assertEquals(gc.expectedShapes().keySet(), two.adamG().m().keySet());
+        assertEquals(2, two.adamD().steps());
+    }
+
+    @Test
     void learningRateIsConstantForNiterEpochsThenFallsLinearlyToZero() {
         var s = new DistillTrainer.Settings(1, 0.5, 2, 4, 10, 10, 0, PairAugment.Settings.NONE, 1);
         assertEquals(60, s.totalSteps());
