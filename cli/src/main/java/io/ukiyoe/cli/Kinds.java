@@ -15,6 +15,7 @@ final class Kinds {
                 .register("sweep", SweepConfig.class)
                 .register("train", TrainConfig.class)
                 .register("cyclegan", io.ukiyoe.training.cyclegan.CycleGanConfig.class)
-                .register("pairs", io.ukiyoe.training.distill.PairsConfig.class);
+                .register("pairs", io.ukiyoe.training.distill.PairsConfig.class)
+                .register("distill", io.ukiyoe.training.distill.DistillConfig.class);
     }
 }

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles;
-import io.ukiyoe.graphs.model.Safetensors;
-import io.ukiyoe.core.io.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +45,7 @@ class CycleGanTrainCommandTest {
         full = dir.resolve("full");
         CliRun r = CliRun.of("cyclegan", "train", cfg.toString(), "--run-dir", full.toString());
         assertEquals(0, r.exit(), r.err());
-        List<String> names = names(full);
+        List<String> names = RunFiles.names(full);
         assertTrue(names.containsAll(List.of("checkpoint-00000002.safetensors", "checkpoint-00000003.safetensors",
                 "samples00000001.png", "samples00000003.png", "G_A.safetensors", "D_B.safetensors", "metrics.jsonl",
                 "config.yaml", "provenance.json")) && !names.contains("checkpoint-00000001.safetensors"), names.toString());
@@ -61,30 +57,7 @@ class CycleGanTrainCommandTest {
         CliRun t = CliRun.of("translate", "--model", full.resolve("G_A.safetensors").toString(), "--images", a.toString(),
                 "--out", translated.toString());
         assertEquals(0, t.exit(), t.err());
-        assertEquals(6, names(translated).stream().filter(n -> n.endsWith(".png")).count(), names(translated).toString());
-    }
-
-    private static List<String> names(Path run) throws Exception {
-        try (Stream<Path> s = Files.list(run)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static double maxDiff(Path runA, Path runB) {
-        double max = 0;
-        for (String n : NETS) {
-            Map<String, Tensor> x = Safetensors.read(runA.resolve(n + ".safetensors")).tensors();
-            Map<String, Tensor> y = Safetensors.read(runB.resolve(n + ".safetensors")).tensors();
-            assertEquals(x.keySet(), y.keySet());
-            for (var e : x.entrySet()) {
-                float[] p = e.getValue().data();
-                float[] q = y.get(e.getKey()).data();
-                for (int i = 0; i < p.length; i++) {
-                    max = Math.max(max, Math.abs(p[i] - q[i]));
-                }
-            }
-        }
-        return max;
+        assertEquals(6, RunFiles.names(translated).stream().filter(n -> n.endsWith(".png")).count(), RunFiles.names(translated).toString());
     }
 
     @Test
@@ -94,14 +67,14 @@ class CycleGanTrainCommandTest {
                 "train", cfg.toString(), "--run-dir", run.toString());
         assertTrue(p.waitFor(8, TimeUnit.MINUTES));
         assertEquals(137, p.exitValue(), Files.readString(dir.resolve("halted.log")));
-        List<String> names = names(run);
+        List<String> names = RunFiles.names(run);
         assertTrue(names.stream().anyMatch(n -> n.startsWith(".checkpoint-00000002") && n.endsWith(".tmp")), names.toString());
         assertFalse(names.contains("checkpoint-00000002.safetensors") || names.contains("G_A.safetensors"), names.toString());
 
         CliRun r = CliRun.of("cyclegan", "train", "--resume", run.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("from checkpoint-00000001.safetensors (step 1)"), r.err());
-        double diff = maxDiff(full, run);
+        double diff = RunFiles.maxDiff(full, run, NETS.stream().map(n -> n + ".safetensors").toList());
         System.out.println("cyclegan: kill -9 during a checkpoint write, resumed: max |weight difference| = " + diff);
         assertEquals(0.0, diff, "the resumed run ends as the uninterrupted one");
         assertEquals(3, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "each step logged once");

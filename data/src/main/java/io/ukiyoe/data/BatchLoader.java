@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An endless, deterministic stream of batches [B, 3, R, R] over epochs, decoded on a background
+ * An endless, deterministic stream of batches [B, C, H, W] over epochs, decoded on a background
  * thread into a bounded queue so the consumer (a training step) does not wait on decoding. The
  * order depends only on (seed, epoch); {@link #position()} tells where the next batch starts, and a
  * loader created at that position continues the same stream (exact resume).
@@ -18,16 +18,34 @@ public final class BatchLoader implements AutoCloseable {
     /** Where a batch starts: epoch and index within that epoch's order. */
     public record Position(long epoch, int index) {}
 
+    /** What a loader reads: samples of one shape, visited in a per-epoch order ({@link ImageDataset}, {@link PairDataset}). */
+    public interface Source {
+        /** Samples per epoch. */
+        int size();
+
+        /** The visiting order of an epoch: a permutation of {@code 0..size()-1} that depends only on (seed, epoch). */
+        int[] order(long seed, long epoch);
+
+        /** Sample {@code index} as {@code sampleShape()} floats, or null when it cannot be read (skipped). */
+        float[] load(int index);
+
+        /** [C, H, W] of every sample. */
+        long[] sampleShape();
+
+        /** The one-line error when no sample at all can be read. */
+        String unreadable();
+    }
+
     private record Batch(float[] data, Position next) {}
 
-    private final ImageDataset dataset;
+    private final Source dataset;
     private final int batch;
     private final BlockingQueue<Object> queue;
     private final Thread worker;
     private volatile boolean stopped;
     private Position position;
 
-    public BatchLoader(ImageDataset dataset, int batch, long seed, Position start, int prefetch) {
+    public BatchLoader(Source dataset, int batch, long seed, Position start, int prefetch) {
         if (batch <= 0 || prefetch <= 0) {
             throw new IllegalArgumentException("batch and prefetch must be positive");
         }
@@ -45,8 +63,8 @@ public final class BatchLoader implements AutoCloseable {
             long epoch = start.epoch();
             int index = start.index();
             int[] order = dataset.order(seed, epoch);
-            int res = dataset.options().resolution();
-            int per = 3 * res * res;
+            long[] shape = dataset.sampleShape();
+            int per = (int) (shape[0] * shape[1] * shape[2]);
             int emptyRun = 0;
             while (!stopped) {
                 float[] data = new float[batch * per];
@@ -60,8 +78,7 @@ public final class BatchLoader implements AutoCloseable {
                     float[] img = dataset.load(order[index++]);
                     if (img == null) {
                         if (++emptyRun > dataset.size()) {
-                            throw new UserError(dataset.source().path() + ": none of the " + dataset.files()
-                                    + " files is a readable image");
+                            throw new UserError(dataset.unreadable());
                         }
                         continue;
                     }
@@ -96,8 +113,8 @@ public final class BatchLoader implements AutoCloseable {
         }
         Batch b = (Batch) o;
         position = b.next();
-        int res = dataset.options().resolution();
-        return Nd4j.create(b.data(), new long[] {batch, 3, res, res}, DataType.FLOAT);
+        long[] shape = dataset.sampleShape();
+        return Nd4j.create(b.data(), new long[] {batch, shape[0], shape[1], shape[2]}, DataType.FLOAT);
     }
 
     /** Where the batch after the last one returned starts. */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Index i < files() is image i in sorted order; with x-flip, index files() + i is its mirror image.
  * Corrupt files are skipped with one warning each ({@link #skipped()} counts them).
  */
-public final class ImageDataset implements AutoCloseable {
+public final class ImageDataset implements AutoCloseable, BatchLoader.Source {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDataset.class);
 
     /** How images are read. */
@@ -61,6 +61,17 @@ public final class ImageDataset implements AutoCloseable {
         return source.names().size();
     }
 
+    @Override
+    public long[] sampleShape() {
+        return new long[] {3, options.resolution(), options.resolution()};
+    }
+
+    @Override
+    public String unreadable() {
+        return source.path() + ": none of the " + files() + " files is a readable image";
+    }
+
+    @Override
     public int size() {
         return files() * (options.xflip() ? 2 : 1);
     }
@@ -70,6 +81,7 @@ public final class ImageDataset implements AutoCloseable {
     }
 
     /** Image {@code index} as [3, R, R] floats, or null when its file cannot be decoded. */
+    @Override
     public float[] load(int index) {
         int file = index % files();
         String name = source.names().get(file);
@@ -98,8 +110,13 @@ public final class ImageDataset implements AutoCloseable {
     }
 
     /** The visiting order of an epoch: a permutation that depends only on (seed, epoch). */
+    @Override
     public int[] order(long seed, long epoch) {
-        int n = size();
+        return shuffled(size(), seed, epoch);
+    }
+
+    /** A permutation of {@code 0..n-1} that depends only on (n, seed, epoch): every loader's epoch order. */
+    public static int[] shuffled(int n, long seed, long epoch) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

@@ -63,6 +63,13 @@ public final class Adam {
         });
     }
 
+    /** The same optimiser (moments, step count, betas) at another learning rate: a schedule's next epoch. */
+    public Adam withLearningRate(double newLr) {
+        Adam a = new Adam(newLr, beta1, beta2, eps);
+        a.restore(state());
+        return a;
+    }
+
     public long steps() {
         return t;
     }

@@ -125,13 +125,32 @@ public final class Augment {
 
     /** The same geometric (3x3, output -> input pixel, centred) and colour (4x4) transform for every sample. */
     static Plan fixed(int batch, int res, double[][] geometric, double[][] colour4) {
+        double[][][] g = new double[batch][][];
+        double[][][] c = new double[batch][][];
+        java.util.Arrays.fill(g, geometric);
+        java.util.Arrays.fill(c, colour4);
+        return of(res, g, c);
+    }
+
+    /** One geometric (3x3, output -> input pixel, centred) and colour (4x4) transform per sample. */
+    static Plan of(int res, double[][][] geometric, double[][][] colour4) {
+        int batch = geometric.length;
         int n = batch * 3 * res * res;
         Plan p = new Plan(batch, res, new int[n * TAPS], new float[n * TAPS], new float[batch * 9], new float[batch * 3]);
         for (int b = 0; b < batch; b++) {
-            resample(geometric, b, res, p.index(), p.weight());
-            colour(colour4, b, p.color(), p.offset());
+            resample(geometric[b], b, res, p.index(), p.weight());
+            colour(colour4[b], b, p.color(), p.offset());
         }
         return p;
+    }
+
+    /** The same resampling as {@code p} with other colour transforms (4x4 per sample). */
+    static Plan withColour(Plan p, double[][][] colour4) {
+        Plan out = new Plan(p.batch(), p.res(), p.index(), p.weight(), new float[p.batch() * 9], new float[p.batch() * 3]);
+        for (int b = 0; b < p.batch(); b++) {
+            colour(colour4[b], b, out.color(), out.offset());
+        }
+        return out;
     }
 
     /** Bilinear taps of every output pixel of sample b (all three channels). */
@@ -237,7 +256,7 @@ public final class Augment {
     }
 
     // ---- small 3x3 / 4x4 matrix helpers
-    private static double[][] eye(int n) {
+    static double[][] eye(int n) {
         double[][] m = new double[n][n];
         for (int i = 0; i < n; i++) {
             m[i][i] = 1;
@@ -245,7 +264,7 @@ public final class Augment {
         return m;
     }
 
-    private static double[][] mul(double[][] a, double[][] b) {
+    static double[][] mul(double[][] a, double[][] b) {
         int n = a.length;
         double[][] m = new double[n][n];
         for (int i = 0; i < n; i++) {
@@ -258,21 +277,21 @@ public final class Augment {
         return m;
     }
 
-    private static double[][] translate(double tx, double ty) {
+    static double[][] translate(double tx, double ty) {
         return new double[][] {{1, 0, tx}, {0, 1, ty}, {0, 0, 1}};
     }
 
-    private static double[][] scale(double sx, double sy) {
+    static double[][] scale(double sx, double sy) {
         return new double[][] {{sx, 0, 0}, {0, sy, 0}, {0, 0, 1}};
     }
 
-    private static double[][] rotate(double theta) {
+    static double[][] rotate(double theta) {
         double c = Math.cos(theta);
         double s = Math.sin(theta);
         return new double[][] {{c, -s, 0}, {s, c, 0}, {0, 0, 1}};
     }
 
-    private static double[][] outer(double[] v) {
+    static double[][] outer(double[] v) {
         double[][] m = new double[v.length][v.length];
         for (int i = 0; i < v.length; i++) {
             for (int j = 0; j < v.length; j++) {
@@ -282,7 +301,7 @@ public final class Augment {
         return m;
     }
 
-    private static double[][] plus(double[][] a, double[][] b) {
+    static double[][] plus(double[][] a, double[][] b) {
         double[][] m = new double[a.length][a.length];
         for (int i = 0; i < a.length; i++) {
             for (int j = 0; j < a.length; j++) {
@@ -292,11 +311,11 @@ public final class Augment {
         return m;
     }
 
-    private static double[][] minus(double[][] a, double[][] b) {
+    static double[][] minus(double[][] a, double[][] b) {
         return plus(a, times(b, -1));
     }
 
-    private static double[][] times(double[][] a, double s) {
+    static double[][] times(double[][] a, double s) {
         double[][] m = new double[a.length][a.length];
         for (int i = 0; i < a.length; i++) {
             for (int j = 0; j < a.length; j++) {
@@ -307,7 +326,7 @@ public final class Augment {
     }
 
     /** Rotation by theta around the unit axis v (Rodrigues), homogeneous 4x4. */
-    private static double[][] rotateAround(double[] v, double theta) {
+    static double[][] rotateAround(double[] v, double theta) {
         double c = Math.cos(theta);
         double s = Math.sin(theta);
         double x = v[0];

@@ -159,6 +159,64 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Reads another trainer's checkpoint: checks its format tag ({@code what} names it in the error) and
+     * version, then lets {@code body} take it apart; anything {@code body} throws but a {@link UserError}
+     * becomes one line naming the file as damaged.
+     */
+    public static <T> T readChecked(Path file, String format, String version, String what,
+                                    Function<Safetensors.Contents, T> body) {
+        Safetensors.Contents c = Safetensors.read(file);
+        Map<String, String> meta = c.metadata();
+        if (!format.equals(meta.get("format"))) {
+            throw new UserError(file + ": not a ukiyoe " + what + " (metadata format is " + meta.get("format") + ")");
+        }
+        if (!version.equals(meta.get("format_version"))) {
+            throw new UserError(file + ": checkpoint format version " + meta.get("format_version")
+                    + " is not supported (this build reads " + version + ")");
+        }
+        try {
+            return body.apply(c);
+        } catch (RuntimeException e) {
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError(file + ": damaged checkpoint (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** The metadata every GAN trainer's checkpoint starts with: format, version, step, both optimisers' step counts, the random stream. */
+    public static Map<String, String> ganMetadata(String format, String version, long step, Adam.State adamG, Adam.State adamD,
+                                                  byte[] random) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", format);
+        meta.put("format_version", version);
+        meta.put("step", Long.toString(step));
+        meta.put("adam_G_steps", Long.toString(adamG.steps()));
+        meta.put("adam_D_steps", Long.toString(adamD.steps()));
+        meta.put("random", Base64.getEncoder().encodeToString(random));
+        return meta;
+    }
+
+    /** A metadata entry that must be there. */
+    public static String required(Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(key + " missing");
+        }
+        return v;
+    }
+
+    /** A loader position as {@link #position(BatchLoader.Position)} wrote it ({@code epoch:index}). */
+    public static BatchLoader.Position position(String s) {
+        String[] p = s.split(":");
+        return new BatchLoader.Position(Long.parseLong(p[0]), Integer.parseInt(p[1]));
+    }
+
+    public static String position(BatchLoader.Position p) {
+        return p.epoch() + ":" + p.index();
+    }
+
     /** The tensors under {@code prefix}, with the prefix dropped. */
     public static Map<String, Tensor> section(Map<String, Tensor> all, String prefix) {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -73,6 +73,34 @@ class GradientStepTest {
         assertEquals(separate, l.get("loss_G_VGG"), 1e-4 * Math.max(1, separate));
     }
 
+    @Test
+    void aReusedStepReadsTheNetworksCurrentValues() {
+        LinkedHashMap<String, Tensor> g = P2pFixtures.stateDict("tiny_net_G_global.pth");
+        LinkedHashMap<String, Tensor> d = P2pFixtures.stateDict("tiny_net_D.pth");
+        INDArray a = corner(P2pFixtures.npy("tiny_A.npy"));
+        INDArray b = corner(P2pFixtures.npy("tiny_B.npy"));
+        var nets = new GradientStep.Nets(GeneratorConfig.infer(g), g, DiscriminatorConfig.infer(d), d, null, Losses.LAMBDA_FEAT);
+        GradientStep step = new GradientStep(nets, a.shape(), b.shape());
+        GradientStep.Result first = step.step(a, b);
+        // a trainer updates the arrays in place: both networks' changes must reach both graphs
+        for (Map<String, Tensor> net : List.of(g, d)) {
+            net.values().forEach(t -> {
+                float[] x = t.data();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] *= 0.9f;
+                }
+            });
+        }
+        GradientStep.Result again = step.step(a, b);
+        GradientStep.Result fresh = GradientStep.compute(nets, a, b);
+        assertTrue(Math.abs(first.losses().get("loss_G") - again.losses().get("loss_G")) > 1e-3, "the change shows");
+        fresh.losses().forEach((k, v) -> assertEquals(v, again.losses().get(k), 1e-5 * Math.max(1, Math.abs(v)), k));
+        Fixtures.assertClose(fresh.fake(), again.fake(), "fake");
+        Fixtures.assertClose(fresh.gradsG().get("model/1/weight"), again.gradsG().get("model/1/weight"), "G grad");
+        Fixtures.assertClose(fresh.gradsD().get("scale0_layer0/0/weight"), again.gradsD().get("scale0_layer0/0/weight"), "D grad");
+        Fixtures.assertClose(fresh.fake(), step.generate(a), "generate");
+    }
+
     private static INDArray corner(INDArray x) {
         return x.get(NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.interval(0, 16), NDArrayIndex.interval(0, 16)).dup();
     }

@@ -1,9 +1,7 @@
 package io.ukiyoe.training.cyclegan;
 
-import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.BatchLoader;
-import io.ukiyoe.graphs.model.Safetensors;
 import io.ukiyoe.training.Adam;
 import io.ukiyoe.training.Checkpoint;
 import java.nio.file.Path;
@@ -40,15 +38,9 @@ public final class CycleGanCheckpoint {
         Checkpoint.moments(tensors, "adam_D", st.adamD(), params);
         pool(tensors, "pool_A/", st.poolA());
         pool(tensors, "pool_B/", st.poolB());
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("format_version", FORMAT_VERSION);
-        meta.put("step", Long.toString(st.step()));
-        meta.put("adam_G_steps", Long.toString(st.adamG().steps()));
-        meta.put("adam_D_steps", Long.toString(st.adamD().steps()));
-        meta.put("random", Base64.getEncoder().encodeToString(st.random()));
-        meta.put("loader_A", a.epoch() + ":" + a.index());
-        meta.put("loader_B", b.epoch() + ":" + b.index());
+        Map<String, String> meta = Checkpoint.ganMetadata(FORMAT, FORMAT_VERSION, st.step(), st.adamG(), st.adamD(), st.random());
+        meta.put("loader_A", Checkpoint.position(a));
+        meta.put("loader_B", Checkpoint.position(b));
         meta.put("train_config", trainConfig);
         Checkpoint.writeFile(file, tensors, meta);
     }
@@ -62,34 +54,17 @@ public final class CycleGanCheckpoint {
 
     /** Reads and checks a checkpoint; any problem is a one-line error naming the file. */
     public static Contents read(Path file) {
-        Safetensors.Contents c = Safetensors.read(file);
-        Map<String, String> meta = c.metadata();
-        if (!FORMAT.equals(meta.get("format"))) {
-            throw new UserError(file + ": not a ukiyoe CycleGAN training checkpoint (metadata format is "
-                    + meta.get("format") + ")");
-        }
-        if (!FORMAT_VERSION.equals(meta.get("format_version"))) {
-            throw new UserError(file + ": checkpoint format version " + meta.get("format_version")
-                    + " is not supported (this build reads " + FORMAT_VERSION + ")");
-        }
-        try {
+        return Checkpoint.readChecked(file, FORMAT, FORMAT_VERSION, "CycleGAN training checkpoint", c -> {
+            Map<String, String> meta = c.metadata();
             CycleGanNets nets = CycleGanNets.of(CycleGanTrainer.unflat(c.tensors()));
             Adam.State adamG = Checkpoint.adam(c.tensors(), "adam_G", Long.parseLong(meta.get("adam_G_steps")));
             Adam.State adamD = Checkpoint.adam(c.tensors(), "adam_D", Long.parseLong(meta.get("adam_D_steps")));
             CycleGanTrainer.State st = new CycleGanTrainer.State(Long.parseLong(meta.get("step")), nets.tensors(), adamG,
                     adamD, pool(c.tensors(), "pool_A/"), pool(c.tensors(), "pool_B/"),
                     Base64.getDecoder().decode(meta.get("random")));
-            String trainConfig = meta.get("train_config");
-            if (trainConfig == null) {
-                throw new IllegalArgumentException("train_config missing");
-            }
-            return new Contents(st, position(meta.get("loader_A")), position(meta.get("loader_B")), trainConfig);
-        } catch (RuntimeException e) {
-            if (e instanceof UserError u) {
-                throw u;
-            }
-            throw new UserError(file + ": damaged checkpoint (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        }
+            return new Contents(st, Checkpoint.position(meta.get("loader_A")), Checkpoint.position(meta.get("loader_B")),
+                    Checkpoint.required(meta, "train_config"));
+        });
     }
 
     private static List<float[]> pool(Map<String, Tensor> all, String prefix) {
@@ -103,11 +78,6 @@ public final class CycleGanCheckpoint {
             out.add(t.data());
         }
         return out;
-    }
-
-    private static BatchLoader.Position position(String s) {
-        String[] p = s.split(":");
-        return new BatchLoader.Position(Long.parseLong(p[0]), Integer.parseInt(p[1]));
     }
 
     /** The newest checkpoint of a run folder that reads back whole (newer damaged ones noted via {@code warn}). */

@@ -17,6 +17,7 @@ import io.ukiyoe.graphs.pix2pixhd.GeneratorConfig;
 import io.ukiyoe.graphs.pix2pixhd.GlobalGeneratorConfig;
 import io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles;
 import io.ukiyoe.training.Checkpoint;
+import io.ukiyoe.training.StepLog;
 import io.ukiyoe.training.TrainJob;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
 import java.awt.image.BufferedImage;
@@ -118,7 +119,8 @@ public final class CycleGanJob {
         return train(cfg, run, from, total, progress);
     }
 
-    private static CycleGanNets train(ExperimentConfig<CycleGanConfig> cfg, RunFolder run, CycleGanCheckpoint.Contents from,
+    /** Trains from the start ({@code from} null) or continues from a checkpoint read with {@link #lastCheckpoint}. */
+    public static CycleGanNets train(ExperimentConfig<CycleGanConfig> cfg, RunFolder run, CycleGanCheckpoint.Contents from,
                                       IntConsumer total, IntConsumer progress) {
         CycleGanConfig c = cfg.value();
         validate(cfg);
@@ -139,64 +141,32 @@ public final class CycleGanJob {
             long steps = s.totalSteps();
             total.accept((int) steps);
             long every = c.snapshots().everySteps();
-            Path metricsFile = run.resolve("metrics.jsonl");
-            TrainJob.keepMetricsUpTo(metricsFile, first);
-            String lastGood = from == null ? null : Checkpoint.fileName(first);
             INDArray[] samples = samples(c, dsA, dsB);
             try (BatchLoader la = new BatchLoader(dsA, batch, c.seed(), posA, 4);
                  BatchLoader lb = new BatchLoader(dsB, batch, c.seed() + 7_777, posB, 4);
-                 Writer metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                         StandardOpenOption.APPEND)) {
-                long t0 = System.nanoTime();
+                 StepLog log = new StepLog(run, first, false, COMMAND)) {
                 for (long i = first; i < steps; i++) {
                     CycleGanTrainer.StepLosses l = trainer.step(la.next(), lb.next());
-                    for (Map.Entry<String, Double> e : l.losses().entrySet()) {
-                        if (!Double.isFinite(e.getValue())) {
-                            throw TrainJob.diverged(run, i + 1, e.getKey() + " " + e.getValue(), lastGood, COMMAND);
-                        }
-                    }
-                    StringBuilder line = new StringBuilder("{\"step\":" + (i + 1));
-                    line.append(String.format(Locale.ROOT, ",\"epoch\":%d,\"lr\":%.6g", i / s.stepsPerEpoch() + 1, l.lr()));
-                    l.losses().forEach((k, v) -> line.append(String.format(Locale.ROOT, ",\"%s\":%.6f", k, v)));
-                    line.append(String.format(Locale.ROOT, ",\"images_per_s\":%.2f}%n",
-                            (i + 1 - first) * batch / ((System.nanoTime() - t0) / 1e9)));
-                    metrics.write(line.toString());
-                    metrics.flush();
+                    log.step(i + 1, i / s.stepsPerEpoch() + 1, l.lr(), l.losses(), batch);
                     if ((i + 1) % every == 0 || i + 1 == steps) {
                         CycleGanTrainer.State st = trainer.state();
-                        String bad = firstNonFinite(st);
-                        if (bad != null) {
-                            throw TrainJob.diverged(run, i + 1, bad + " is not finite", lastGood, COMMAND);
+                        for (Map.Entry<Net, Map<String, Tensor>> n : st.nets().entrySet()) {
+                            log.checkFinite(i + 1, n.getKey().name(), n.getValue());
                         }
                         writeSamples(trainer.nets(), samples, run.resolve(String.format("samples%08d.png", i + 1)));
                         CycleGanCheckpoint.write(run.resolve(Checkpoint.fileName(i + 1)), st, la.position(), lb.position(),
                                 cfg.resolvedYaml());
                         Checkpoint.prune(run.dir(), c.snapshots().keep());
-                        lastGood = Checkpoint.fileName(i + 1);
-                        run.log("checkpoint " + lastGood + " (epoch " + (i / s.stepsPerEpoch() + 1) + ")");
+                        log.checkpointed(i + 1);
+                        run.log("checkpoint " + Checkpoint.fileName(i + 1) + " (epoch " + (i / s.stepsPerEpoch() + 1) + ")");
                     }
                     progress.accept((int) (i + 1));
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
             CycleGanNets out = trainer.nets();
             writeNetworks(out, run, cfg.resolvedYaml(), trainer.steps());
             return out;
         }
-    }
-
-    private static String firstNonFinite(CycleGanTrainer.State st) {
-        for (Map.Entry<Net, Map<String, Tensor>> n : st.nets().entrySet()) {
-            for (Map.Entry<String, Tensor> e : n.getValue().entrySet()) {
-                for (float v : e.getValue().data()) {
-                    if (!Float.isFinite(v)) {
-                        return n.getKey() + " " + e.getKey();
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     /** The first {@code snapshots.samples} images of each set, centre-cropped to the crop size: the same every snapshot. */

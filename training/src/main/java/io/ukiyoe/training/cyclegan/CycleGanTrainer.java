@@ -110,12 +110,8 @@ public final class CycleGanTrainer {
     public StepLosses step(INDArray realA, INDArray realB) {
         double f = s.lrFactor(step);
         if (f != lrFactor) { // a new epoch of the decay: same moments, new learning rate
-            Adam.State g = adamG.state();
-            Adam.State d = adamD.state();
-            adamG = adam(f);
-            adamD = adam(f);
-            adamG.restore(g);
-            adamD.restore(d);
+            adamG = adamG.withLearningRate(s.lr() * f);
+            adamD = adamD.withLearningRate(s.lr() * f);
             lrFactor = f;
         }
         if (s.crop() > 0) {
