@@ -53,7 +53,7 @@ final class OpMapping {
             case "sigmoid" -> g.node("Sigmoid", List.of(g.tensor(in[0])), out);
             case "relu" -> relu(op, in, out);
             case "leakyrelu" -> g.node("LeakyRelu", List.of(g.tensor(in[0])), out, real("alpha", scalar(op)));
-            case "clipbyvalue" -> clip(op, in, out);
+            case "ClipByValue", "clipbyvalue" -> clip(op, in, out);
             case "reduce_mean" -> reduceMean(op, in, out);
             case "matmul" -> matmul(op, in, out);
             case "reshape" -> reshape(op, in, out);

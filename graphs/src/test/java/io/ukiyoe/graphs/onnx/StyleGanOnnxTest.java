@@ -2,18 +2,24 @@ package io.ukiyoe.graphs.onnx;
 
 import static io.ukiyoe.graphs.Fixtures.assertClose;
 import static io.ukiyoe.graphs.Fixtures.npy;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
+import io.ukiyoe.graphs.model.Init;
+import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Export;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -52,6 +58,27 @@ class StyleGanOnnxTest {
                     at + ": synthesis vs SameDiff");
             assertClose(rows(npy(imgFile), n), img, at + ": synthesis vs PyTorch");
         }
+    }
+
+    /**
+     * From 256 px the upsampling convs run in polyphase form (2x2 convs, stacked phases); with
+     * conv_clamp every activation is clipped; a cutoff truncates the first ws only; no noise.
+     */
+    @Test
+    void polyphaseConvsClampCutoffAndNoNoiseMatchSameDiff() {
+        Map<Integer, Integer> channels = new java.util.HashMap<>();
+        for (int r = 4; r <= 256; r *= 2) {
+            channels.put(r, 4);
+        }
+        StyleGanModel model = Init.random(StyleGanConfig.of(256, 8, 6, 2, channels).withConvClamp(0.5), 11, false);
+        Path file = dir.resolve("g256.onnx");
+        StyleGanOnnx.generator(model, 0.5, 3, false, file);
+        INDArray z = Nd4j.rand(DataType.FLOAT, 2, 8).subi(0.5).muli(4);
+        Map<String, INDArray> onnx = OnnxRuntime.run(file, Export.Z, z, Export.IMG, Export.WS);
+        Map<String, INDArray> sd = Export.build(model, 0.5, 3, false).output(Map.of(Export.Z, z), Export.IMG, Export.WS);
+        assertClose(sd.get(Export.WS), onnx.get(Export.WS), "ws");
+        assertClose(sd.get(Export.IMG), onnx.get(Export.IMG), "img");
+        assertTrue(onnx.get(Export.IMG).amaxNumber().doubleValue() > 0.01, "a non-trivial image");
     }
 
     private static INDArray rows(INDArray a, int n) {
