@@ -13,10 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Runs an ONNX file in ONNX Runtime for Java: one float32 input, the named outputs back as ND4J arrays. */
-final class OnnxRuntime {
+public final class OnnxRuntime {
     private OnnxRuntime() {}
 
-    static Map<String, INDArray> run(Path model, String input, INDArray x, String... outputs) {
+    public static Map<String, INDArray> run(Path model, String input, INDArray x, String... outputs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
