@@ -23,8 +23,7 @@ class ExportOnnxCommandTest {
 
     @Test
     void generatorAndSynthesisFilesMatchGenerate() {
-        Path model = dir.resolve("m.safetensors");
-        assertEquals(0, CliRun.of("import", Fixtures.file("ada_tiny_snapshot.pkl").toString(), "--out", model.toString()).exit());
+        Path model = imported("ada_tiny_snapshot.pkl");
         Path gen = dir.resolve("gen");
         CliRun g = CliRun.of("generate", "--model", model.toString(), "--z", Fixtures.file("ada_tiny_z.npy").toString(),
                 "--truncation", "0.7", "--out", gen.toString(), "--npy", "--batch", "3");
@@ -48,8 +47,7 @@ class ExportOnnxCommandTest {
 
     @Test
     void badOptionsAreOneLineErrorsAndWriteNothing() {
-        Path model = dir.resolve("m.safetensors");
-        assertEquals(0, CliRun.of("import", Fixtures.file("rosinality_tiny.pt").toString(), "--out", model.toString()).exit());
+        Path model = imported("rosinality_tiny.pt");
         Path onnx = dir.resolve("g.onnx");
         CliRun r = CliRun.of("export", "--model", model.toString(), "--format", "tflite", "--out", onnx.toString());
         assertEquals(2, r.exit());
@@ -59,8 +57,7 @@ class ExportOnnxCommandTest {
         assertEquals(2, r.exit());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--truncation does not apply"), r.err());
-        Path p2p = dir.resolve("p2p.safetensors");
-        assertEquals(0, CliRun.of("import", Fixtures.file("p2p/tiny_net_G_global.pth").toString(), "--out", p2p.toString()).exit());
+        Path p2p = imported("p2p/tiny_net_G_global.pth");
         r = CliRun.of("export", "--model", p2p.toString(), "--format", "onnx", "--synthesis-only", "--out", onnx.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().endsWith("is an image-to-image network, not a StyleGAN2 generator"), r.err());
@@ -69,12 +66,19 @@ class ExportOnnxCommandTest {
 
     @Test
     void pix2pixHDFileMatchesThePyTorchReference() {
-        Path model = dir.resolve("g.safetensors");
-        assertEquals(0, CliRun.of("import", Fixtures.file("p2p/tiny_net_G_local.pth").toString(), "--out", model.toString()).exit());
+        Path model = imported("p2p/tiny_net_G_local.pth");
         Path onnx = dir.resolve("g.onnx");
         CliRun e = CliRun.of("export", "--model", model.toString(), "--format", "onnx", "--out", onnx.toString());
         assertEquals(0, e.exit(), e.err());
         assertClose(Fixtures.npy("p2p/tiny_G_local_out.npy"),
                 OnnxRuntime.run(onnx, "input", Fixtures.npy("p2p/tiny_A.npy"), "output").get("output"), "pix2pixHD");
+    }
+
+    /** A fixture checkpoint imported with {@code ukiyoe import} into a model file. */
+    private Path imported(String fixture) {
+        Path model = dir.resolve(fixture.replace('/', '_') + ".safetensors");
+        CliRun r = CliRun.of("import", Fixtures.file(fixture).toString(), "--out", model.toString());
+        assertEquals(0, r.exit(), r.err());
+        return model;
     }
 }

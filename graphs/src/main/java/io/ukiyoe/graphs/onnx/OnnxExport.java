@@ -46,7 +46,7 @@ public final class OnnxExport {
             }
         }
         List<DifferentialFunction> needed = opsFor(sd, outputs);
-        OnnxGraph g = new OnnxGraph(name, knownValues(sd, needed));
+        OnnxGraph g = new OnnxGraph(name, knownValues(sd, needed), sd.variableMap().keySet());
         for (OnnxPort p : inputs) {
             g.proto().addInput(valueInfo(p));
         }

@@ -23,11 +23,15 @@ final class OnnxGraph {
     private final Set<String> names = new HashSet<>();
     private final Set<String> written = new HashSet<>();
 
-    /** @param known values known at export time, by SameDiff variable name */
-    OnnxGraph(String name, Map<String, INDArray> known) {
+    /**
+     * @param known values known at export time, by SameDiff variable name
+     * @param taken every SameDiff variable name (new tensors never take one)
+     */
+    OnnxGraph(String name, Map<String, INDArray> known, java.util.Collection<String> taken) {
         this.known = known;
         graph.setName(name);
         names.addAll(known.keySet());
+        names.addAll(taken);
     }
 
     Onnx.GraphProto.Builder proto() {
