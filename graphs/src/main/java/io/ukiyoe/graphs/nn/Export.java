@@ -30,6 +30,18 @@ public final class Export {
         return sd;
     }
 
+    /**
+     * Synthesis alone, for latents made elsewhere (projection, blending, mixing): placeholder
+     * {@code ws} float32 [N, num_ws, w_dim]; output {@code img} float32 [N, 3, R, R].
+     */
+    public static SameDiff buildSynthesis(StyleGanModel model, boolean noise) {
+        SameDiff sd = SameDiff.create();
+        GeneratorGraph g = new GeneratorGraph(sd, model, false);
+        SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, -1, model.config().numWs(), model.config().wDim());
+        sd.identity(IMG, g.synthesis(ws, noise ? GeneratorGraph.Noise.CONST : GeneratorGraph.Noise.NONE));
+        return sd;
+    }
+
     /** Writes the graph to {@code out} (a temporary file renamed into place). */
     public static void save(SameDiff sd, Path out) throws IOException {
         Path tmp = io.ukiyoe.core.io.AtomicFiles.newTempFile(out);

@@ -4,11 +4,14 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.nn.Export;
 import io.ukiyoe.graphs.nn.SessionMemory;
+import io.ukiyoe.graphs.onnx.OnnxExport;
+import io.ukiyoe.graphs.onnx.OnnxPort;
 import io.ukiyoe.graphs.translate.Translator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -91,5 +94,14 @@ public final class Pix2PixHDTranslator implements Translator {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void exportOnnx(Path file) {
+        OnnxExport.write(graph, "pix2pixhd_generator",
+                List.of(OnnxPort.of(INPUT, "N", config.inputNc(), "H", "W")),
+                List.of(OnnxPort.of(OUTPUT, "N", config.outputNc(), "H", "W")),
+                Map.of("ukiyoe.network", "pix2pixhd.generator", "ukiyoe.architecture", config.describe(),
+                        "ukiyoe.size_multiple", Integer.toString(sizeMultiple())), file);
     }
 }

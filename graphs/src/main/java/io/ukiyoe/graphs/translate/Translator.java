@@ -26,4 +26,12 @@ public interface Translator {
      * in [-1, 1], output {@code output}.
      */
     void export(Path file);
+
+    /**
+     * Writes the inference graph as an ONNX model (opset 17): input {@code input} float32 [N, C, H, W]
+     * in [-1, 1], output {@code output}; N, H and W dynamic.
+     */
+    default void exportOnnx(Path file) {
+        throw new io.ukiyoe.core.UserError(describe() + ": no ONNX export for this network yet");
+    }
 }
