@@ -36,6 +36,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--noise", defaultValue = "const", paramLabel = "MODE", description = "const | none (default: ${DEFAULT-VALUE}).")
     String noise;
 
+    @Option(names = "--format", defaultValue = "samediff", paramLabel = "F", description = "samediff | rosinality-pt "
+            + "(a rosinality/stylegan2-pytorch checkpoint) | safetensors-ada (stylegan2-ada generator state dict) (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Spec
     CommandSpec spec;
 
@@ -45,6 +49,12 @@ final class ExportCommand implements Callable<Integer> {
             throw new UserError("--noise: must be const or none, got '" + noise + "'", 2, null);
         }
         force.check(out);
+        if (TorchExportFormats.handles(format)) {
+            TorchExportFormats.export(format, model, out, spec.commandLine().getOut());
+            return 0;
+        } else if (!format.equals("samediff")) {
+            throw TorchExportFormats.unknown(format);
+        }
         if (Translators.handles(model)) {
             Translator t = Translators.load(model);
             t.export(out);
