@@ -217,6 +217,11 @@ public final class SweepRunner {
                 .terminationConditions(stop).rngSeed(c.seed()).build();
         LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, new Tasks());
         runner.execute();
+        try {
+            SweepCharts.write(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Row best = rows.stream().filter(r -> r.status().equals("ok")).min(Comparator.comparingDouble(Row::objective))
                 .orElse(null);
         StyleGanModel bestModel = null;

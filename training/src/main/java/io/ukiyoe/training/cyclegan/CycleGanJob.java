@@ -174,6 +174,7 @@ public final class CycleGanJob {
                         Checkpoint.prune(run.dir(), c.snapshots().keep());
                         lastGood = Checkpoint.fileName(i + 1);
                         run.log("checkpoint " + lastGood + " (epoch " + (i / s.stepsPerEpoch() + 1) + ")");
+                        io.ukiyoe.data.charts.TrainingCurves.refresh(run.dir(), run::log);
                     }
                     progress.accept((int) (i + 1));
                 }
