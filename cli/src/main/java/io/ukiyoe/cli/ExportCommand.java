@@ -50,6 +50,10 @@ final class ExportCommand implements Callable<Integer> {
         }
         force.check(out);
         if (TorchExportFormats.handles(format)) {
+            if (psi != 1 || cutoff != null) {
+                throw new UserError("--truncation applies to the SameDiff graph; --format " + format
+                        + " exports the weights (truncate in PyTorch, e.g. generate.py --truncation)", 2, null);
+            }
             TorchExportFormats.export(format, model, out, spec.commandLine().getOut());
             return 0;
         } else if (!format.equals("samediff")) {

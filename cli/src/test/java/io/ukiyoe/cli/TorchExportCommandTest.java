@@ -57,6 +57,11 @@ class TorchExportCommandTest {
         assertEquals(2, e.exit());
         assertTrue(e.err().contains("--format: unknown format 'tensorflow'"), e.err());
         assertFalse(Files.exists(out));
+        CliRun t = CliRun.of("export", "--model", FIX.resolve("rosinality_tiny.pt").toString(), "--format", "rosinality-pt",
+                "--truncation", "0.7", "--out", out.toString());
+        assertEquals(2, t.exit());
+        assertTrue(t.err().contains("--truncation applies to the SameDiff graph"), t.err());
+        assertFalse(Files.exists(out));
     }
 
     /** projected_w.npz as stylegan2-ada's projector writes it: key 'w', [1, num_ws, w_dim]; also several rows. */
