@@ -109,10 +109,13 @@ final class DataCommand implements Runnable {
             try (ImageDataset ds = ImageDataset.open(images, new ImageDataset.Options(resolution, Resample.Fit.CROP, false));
                  var loader = new io.ukiyoe.data.BatchLoader(ds, batch, 1, new io.ukiyoe.data.BatchLoader.Position(0, 0), 4)) {
                 int batches = Math.max(1, ds.files() / batch);
+                Progress p = new Progress(spec.commandLine().getErr(), "read", (long) batches * batch);
                 long t0 = System.nanoTime();
                 for (int i = 0; i < batches; i++) {
                     loader.next();
+                    p.update((long) (i + 1) * batch);
                 }
+                p.done();
                 double s = (System.nanoTime() - t0) / 1e9;
                 spec.commandLine().getOut().printf(Locale.ROOT, "read %d images at %d px in %.2f s: %.0f images/s%n",
                         batches * batch, resolution, s, batches * batch / s);

@@ -34,18 +34,23 @@ final class EvalCommand implements Runnable {
     }
 
     /** Descriptors of an image set: a model (n generated images, seeds 0..n-1) or images. */
-    static Swd.Descriptors descriptors(Path source, int n, int resolution, long seed) {
+    static Swd.Descriptors descriptors(Path source, int n, int resolution, long seed, Progress p) {
         Swd.Descriptors d = new Swd.Descriptors(resolution, seed);
+        java.util.function.Consumer<float[]> sink = img -> {
+            d.add(ImageSets.to255(img));
+            p.update(d.images());
+        };
         if (ImageSets.isModel(source)) {
             StyleGanModel m = Models.load(source);
             if (m.config().resolution() != resolution) {
                 throw new UserError(source + ": generates " + m.config().resolution() + " px images, the comparison is at "
                         + resolution + " px");
             }
-            ImageSets.generate(new Generator(m), ImageSets.range(n), 1, 8, img -> d.add(ImageSets.to255(img)));
+            ImageSets.generate(new Generator(m), ImageSets.range(n), 1, 8, sink);
         } else {
-            ImageSets.read(source, resolution, n, seed, img -> d.add(ImageSets.to255(img)));
+            ImageSets.read(source, resolution, n, seed, sink);
         }
+        p.done();
         return d;
     }
 
@@ -87,8 +92,9 @@ final class EvalCommand implements Runnable {
                 throw new UserError("SWD needs a power-of-two resolution of at least 16 px, got " + res, 2, null);
             }
             // the same patch positions on both sides: a set against itself scores exactly 0
-            Swd.Descriptors da = descriptors(a, n, res, seed);
-            Swd.Descriptors db = descriptors(b, n, res, seed);
+            var err = spec.commandLine().getErr();
+            Swd.Descriptors da = descriptors(a, n, res, seed, new Progress(err, "swd A", n));
+            Swd.Descriptors db = descriptors(b, n, res, seed, new Progress(err, "swd B", n));
             Swd.Result r = Swd.compute(da, db, seed);
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "compared at %d px: %d images of A, %d of B%s%n", res, da.images(), db.images(),
@@ -134,7 +140,10 @@ final class EvalCommand implements Runnable {
                 throw new UserError("the models generate different sizes (" + ma.config().resolution() + " vs "
                         + mb.config().resolution() + " px)");
             }
-            Compare.Result r = Compare.run(new Generator(ma), new Generator(mb), Args.seeds("--seeds", seeds), psi);
+            java.util.List<Long> list = Args.seeds("--seeds", seeds);
+            Progress p = new Progress(spec.commandLine().getErr(), "compare", 2L * list.size());
+            Compare.Result r = Compare.run(new Generator(ma), new Generator(mb), list, psi, p::update);
+            p.done();
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "images: %d%n", r.images());
             out.printf(Locale.ROOT, "correlation at 16 px: %.4f%n", r.correlation16());

@@ -29,8 +29,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write (G.fb, G.onnx).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "samediff", paramLabel = "F",
-            description = "samediff (FlatBuffers) | onnx (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "samediff", paramLabel = "F", description = "samediff (FlatBuffers) | onnx "
+            + "| rosinality-pt (a rosinality/stylegan2-pytorch checkpoint) | safetensors-ada (stylegan2-ada generator state "
+            + "dict) (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--synthesis-only", description = "StyleGAN2: export synthesis alone (input 'ws' [N,num_ws,w_dim] -> 'img').")
@@ -53,14 +54,22 @@ final class ExportCommand implements Callable<Integer> {
         if (!noise.equals("const") && !noise.equals("none")) {
             throw new UserError("--noise: must be const or none, got '" + noise + "'", 2, null);
         }
-        if (!format.equals("samediff") && !format.equals("onnx")) {
-            throw new UserError("--format: must be samediff or onnx, got '" + format + "'", 2, null);
+        if (!format.equals("samediff") && !format.equals("onnx") && !TorchExportFormats.handles(format)) {
+            throw TorchExportFormats.unknown(format);
         }
         if (synthesisOnly && (psi != 1 || cutoff != null)) {
             throw new UserError("--synthesis-only: the graph takes ws as given; truncate them before (--truncation does not apply)", 2, null);
         }
         boolean onnx = format.equals("onnx");
         force.check(out);
+        if (TorchExportFormats.handles(format)) {
+            if (psi != 1 || cutoff != null) {
+                throw new UserError("--truncation applies to the SameDiff graph; --format " + format
+                        + " exports the weights (truncate in PyTorch, e.g. generate.py --truncation)", 2, null);
+            }
+            TorchExportFormats.export(format, model, out, spec.commandLine().getOut());
+            return 0;
+        }
         if (Translators.handles(model)) {
             if (synthesisOnly) {
                 throw new UserError("--synthesis-only: " + model + " is an image-to-image network, not a StyleGAN2 generator", 2, null);

@@ -38,7 +38,8 @@ final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--z", paramLabel = "Z.npy", description = "Latents z [N, z_dim].")
         Path z;
 
-        @Option(names = "--ws", paramLabel = "WS.npy", description = "Per-layer latents W+ [N, num_ws, w_dim] (used as given).")
+        @Option(names = "--ws", paramLabel = "WS.npy", description = "Per-layer latents W+ [N, num_ws, w_dim] (used as given): "
+                + ".npy, or .npz with key 'w' (stylegan2-ada's projected_w.npz).")
         Path ws;
     }
 
@@ -107,7 +108,7 @@ final class GenerateCommand implements Callable<Integer> {
         INDArray ws;
         if (input.ws != null) {
             inputs.add(input.ws);
-            ws = Ops.array(Npy.read(input.ws));
+            ws = Ops.array(Npy.readArray(input.ws, "w"));   // .npy, or stylegan2-ada's projected_w.npz
             checkShape(input.ws, ws, -1, c.numWs(), c.wDim());
             noiseSeeds = rows(ws.size(0), names, "img");
         } else {

@@ -27,7 +27,7 @@ class DemoCommandTest {
         assertTrue(r.out().contains("[9/9]"), r.out());
         List<String> files = Arrays.stream(r.out().split("\n")).map(String::strip)
                 .filter(l -> l.startsWith(out.toString())).toList();
-        assertEquals(15, files.size(), r.out());
+        assertEquals(16, files.size(), r.out());   // with the sweep's results.png
         for (String f : files) {
             Path p = Path.of(f);
             assertTrue(Files.isRegularFile(p) && Files.size(p) > 0, f);

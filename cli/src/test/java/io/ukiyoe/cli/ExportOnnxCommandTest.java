@@ -51,7 +51,7 @@ class ExportOnnxCommandTest {
         Path onnx = dir.resolve("g.onnx");
         CliRun r = CliRun.of("export", "--model", model.toString(), "--format", "tflite", "--out", onnx.toString());
         assertEquals(2, r.exit());
-        assertEquals("--format: must be samediff or onnx, got 'tflite'", r.err().strip());
+        assertEquals("--format: unknown format 'tflite' (valid: samediff, onnx, rosinality-pt, safetensors-ada)", r.err().strip());
         r = CliRun.of("export", "--model", model.toString(), "--format", "onnx", "--synthesis-only", "--truncation", "0.5",
                 "--out", onnx.toString());
         assertEquals(2, r.exit());

@@ -7,6 +7,8 @@ import io.ukiyoe.graphs.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.ukiyoe.data.charts.Chart;
+import io.ukiyoe.swap.sweep.SweepCharts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,16 @@ class SweepAndEvalCommandTest {
         assertTrue(Files.size(run.resolve("contact-sheet.png")) > 1000);
         List<String> table = Files.readAllLines(run.resolve("results.csv"));
         assertEquals(3, table.size());
+        // results.png: the objective of each candidate and the swap resolution against it, as results.csv has them
+        assertTrue(Files.exists(run.resolve(SweepCharts.FILE)));
+        Chart chart = SweepCharts.of(run);
+        double[] objective = chart.panel("objective per candidate").series().get(0).y();
+        double[] resolution = chart.panel("resolution vs objective").series().get(0).x();
+        for (int i = 1; i < table.size(); i++) {
+            String[] cells = table.get(i).split(",");
+            assertEquals(Double.parseDouble(cells[cells.length - 4]), objective[i - 1], 1e-12, table.get(i));
+            assertTrue(table.get(i).contains("\"\"resolution\"\":" + (int) resolution[i - 1]), table.get(i));
+        }
         // resume with one row lost: the table comes back the same (but for timings)
         Files.write(run.resolve("results.csv"), table.subList(0, 2));
         CliRun again = CliRun.of("sweep", "--resume", run.toString());

@@ -3,12 +3,15 @@ package io.ukiyoe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ukiyoe.data.charts.Chart;
+import io.ukiyoe.data.charts.TrainingCurves;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 class TrainCommandTest {
     @TempDir
@@ -51,6 +54,21 @@ class TrainCommandTest {
         assertTrue(m3.get(0).contains("\"path_length\":") && !m3.get(0).contains("\"path_length\":null"), m3.get(0));
         assertTrue(m3.get(1).contains("\"path_length\":null"), m3.get(1));
         assertTrue(m3.get(0).contains("\"ada_p\":0.2000"), m3.get(0));
+        // curves.png, redrawn at each snapshot from metrics.jsonl: losses, R1, path length and ADA p as logged
+        assertTrue(Files.exists(run3.resolve(TrainingCurves.FILE)));
+        assertTrue(javax.imageio.ImageIO.read(run3.resolve(TrainingCurves.FILE).toFile()).getWidth() > 0);
+        Chart curves = TrainingCurves.of(run3.resolve("metrics.jsonl"), "run3");
+        double[] lossD = curves.panel("losses").series().stream().filter(s -> s.name().equals("loss_D")).findFirst()
+                .orElseThrow().y();
+        assertEquals(m3.size(), lossD.length);
+        for (int i = 0; i < m3.size(); i++) {
+            double logged = JsonMapper.builder().build().readTree(m3.get(i)).get("loss_D").asDouble();
+            assertEquals(logged, lossD[i], 0.0, "loss_D at line " + i);
+        }
+        assertEquals(0.2, curves.panel("ada_p").series().get(0).y()[0], 1e-4);
+        assertTrue(Double.isNaN(curves.panel("path_length").series().get(0).y()[1]), "a null is a gap, not a zero");
+        assertEquals(List.of("losses", "r1", "path_length", "ada_p"),
+                curves.panels().stream().map(Chart.Panel::title).toList());
     }
 
     @Test

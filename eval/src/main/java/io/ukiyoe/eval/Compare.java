@@ -21,12 +21,21 @@ public final class Compare {
     public record Result(int images, double correlation16, double correlation32, double ssim32, double yawA, double yawB,
                          double yawDifference) {}
 
-    /** Images of both generators for the seeds (same latent and noise), compared pairwise. */
-    public static Result run(Generator a, Generator b, List<Long> seeds, double psi) {
+    /**
+     * Images of both generators for the seeds (same latent and noise), compared pairwise; {@code progress}
+     * hears how many of the 2 x seeds images are made.
+     */
+    public static Result run(Generator a, Generator b, List<Long> seeds, double psi, java.util.function.LongConsumer progress) {
         List<float[]> ia = new ArrayList<>();
         List<float[]> ib = new ArrayList<>();
-        ImageSets.generate(a, seeds, psi, 8, ia::add);
-        ImageSets.generate(b, seeds, psi, 8, ib::add);
+        ImageSets.generate(a, seeds, psi, 8, img -> {
+            ia.add(img);
+            progress.accept(ia.size());
+        });
+        ImageSets.generate(b, seeds, psi, 8, img -> {
+            ib.add(img);
+            progress.accept(ia.size() + ib.size());
+        });
         return compare(ia, ib, a.config().resolution());
     }
 

@@ -225,6 +225,7 @@ public final class TrainJob {
                     Checkpoint.prune(run.dir(), c.snapshots().keep());
                     lastGood = Checkpoint.fileName(i + 1);
                     run.log("checkpoint " + lastGood + " (kimg " + String.format(Locale.ROOT, "%.3f", kimg) + ")");
+                    io.ukiyoe.data.charts.TrainingCurves.refresh(run.dir(), run::log);   // curves.png, the logged series
                 }
                 progress.accept((int) (i + 1));
             }

@@ -225,6 +225,34 @@ public final class Npy {
         return readNpz(file, Npy::parse);
     }
 
+    /**
+     * One array from a {@code .npy}, or from an {@code .npz} (by content, whatever the file is called) the
+     * array under {@code npzKey}: how tools hand over latents (stylegan2-ada's projector writes
+     * {@code projected_w.npz} with key {@code w}). A missing key is a one-line error listing the keys there.
+     */
+    public static Tensor readArray(Path file, String npzKey) {
+        if (!isZip(file)) {
+            return read(file);
+        }
+        Map<String, Tensor> all = readNpz(file);
+        Tensor t = all.get(npzKey);
+        if (t == null) {
+            throw new UserError(file + ": no array '" + npzKey + "' in this .npz (it has " + all.keySet() + ")");
+        }
+        return t;
+    }
+
+    private static boolean isZip(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     /** {@link #readNpz} in float64. */
     public static Map<String, Doubles> readNpzDoubles(Path file) {
         return readNpz(file, Npy::parseDoubles);

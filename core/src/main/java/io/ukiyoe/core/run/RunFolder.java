@@ -36,6 +36,8 @@ public final class RunFolder implements Closeable {
 
     private final Path dir;
     private final BufferedWriter log;
+    /** Copies the logging back-end's warnings and errors into the log while the run is open. */
+    private final WarningTee warnings;
 
     /** Whether this job made the folder itself (an empty folder the user named is emptied, never removed). */
     private final boolean madeFolder;
@@ -49,6 +51,7 @@ public final class RunFolder implements Closeable {
         this.dir = dir;
         this.madeFolder = madeFolder;
         this.log = Files.newBufferedWriter(dir.resolve(LOG), StandardCharsets.UTF_8, StandardOpenOption.CREATE, logMode);
+        this.warnings = WarningTee.install(this::log);
     }
 
     /** An existing run folder that a job continues ({@code train --resume}); its log is appended to. */
@@ -201,6 +204,7 @@ public final class RunFolder implements Closeable {
 
     @Override
     public void close() {
+        warnings.uninstall();
         try {
             log.close();
         } catch (IOException e) {

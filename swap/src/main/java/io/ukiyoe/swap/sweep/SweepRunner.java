@@ -175,6 +175,11 @@ public final class SweepRunner {
             }
         }
         WorkerCache.evict(scorerKey);
+        try {
+            SweepCharts.write(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Row best = rows.stream().filter(r -> r.status().equals("ok")).min(Comparator.comparingDouble(Row::objective))
                 .orElse(null);
         StyleGanModel bestModel = null;

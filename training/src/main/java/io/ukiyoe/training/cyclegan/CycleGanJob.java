@@ -159,6 +159,7 @@ public final class CycleGanJob {
                         Checkpoint.prune(run.dir(), c.snapshots().keep());
                         log.checkpointed(i + 1);
                         run.log("checkpoint " + Checkpoint.fileName(i + 1) + " (epoch " + (i / s.stepsPerEpoch() + 1) + ")");
+                        io.ukiyoe.data.charts.TrainingCurves.refresh(run.dir(), run::log);
                     }
                     progress.accept((int) (i + 1));
                 }
