@@ -273,8 +273,11 @@ public final class TrainerCore {
     private double signSum; // ADA: sum of sign(D(real)) since the last adjustment
     private long signCount;
 
-    /** Losses of one step (D then G); r1 and the path length are NaN on steps without them. */
-    public record StepLosses(double lossD, double lossG, double r1, double pathLength, double adaP) {}
+    /**
+     * Losses of one step (D then G); r1 (the mean R1 penalty), the mean path length and the path-length
+     * penalty are NaN on steps without them.
+     */
+    public record StepLosses(double lossD, double lossG, double r1, double pathLength, double plPenalty, double adaP) {}
 
     public double adaP() {
         return adaP;
@@ -338,6 +341,7 @@ public final class TrainerCore {
             update(g, gWeights.gradients(stepG.getGradients()), adamG);
         }
         double pathLength = Double.NaN;
+        double plPenalty = Double.NaN;
         if (s.plWeight() > 0 && step % s.plInterval() == 0) { // lazy path-length regularisation
             int b = Math.max(1, s.batch() / s.plBatchShrink());
             int r = res();
@@ -350,6 +354,7 @@ public final class TrainerCore {
             PathLengthGraph.Output pl = plGraph.run(z, plNoise, noise(b), plMean);
             plMean = pl.mean();
             pathLength = java.util.Arrays.stream(pl.lengths()).average().orElse(Double.NaN);
+            plPenalty = pl.penalty();
             // stylegan2-ada: the penalty weighted by pl_weight and by the interval (lazy regularisation)
             Map<String, float[]> grads = plGraph.weights().gradients(pl.grads());
             float scale = (float) (s.plWeight() * s.plInterval());
@@ -378,7 +383,7 @@ public final class TrainerCore {
             }
         });
         step++;
-        return new StepLosses(lossD, lossG, r1, pathLength, adaP);
+        return new StepLosses(lossD, lossG, r1, pathLength, plPenalty, adaP);
     }
 
     /** w_avg = lerp(mean of this batch's w, w_avg, 0.995), as stylegan2-ada's mapping network does in training. */
