@@ -229,11 +229,16 @@ public final class TrainJob {
 
     /** FID / KID at snapshots as the config asks (nothing when snapshots.metrics is empty). */
     private static SnapshotMetrics snapshotMetrics(TrainConfig c) {
+        return snapshotMetrics(c, c.snapshots().metrics());
+    }
+
+    /** FID and/or KID ({@code which}) of generators against the config's data, with its metrics settings. */
+    public static SnapshotMetrics snapshotMetrics(TrainConfig c, List<String> which) {
         TrainConfig.Metrics m = c.metrics();
         Path inception = m.inception() == null ? null : Path.of(m.inception());
         return new SnapshotMetrics(new InceptionMetrics.Options(inception, m.n(), m.batch(), 1.0,
-                m.cache() == null ? InceptionMetrics.defaultCacheDir() : Path.of(m.cache())), Path.of(c.data().path()), c.snapshots().metrics(), m.kidSubsets(),
-                m.kidSubsetSize());
+                m.cache() == null ? InceptionMetrics.defaultCacheDir() : Path.of(m.cache())), Path.of(c.data().path()),
+                which, m.kidSubsets(), m.kidSubsetSize());
     }
 
     private static void writeSnapshotMetrics(Map<String, Double> values, long step, double kimg, int images,

@@ -256,7 +256,7 @@ public final class SweepRunner {
     // ---- results.csv -------------------------------------------------------------------------------
 
     static String quote(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
+        return io.ukiyoe.core.io.Csv.quote(s);
     }
 
     /** Finished candidates of an earlier (interrupted) run, by schedule key. */
@@ -285,31 +285,7 @@ public final class SweepRunner {
     }
 
     static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (q) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    q = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                q = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
+        return io.ukiyoe.core.io.Csv.split(line);
     }
 
     // ---- Arbiter plumbing ------------------------------------------------------------------------
