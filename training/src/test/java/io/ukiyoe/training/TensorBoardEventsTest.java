@@ -42,17 +42,7 @@ class TensorBoardEventsTest {
             file = tb.file();
         }
         assertTrue(file.getFileName().toString().startsWith("events.out.tfevents."));
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> records = new ArrayList<>();
-        while (b.hasRemaining()) {
-            byte[] len = new byte[8];
-            b.get(len);
-            assertEquals(TensorBoardEvents.maskedCrc(len), b.getInt(), "length checksum");
-            byte[] payload = new byte[(int) ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong()];
-            b.get(payload);
-            assertEquals(TensorBoardEvents.maskedCrc(payload), b.getInt(), "payload checksum");
-            records.add(payload);
-        }
+        List<byte[]> records = records(file);
         assertEquals(3, records.size());
         String first = new String(records.get(0), StandardCharsets.ISO_8859_1);
         assertTrue(first.contains("brain.Event:2"));
@@ -123,15 +113,8 @@ class TensorBoardEventsTest {
         // a torn record at the end, as a killed run may leave
         Files.write(file, new byte[] {9, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
         TensorBoardEvents.truncateAfter(dir, 3);
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         List<Long> steps = new ArrayList<>();
-        while (b.hasRemaining()) {
-            byte[] len = new byte[8];
-            b.get(len);
-            assertEquals(TensorBoardEvents.maskedCrc(len), b.getInt());
-            byte[] payload = new byte[(int) ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong()];
-            b.get(payload);
-            assertEquals(TensorBoardEvents.maskedCrc(payload), b.getInt());
+        for (byte[] payload : records(file)) {
             steps.add(TensorBoardEvents.stepOf(payload));
         }
         assertEquals(List.of(0L, 1L, 2L, 3L), steps, "file version event, then steps 1-3");

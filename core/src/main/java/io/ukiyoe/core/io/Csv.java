@@ -1,5 +1,12 @@
 package io.ukiyoe.core.io;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,5 +45,24 @@ public final class Csv {
         }
         out.add(cur.toString());
         return out;
+    }
+
+    /**
+     * Appends one row to a results table, writing the header first when the file is new: each row is
+     * on disk as soon as its candidate ends, so a crash loses at most the row being written.
+     */
+    public static void appendRow(Path file, String header, String row) {
+        try {
+            boolean fresh = !Files.exists(file);
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                if (fresh) {
+                    w.write(header + "\n");
+                }
+                w.write(row + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

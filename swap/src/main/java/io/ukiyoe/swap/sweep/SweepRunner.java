@@ -13,43 +13,23 @@ import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
+import io.ukiyoe.eval.sweep.ArbiterSweep;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
-import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
-import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
-import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
-import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
-import org.deeplearning4j.arbiter.optimize.api.saving.InMemoryResultSaver;
-import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
-import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
 import org.deeplearning4j.arbiter.optimize.generator.BaseCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
-import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
-import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
-import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
-import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
-import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -179,44 +159,22 @@ public final class SweepRunner {
 
     private synchronized void record(Row r) {
         rows.add(r);
-        Path f = runDir.resolve(RESULTS);
-        try {
-            boolean fresh = !Files.exists(f);
-            try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                if (fresh) {
-                    w.write(HEADER + "\n");
-                }
-                w.write(r.csv() + "\n");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        io.ukiyoe.core.io.Csv.appendRow(runDir.resolve(RESULTS), HEADER, r.csv());
         progress.accept(rows.size());
     }
 
     public Result run() {
         BlendSpace space = new BlendSpace(c.space(), base.config().resolution());
-        ScoreFunction minimize = new Minimize();
-        CandidateGenerator gen = switch (c.search()) {
+                CandidateGenerator gen = switch (c.search()) {
             case RANDOM -> new RandomSearchGenerator(space, null);
             case GRID -> new GridSearchCandidateGenerator(space, c.gridPoints(), GridSearchCandidateGenerator.Mode.Sequential,
                     null);
-            case GENETIC -> new GeneticSearchCandidateGenerator.Builder(space, minimize).build();
+            case GENETIC -> new GeneticSearchCandidateGenerator.Builder(space, ArbiterSweep.minimize()).build();
         };
         if (gen instanceof BaseCandidateGenerator<?> b) {
             b.setRngSeed(c.seed());
         }
-        List<TerminationCondition> stop = new ArrayList<>();
-        stop.add(new MaxCandidatesCondition(c.candidates()));
-        if (c.maxMinutes() != null) {
-            stop.add(new MaxTimeCondition(Math.max(1, Math.round(c.maxMinutes() * 60)), TimeUnit.SECONDS));
-        }
-        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(gen)
-                .dataProvider(new NoData()).modelSaver(new InMemoryResultSaver()).scoreFunction(minimize)
-                .terminationConditions(stop).rngSeed(c.seed()).build();
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, new Tasks());
-        runner.execute();
+        ArbiterSweep.run(gen, c.candidates(), c.maxMinutes(), c.seed(), this::evaluate);
         Row best = rows.stream().filter(r -> r.status().equals("ok")).min(Comparator.comparingDouble(Row::objective))
                 .orElse(null);
         StyleGanModel bestModel = null;
@@ -288,97 +246,30 @@ public final class SweepRunner {
         return io.ukiyoe.core.io.Csv.split(line);
     }
 
-    // ---- Arbiter plumbing ------------------------------------------------------------------------
+    // ---- one candidate ----------------------------------------------------------------------------
 
-    /** Blends and scores a candidate; a finished one (resume) is taken from results.csv. */
-    private final class Tasks implements TaskCreator {
-        @Override
-        public Callable<OptimizationResult> create(Candidate candidate, DataProvider data, ScoreFunction score,
-                                                   List<StatusListener> listeners, IOptimizationRunner runner) {
-            return () -> {
-                long start = System.currentTimeMillis();
-                Schedule s = (Schedule) candidate.getValue();
-                String key = key(s);
-                Row done = finished.get(key);
-                if (done == null) {
-                    done = scoredThisRun(key);
-                }
-                if (done != null) { // resumed, or the same schedule drawn again: not scored twice
-                    return result(candidate, done.status().equals("ok") ? done.objective() : null, done.error(), start);
-                }
-                Row r;
-                try {
-                    r = score(candidate.getIndex(), s);
-                } catch (RuntimeException e) {
-                    // recorded as failed; the sweep goes on with the next candidate
-                    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    record(new Row(candidate.getIndex(), key, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                            Double.NaN, 0, "failed", why));
-                    return result(candidate, null, why, start);
-                }
-                record(r);
-                return result(candidate, r.objective(), null, start);
-            };
+    /** Blends and scores a candidate; a finished one (resume, or drawn again) is taken from results.csv. */
+    private ArbiterSweep.Outcome evaluate(Candidate candidate) {
+        Schedule s = (Schedule) candidate.getValue();
+        String key = key(s);
+        Row done = finished.get(key);
+        if (done == null) {
+            done = scoredThisRun(key);
         }
-
-        private OptimizationResult result(Candidate candidate, Double score, String error, long start) {
-            CandidateInfo info = new CandidateInfo(candidate.getIndex(), score == null ? CandidateStatus.Failed
-                    : CandidateStatus.Complete, score, start, start, System.currentTimeMillis(),
-                    candidate.getFlatParameters(), error);
-            return new OptimizationResult(candidate, score, candidate.getIndex(), null, info, null);
+        if (done != null) { // resumed, or the same schedule drawn again: not scored twice
+            return new ArbiterSweep.Outcome(done.status().equals("ok") ? done.objective() : null, done.error());
         }
-
-        @Override
-        public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
-                                                   Properties props, ScoreFunction score, List<StatusListener> listeners,
-                                                   IOptimizationRunner runner) {
-            return create(candidate, (DataProvider) null, score, listeners, runner);
+        Row r;
+        try {
+            r = score(candidate.getIndex(), s);
+        } catch (RuntimeException e) {
+            // recorded as failed; the sweep goes on with the next candidate
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            record(new Row(candidate.getIndex(), key, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, 0, "failed", why));
+            return new ArbiterSweep.Outcome(null, why);
         }
-    }
-
-    /** Lower objective is better; the score is computed by the task itself. */
-    static final class Minimize implements ScoreFunction {
-        @Override
-        public double score(Object model, DataProvider data, Map<String, Object> params) {
-            throw new UnsupportedOperationException("scored by the sweep task");
-        }
-
-        @Override
-        public double score(Object model, Class<? extends DataSource> data, Properties props) {
-            throw new UnsupportedOperationException("scored by the sweep task");
-        }
-
-        @Override
-        public boolean minimize() {
-            return true;
-        }
-
-        @Override
-        public List<Class<?>> getSupportedModelTypes() {
-            return List.of(Object.class);
-        }
-
-        @Override
-        public List<Class<?>> getSupportedDataTypes() {
-            return List.of(Object.class);
-        }
-    }
-
-    /** Blends need no data set: the style reference is prepared once by the runner. */
-    static final class NoData implements DataProvider {
-        @Override
-        public Object trainData(Map<String, Object> params) {
-            return null;
-        }
-
-        @Override
-        public Object testData(Map<String, Object> params) {
-            return null;
-        }
-
-        @Override
-        public Class<?> getDataType() {
-            return Object.class;
-        }
+        record(r);
+        return new ArbiterSweep.Outcome(r.objective(), null);
     }
 }

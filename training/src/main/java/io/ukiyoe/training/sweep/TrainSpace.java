@@ -1,11 +1,9 @@
 package io.ukiyoe.training.sweep;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterSpace;
 
 /**
@@ -13,9 +11,8 @@ import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterS
  * the train config ({@code training.learning_rate} -> {@code 0.001}, ...), in a fixed order. Settings
  * with one value are fixed overrides; only those with several become Arbiter leaves.
  */
-final class TrainSpace implements ParameterSpace<Map<String, String>> {
+final class TrainSpace extends io.ukiyoe.eval.sweep.CompositeSpace<Map<String, String>> {
     private final Map<String, Function<double[], String>> settings = new LinkedHashMap<>();
-    private final List<ParameterSpace> leaves = new ArrayList<>();
 
     TrainSpace(TrainSweepConfig.Space s) {
         add("training.learning_rate", s.learningRate());
@@ -23,9 +20,7 @@ final class TrainSpace implements ParameterSpace<Map<String, String>> {
         add("freeze.generator_up_to", s.freezeGeneratorUpTo());
         add("training.augment.target", s.adaTarget());
         add("training.kimg", s.kimg());
-        for (int i = 0; i < leaves.size(); i++) {
-            leaves.get(i).setIndices(i);
-        }
+        indexLeaves();
     }
 
     private void add(String key, List<? extends Number> values) {
@@ -39,7 +34,7 @@ final class TrainSpace implements ParameterSpace<Map<String, String>> {
             return;
         }
         DiscreteParameterSpace<String> p = new DiscreteParameterSpace<>(text.toArray(String[]::new));
-        leaves.add(p);
+        leaf(p);
         settings.put(key, p::getValue);
     }
 
@@ -48,30 +43,5 @@ final class TrainSpace implements ParameterSpace<Map<String, String>> {
         Map<String, String> out = new LinkedHashMap<>();
         settings.forEach((k, f) -> out.put(k, f.apply(in)));
         return out;
-    }
-
-    @Override
-    public int numParameters() {
-        return leaves.size();
-    }
-
-    @Override
-    public List<ParameterSpace> collectLeaves() {
-        return new ArrayList<>(leaves);
-    }
-
-    @Override
-    public Map<String, ParameterSpace> getNestedSpaces() {
-        return Map.of();
-    }
-
-    @Override
-    public boolean isLeaf() {
-        return false;
-    }
-
-    @Override
-    public void setIndices(int... indices) {
-        throw new UnsupportedOperationException("TrainSpace assigns its own leaf indices");
     }
 }

@@ -15,11 +15,8 @@ import io.ukiyoe.training.TrainJob;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,32 +24,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import io.ukiyoe.eval.sweep.ArbiterSweep;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
-import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
-import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
-import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
-import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
-import org.deeplearning4j.arbiter.optimize.api.saving.InMemoryResultSaver;
-import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
-import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
 import org.deeplearning4j.arbiter.optimize.generator.BaseCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
-import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
-import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
-import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
-import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
-import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -192,19 +172,7 @@ public final class TrainSweepRunner {
 
     private synchronized void record(Row r) {
         rows.add(r);
-        Path f = dir.resolve(RESULTS);
-        try {
-            boolean fresh = !Files.exists(f);
-            try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                if (fresh) {
-                    w.write(HEADER + "\n");
-                }
-                w.write(r.csv() + "\n");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        io.ukiyoe.core.io.Csv.appendRow(dir.resolve(RESULTS), HEADER, r.csv());
         progress.accept(rows.size());
         afterRecord.accept(r);
     }
@@ -216,23 +184,14 @@ public final class TrainSweepRunner {
 
     public Result run() {
         TrainSpace space = new TrainSpace(c.space());
-        ScoreFunction minimize = new Minimize();
-        CandidateGenerator gen = switch (c.search()) {
+                CandidateGenerator gen = switch (c.search()) {
             case RANDOM -> new RandomSearchGenerator(space, null);
             case GRID -> new GridSearchCandidateGenerator(space, 1, GridSearchCandidateGenerator.Mode.Sequential, null);
         };
         if (gen instanceof BaseCandidateGenerator<?> b) {
             b.setRngSeed(c.seed());
         }
-        List<TerminationCondition> stop = new ArrayList<>();
-        stop.add(new MaxCandidatesCondition(c.candidates()));
-        if (c.maxMinutes() != null) {
-            stop.add(new MaxTimeCondition(Math.max(1, Math.round(c.maxMinutes() * 60)), TimeUnit.SECONDS));
-        }
-        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(gen)
-                .dataProvider(new NoData()).modelSaver(new InMemoryResultSaver()).scoreFunction(minimize)
-                .terminationConditions(stop).rngSeed(c.seed()).build();
-        new LocalOptimizationRunner(1, conf, new Tasks()).execute();
+        ArbiterSweep.run(gen, c.candidates(), c.maxMinutes(), c.seed(), this::evaluate);
         Row best = ranked(rows).stream().filter(r -> r.status().equals("ok") && Double.isFinite(r.objective()))
                 .findFirst().orElse(null);
         return new Result(List.copyOf(rows), best);
@@ -321,95 +280,27 @@ public final class TrainSweepRunner {
         return out;
     }
 
-    // ---- Arbiter plumbing ------------------------------------------------------------------------
+    // ---- one candidate ----------------------------------------------------------------------------
 
     /** Trains and scores a candidate; a finished one (resume, or drawn twice) is taken from the table. */
-    private final class Tasks implements TaskCreator {
-        @Override
-        public Callable<OptimizationResult> create(Candidate candidate, DataProvider data, ScoreFunction score,
-                                                   List<StatusListener> listeners, IOptimizationRunner runner) {
-            return () -> {
-                long start = System.currentTimeMillis();
-                @SuppressWarnings("unchecked")
-                Map<String, String> settings = (Map<String, String>) candidate.getValue();
-                String key = key(settings);
-                Row done = known(key);
-                if (done != null) {
-                    return result(candidate, done.status().equals("ok") ? done.objective() : null, done.error(), start);
-                }
-                Row r;
-                try {
-                    r = trainAndScore(candidate.getIndex(), settings);
-                } catch (RuntimeException e) {
-                    // recorded as failed (its run folder keeps the log); the sweep goes on
-                    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    record(new Row(candidate.getIndex(), key, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
-                            "failed", why));
-                    return result(candidate, null, why, start);
-                }
-                record(r);
-                return result(candidate, r.objective(), null, start);
-            };
+    private ArbiterSweep.Outcome evaluate(Candidate candidate) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> settings = (Map<String, String>) candidate.getValue();
+        String key = key(settings);
+        Row done = known(key);
+        if (done != null) {
+            return new ArbiterSweep.Outcome(done.status().equals("ok") ? done.objective() : null, done.error());
         }
-
-        private OptimizationResult result(Candidate candidate, Double score, String error, long start) {
-            CandidateInfo info = new CandidateInfo(candidate.getIndex(), score == null ? CandidateStatus.Failed
-                    : CandidateStatus.Complete, score, start, start, System.currentTimeMillis(),
-                    candidate.getFlatParameters(), error);
-            return new OptimizationResult(candidate, score, candidate.getIndex(), null, info, null);
+        Row r;
+        try {
+            r = trainAndScore(candidate.getIndex(), settings);
+        } catch (RuntimeException e) {
+            // recorded as failed (its run folder keeps the log); the sweep goes on
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            record(new Row(candidate.getIndex(), key, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, "failed", why));
+            return new ArbiterSweep.Outcome(null, why);
         }
-
-        @Override
-        public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
-                                                   Properties props, ScoreFunction score, List<StatusListener> listeners,
-                                                   IOptimizationRunner runner) {
-            return create(candidate, (DataProvider) null, score, listeners, runner);
-        }
-    }
-
-    /** Lower is better; the score is computed by the task itself. */
-    static final class Minimize implements ScoreFunction {
-        @Override
-        public double score(Object model, DataProvider data, Map<String, Object> params) {
-            throw new UnsupportedOperationException("scored by the sweep task");
-        }
-
-        @Override
-        public double score(Object model, Class<? extends DataSource> data, Properties props) {
-            throw new UnsupportedOperationException("scored by the sweep task");
-        }
-
-        @Override
-        public boolean minimize() {
-            return true;
-        }
-
-        @Override
-        public List<Class<?>> getSupportedModelTypes() {
-            return List.of(Object.class);
-        }
-
-        @Override
-        public List<Class<?>> getSupportedDataTypes() {
-            return List.of(Object.class);
-        }
-    }
-
-    /** Candidates read their own data (the train config's): Arbiter passes none. */
-    static final class NoData implements DataProvider {
-        @Override
-        public Object trainData(Map<String, Object> params) {
-            return null;
-        }
-
-        @Override
-        public Object testData(Map<String, Object> params) {
-            return null;
-        }
-
-        @Override
-        public Class<?> getDataType() {
-            return Object.class;
-        }
+        record(r);
+        return new ArbiterSweep.Outcome(r.objective(), null);
     }
 }
