@@ -132,7 +132,7 @@ final class SweepCommand implements Callable<Integer> {
             }
             Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
             TrainSweepRunner runner = new TrainSweepRunner(c, dir, p::update);
-            TrainSweepRunner.Result r = runner.run();
+            TrainSweepRunner.Result r = Quiet.call(spec, runner::run);       // the libraries' chatter stays off the terminal
             p.done();
             if (r.best() == null) {
                 throw new UserError("every candidate failed; see " + dir.resolve(TrainSweepRunner.RESULTS));

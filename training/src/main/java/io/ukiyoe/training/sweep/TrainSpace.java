@@ -28,7 +28,8 @@ final class TrainSpace extends io.ukiyoe.eval.sweep.CompositeSpace<Map<String, S
             return;
         }
         // plain decimals ("0.0005", not "5.0E-4"), which read back as YAML numbers
-        List<String> text = values.stream().map(v -> new java.math.BigDecimal(v.toString()).toPlainString()).toList();
+        List<String> text = values.stream()
+                .map(v -> new java.math.BigDecimal(v.toString()).stripTrailingZeros().toPlainString()).toList();
         if (text.size() == 1) {
             settings.put(key, in -> text.get(0));
             return;
