@@ -64,7 +64,7 @@ final class SweepCommand implements Callable<Integer> {
         } else if (file == null) {
             throw new UserError("sweep needs CONFIG.yaml (or --resume RUN_DIR)", 2, null);
         }
-        if (isTrainingSweep(configFile)) {
+        if (Kinds.isTrainingSweep(configFile)) {
             return trainingSweep(configFile);
         }
         ExperimentConfig<SweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.all(), "sweep",
@@ -108,17 +108,10 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code target: train} selects the training-settings schema ({@link TrainSweepConfig}); a model path, blends. */
-    private static boolean isTrainingSweep(Path configFile) {
-        return io.ukiyoe.core.config.YamlTree.parseFile(configFile) instanceof io.ukiyoe.core.config.Node.Mapping m
-                && m.get("target") instanceof io.ukiyoe.core.config.Node.Scalar s && s.text().equals("train");
-    }
-
     /** A sweep of training settings: each candidate a short fine-tune in its own run folder. */
     private int trainingSweep(Path configFile) throws Exception {
-        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides,
-                new io.ukiyoe.core.config.ConfigKinds().register("sweep", TrainSweepConfig.class), "sweep",
-                TrainSweepConfig.class);
+        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.trainingSweep(),
+                "sweep", TrainSweepConfig.class);
         TrainSweepConfig c = cfg.value();
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = resume != null ? RunFolder.reopen(resume)
