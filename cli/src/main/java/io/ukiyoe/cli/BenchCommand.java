@@ -113,20 +113,34 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** One training step (D then G, no R1 that step) at 64 px with channels 96/96/64/48/32 and batch 8. */
+    /**
+     * Training steps (D then G) at 64 px with channels 96/96/64/48/32 and batch 8, with optional lazy
+     * R1 and path-length steps among the timed ones; medians per kind of step.
+     */
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Time one training step (D and G updates) at 64 px, channels 96/96/64/48/32, batch 8, random weights.")
+            description = "Time training steps (D and G updates) at 64 px, channels 96/96/64/48/32, batch 8, random "
+                    + "weights; with --r1-interval / --pl-interval the lazy steps are timed too. Prints, last, "
+                    + "seconds/step (plain steps) and, with --pl-interval, seconds/pl-step (medians).")
     static final class Train implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--iters", defaultValue = "9", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--iters", defaultValue = "9", description = "Timed steps, at least; more run until each "
+                + "kind of step (plain, R1, path length) has 3 timed samples (default: ${DEFAULT-VALUE}).")
         int iters;
 
         // the first step builds the graphs and runs R1; the next ones are slower while the JIT and
         // the memory pools settle (10-20 steps here), so a training run's pace shows after those
         @Option(names = "--warmup", defaultValue = "12", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
         int warmup;
+
+        @Option(names = "--r1-interval", defaultValue = "0", description = "Lazy R1 (gamma 10) every K steps; 0: only "
+                + "on the first (untimed) step (default: ${DEFAULT-VALUE}).")
+        int r1Interval;
+
+        @Option(names = "--pl-interval", defaultValue = "0", description = "Lazy path-length regularisation (weight 2, "
+                + "batch / 2) every K steps; 0: off (default: ${DEFAULT-VALUE}).")
+        int plInterval;
 
         @Spec
         CommandSpec spec;
@@ -136,17 +150,81 @@ public final class BenchCommand implements Runnable {
             Args.positive("--batch", batch);
             Args.positive("--iters", iters);
             Args.positive("--warmup", warmup);
+            if (r1Interval < 0 || plInterval < 0) {
+                throw new UserError("bench train: --r1-interval and --pl-interval must be 0 (off) or positive", 2, null);
+            }
             Map<Integer, Integer> ch = Map.of(4, 96, 8, 96, 16, 64, 32, 48, 64, 32);
             StyleGanConfig c = StyleGanConfig.of(64, 512, 512, 8, ch);
+            var settings = new io.ukiyoe.training.TrainerCore.Settings(batch, 0.002, 10,
+                    r1Interval == 0 ? Integer.MAX_VALUE : r1Interval, 10, null, 0.9, 3);
+            if (plInterval > 0) {
+                settings = settings.withPathLength(2, plInterval, 2, 0.01);
+            }
             io.ukiyoe.training.TrainerCore core = new io.ukiyoe.training.TrainerCore(
-                    io.ukiyoe.graphs.model.Init.random(c, 3, true),
-                    new io.ukiyoe.training.TrainerCore.Settings(batch, 0.002, 10, Integer.MAX_VALUE, 10, null, 0.9, 3),
-                    name -> false);
+                    io.ukiyoe.graphs.model.Init.random(c, 3, true), settings, name -> false);
             INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, 64, 64).muli(2).subi(1);
             var out = spec.commandLine().getOut();
-            double median = Quiet.call(spec, () -> median(out, "step", warmup, iters, () -> core.step(reals)));
-            out.printf("seconds/step: %.3f%n", median);
+            Map<String, List<Double>> times = Quiet.call(spec, () -> timeSteps(out, core, reals));
+            if (r1Interval > 0) {
+                out.printf("seconds/r1-step: %.3f%n", median(times.get("r1-step")));
+            }
+            out.printf("seconds/step: %.3f%n", median(times.get("step")));
+            if (plInterval > 0) {
+                out.printf("seconds/pl-step: %.3f%n", median(times.get("pl-step")));
+            }
             return 0;
+        }
+
+        /** Runs the warm-up, then timed steps until each kind that occurs has 3 samples; seconds by kind. */
+        private Map<String, List<Double>> timeSteps(java.io.PrintWriter out, io.ukiyoe.training.TrainerCore core,
+                                                    INDArray reals) {
+            Map<String, List<Double>> times = new LinkedHashMap<>();
+            List<String> kinds = new ArrayList<>();
+            if (r1Interval != 1 && plInterval != 1) {
+                kinds.add("step");
+            }
+            if (r1Interval > 0) {
+                kinds.add("r1-step");
+            }
+            if (plInterval > 0) {
+                kinds.add("pl-step");
+            }
+            kinds.forEach(k -> times.put(k, new ArrayList<>()));
+            for (int i = 0; i < warmup || !enough(times, kinds, i - warmup); i++) {
+                long t0 = System.nanoTime();
+                var l = core.step(reals);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                // a step with both lazy terms counts as neither kind: it times their sum
+                boolean r1 = Double.isFinite(l.r1());
+                boolean pl = Double.isFinite(l.pathLength());
+                String kind = r1 && pl ? "r1+pl-step" : r1 ? "r1-step" : pl ? "pl-step" : "step";
+                if (i >= warmup) {
+                    times.computeIfAbsent(kind, k -> new ArrayList<>()).add(sec);
+                }
+                out.printf("  %s %d%s: %.3f s%n", kind, i + 1, i < warmup ? " (warm-up)" : "", sec);
+            }
+            return times;
+        }
+
+        private boolean enough(Map<String, List<Double>> times, List<String> kinds, int timed) {
+            if (timed < iters) {
+                return false;
+            }
+            for (String k : kinds) {
+                if (times.get(k).size() < 3 && timed < 50 * iters) {          // (a bound, in case a kind never comes)
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static double median(List<Double> t) {
+            if (t == null || t.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> sorted = new ArrayList<>(t);
+            sorted.sort(Double::compare);
+            return sorted.get(sorted.size() / 2);
         }
     }
 

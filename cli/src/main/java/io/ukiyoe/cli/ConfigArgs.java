@@ -18,6 +18,6 @@ final class ConfigArgs {
     List<String> overrides = new ArrayList<>();
 
     ExperimentConfig<?> load() {
-        return ExperimentConfig.load(file, overrides, Kinds.all());
+        return ExperimentConfig.load(file, overrides, Kinds.isTrainingSweep(file) ? Kinds.trainingSweep() : Kinds.all());
     }
 }

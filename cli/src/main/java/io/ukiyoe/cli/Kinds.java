@@ -18,4 +18,15 @@ final class Kinds {
                 .register("pairs", io.ukiyoe.training.distill.PairsConfig.class)
                 .register("distill", io.ukiyoe.training.distill.DistillConfig.class);
     }
+
+    /** {@code kind: sweep} with {@code target: train}: a sweep of training settings, not of blends. */
+    static boolean isTrainingSweep(java.nio.file.Path file) {
+        return io.ukiyoe.core.config.YamlTree.parseFile(file) instanceof io.ukiyoe.core.config.Node.Mapping m
+                && m.get("target") instanceof io.ukiyoe.core.config.Node.Scalar s && s.text().equals("train");
+    }
+
+    /** The schema of training sweeps under {@code kind: sweep} ({@link #isTrainingSweep}). */
+    static ConfigKinds trainingSweep() {
+        return new ConfigKinds().register("sweep", io.ukiyoe.training.sweep.TrainSweepConfig.class);
+    }
 }

@@ -11,6 +11,8 @@ import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.sweep.SweepConfig;
 import io.ukiyoe.swap.sweep.SweepRunner;
+import io.ukiyoe.training.sweep.TrainSweepConfig;
+import io.ukiyoe.training.sweep.TrainSweepRunner;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ukiyoe sweep}: search blend schedules with Arbiter. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "Search blend schedules (kind: sweep) scored by style distance and structure; resumable.")
+        description = "Search blend schedules (kind: sweep) scored by style distance and structure, or training "
+                + "settings (kind: sweep, target: train) scored by SWD/FID/KID against the data; resumable.")
 final class SweepCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "A 'kind: sweep' config.")
     Path file;
@@ -64,6 +67,13 @@ final class SweepCommand implements Callable<Integer> {
             configFile = resume.resolve(RunFolder.CONFIG);
         } else if (file == null) {
             throw new UserError("sweep needs CONFIG.yaml (or --resume RUN_DIR)", 2, null);
+        }
+        if (Kinds.isTrainingSweep(configFile)) {
+            if (spark.master != null) {
+                throw new UserError("--spark: training sweeps run one short training after another here; "
+                        + "--spark spreads blend sweeps", 2, null);
+            }
+            return trainingSweep(configFile);
         }
         ExperimentConfig<SweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.all(), "sweep",
                 SweepConfig.class);
@@ -106,6 +116,41 @@ final class SweepCommand implements Callable<Integer> {
         } else {
             Jobs.guarded(run, () -> java.nio.file.Files.exists(dir.resolve(SweepRunner.RESULTS)), work);
         }
+        return 0;
+    }
+
+    /** A sweep of training settings: each candidate a short fine-tune in its own run folder. */
+    private int trainingSweep(Path configFile) throws Exception {
+        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.trainingSweep(),
+                "sweep", TrainSweepConfig.class);
+        TrainSweepConfig c = cfg.value();
+        List<String> argv = spec.commandLine().getParseResult().originalArgs();
+        RunFolder run = resume != null ? RunFolder.reopen(resume)
+                : RunFolder.create(Path.of("runs"), "sweep", c.name(), runDir, "--run-dir", LocalDateTime.now());
+        Path dir = run.dir();
+        boolean fresh = resume == null;
+        Jobs.guarded(run, () -> true, () -> {        // kept even on failure: results.csv and finished candidates
+            if (fresh) {
+                run.writeConfig(cfg.resolvedYaml());
+                run.writeProvenance(Provenance.capture(c.seed(), argv, List.of(configFile, c.train())));
+            }
+            Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
+            TrainSweepRunner runner = new TrainSweepRunner(c, dir, p::update);
+            TrainSweepRunner.Result r = Quiet.call(spec, runner::run);       // the libraries' chatter stays off the terminal
+            p.done();
+            if (r.best() == null) {
+                throw new UserError("every candidate failed; see " + dir.resolve(TrainSweepRunner.RESULTS));
+            }
+            Path sheet = runner.writeContactSheet(r);
+            var out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(TrainSweepRunner.RESULTS));
+            out.printf(Locale.ROOT, "best: #%d %s  %s %.4f -> %s%n", r.best().index(), r.best().settings(),
+                    c.objective().name().toLowerCase(Locale.ROOT), r.best().objective(),
+                    runner.candidateDir(r.best().index()).resolve("model.safetensors"));
+            if (sheet != null) {
+                out.printf("contact sheet: %s%n", sheet);
+            }
+        });
         return 0;
     }
 

@@ -3,6 +3,7 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
+import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainJob;
@@ -38,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
         ExperimentConfig<TrainConfig> cfg = ExperimentConfig.load(args.file, args.overrides, Kinds.all(), "train",
                 TrainConfig.class);
         TrainConfig c = cfg.value();
-        TrainJob.validate(cfg);
+        StyleGanModel start = TrainJob.startingModel(cfg);     // checked before the run folder exists
         List<Path> inputs = new ArrayList<>(List.of(args.file));
         if (c.resumeFrom() != null) {
             inputs.add(Path.of(c.resumeFrom()));
@@ -48,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = TrainJob.steps(c);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
-            Quiet.call(spec, () -> TrainJob.run(cfg, run, p::update));
+            Quiet.call(spec, () -> TrainJob.run(cfg, run, start, p::update));
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s (checkpoints, metrics.jsonl, fakes*.png)%n",

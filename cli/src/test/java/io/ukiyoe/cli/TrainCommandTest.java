@@ -41,8 +41,8 @@ class TrainCommandTest {
         CliRun bad = CliRun.of("train", cfg.toString(), "--set", "training.batch=6", "--run-dir",
                 dir.resolve("run2").toString());
         assertEquals(2, bad.exit());
-        assertTrue(bad.err().contains("training.batch: must be a multiple of the minibatch-stddev group (4), or smaller than it, got 6"),
-                bad.err());
+        assertTrue(bad.err().contains("training.batch: got 6, but the discriminator's minibatch-stddev group is 4: "
+                + "batches that work are 1..4 or multiples of 4 (4 or 8 here)"), bad.err());
         assertTrue(!Files.exists(dir.resolve("run2")), "nothing is written for an invalid config");
         // path length and ADA from the config: both show up in the metrics
         Path run3 = dir.resolve("run3");
@@ -102,5 +102,34 @@ class TrainCommandTest {
         CliRun again = CliRun.of("train", cfg.toString(), "--run-dir", early.toString());
         assertEquals(2, again.exit());
         assertTrue(again.err().contains("choose another --run-dir, or continue it with --resume " + early), again.err());
+    }
+
+    /**
+     * A fine-tuned model's own minibatch-stddev group decides which batches work, and a bad batch
+     * fails before the run folder exists.
+     */
+    @Test
+    void fineTuningChecksTheBatchAgainstTheModelsOwnGroup() throws Exception {
+        Path faces = dir.resolve("faces");
+        assertEquals(0, CliRun.of("data", "synth", "--domain", "photo", "--n", "8", "--size", "16", "--out",
+                faces.toString()).exit());
+        var base = io.ukiyoe.graphs.model.Init.random(io.ukiyoe.graphs.model.StyleGanConfig.of(16, 16, 16, 2,
+                java.util.Map.of(4, 16, 8, 16, 16, 16)), 5, true);
+        var c = base.config();
+        var group3 = new io.ukiyoe.graphs.model.StyleGanConfig(c.resolution(), c.zDim(), c.wDim(), c.nMlp(), c.channels(),
+                c.mappingLrMul(), c.convClamp(), 3, c.mbstdChannels());
+        Path model = dir.resolve("group3.safetensors");
+        new StyleGanModel(group3, base.tensors(), base.metadata()).write(model);
+        Path cfg = dir.resolve("tune.yaml");
+        Files.writeString(cfg, "kind: train\nseed: 3\nresume_from: " + model + "\ndata: {path: " + faces + "}\n"
+                + "training: {kimg: 0.006, batch: 4, pl_weight: 0}\nsnapshots: {every_kimg: 0.006, seeds: 0-1}\n");
+        CliRun bad = CliRun.of("train", cfg.toString(), "--run-dir", dir.resolve("bad").toString());
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("minibatch-stddev group is 3: batches that work are 1..3 or multiples of 3 "
+                + "(3 or 6 here)"), bad.err());
+        assertTrue(!Files.exists(dir.resolve("bad")), "no run folder for a batch the model cannot take");
+        CliRun ok = CliRun.of("train", cfg.toString(), "--set", "training.batch=6", "--run-dir",
+                dir.resolve("ok").toString());
+        assertEquals(0, ok.exit(), ok.err());
     }
 }

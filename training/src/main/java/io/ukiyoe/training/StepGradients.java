@@ -6,6 +6,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.DiscriminatorGraph;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.nn.GeneratorInputGradient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,34 +17,21 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * One StyleGAN2 training step's losses and gradients (constant noise, no mixing, no augmentation),
  * for checking against other implementations.
  *
  * <p>The non-saturating logistic losses of G and D are differentiated exactly by SameDiff. SameDiff
- * cannot differentiate a gradient, so R1 uses D's input gradient written out as a graph of forward ops
- * ({@link DiscriminatorGraph#inputGradient}), which SameDiff then differentiates: exact, in float32. The
- * path-length gradient uses a verified approximation, a central finite-difference Hessian-vector
- * product: with J = grad_ws h (h = sum(G(ws) * noise)) and u = d penalty / dJ,
- * grad_theta = (dJ/dtheta)^T u ~= (grad_theta h(ws + e u) - grad_theta h(ws - e u)) / 2e, in float64.
- *
- * <p>The step matters: leaky ReLU has kinks where the second derivative is undefined, and a step
- * that moves some unit across its kink spoils the difference (1e-5 already does here for the path
- * length). In float64 a step of 1e-7 of the largest input change is far from both problems.
+ * cannot differentiate a gradient, so both regularisers write the gradient they penalise as a graph
+ * of forward ops, which SameDiff then differentiates: exact, in float32. R1 uses D's input gradient
+ * ({@link DiscriminatorGraph#inputGradient}), the path length G's latent gradient
+ * ({@link GeneratorInputGradient}, in {@link PathLengthGraph}).
  */
 public final class StepGradients {
     /** Everything {@code ukiyoe grads} writes. */
     public record Result(double lossD, double lossG, double r1, double[] pathLengths, Map<String, Tensor> gradsD,
                          Map<String, Tensor> gradsG, Map<String, Tensor> gradsR1, Map<String, Tensor> gradsPL) {}
-
-    /**
-     * Size of the finite-difference step (largest input change). The graphs for the Hessian-vector
-     * products run in float64, so a tiny step stays accurate and does not move leaky-ReLU units
-     * across their kinks (where the second derivative is not defined).
-     */
-    static final double FD_STEP = 1e-7;
 
     private final StyleGanModel model;
 
@@ -104,16 +92,34 @@ public final class StepGradients {
         return d.calculateGradients(Map.of("x", real.castTo(DataType.FLOAT)), "x").get("x");
     }
 
-    /** h = sum(G(ws) * pl_noise) in float64, with trainable synthesis variables. */
-    private SameDiff plGraph(long batch) {
+    /** Placeholders "ws" [B, L, D] and "pl_noise" [B, 3, R, R] -> "h" = sum(G(ws) * pl_noise), const noise; G trainable. */
+    private SameDiff latentGraph(long batch, boolean explicit) {
         int r = model.config().resolution();
         SameDiff s = SameDiff.create();
-        GeneratorGraph sg = new GeneratorGraph(s, model, true, DataType.DOUBLE);
-        SDVariable wsIn = s.placeHolder("ws", DataType.DOUBLE, batch, model.config().numWs(), model.config().wDim());
-        SDVariable noiseIn = s.placeHolder("pl_noise", DataType.DOUBLE, batch, 3, r, r);
+        GeneratorGraph sg = new GeneratorGraph(s, model, true);
+        SDVariable wsIn = s.placeHolder("ws", DataType.FLOAT, batch, model.config().numWs(), model.config().wDim());
+        SDVariable noiseIn = s.placeHolder("pl_noise", DataType.FLOAT, batch, 3, r, r);
+        if (explicit) {
+            s.identity("latent_grad", GeneratorInputGradient.build(sg, wsIn, GeneratorGraph.Noise.CONST, noiseIn)
+                    .wsGradient());
+            return s;
+        }
         s.sum("h", sg.synthesis(wsIn, GeneratorGraph.Noise.CONST).mul(noiseIn));
         s.setLossVariables("h");
+        s.createGradFunction("ws");
         return s;
+    }
+
+    /** J = grad_ws sum(G(ws) * pl_noise) [B, L, D] from the explicit graph (for checking it against SameDiff's own). */
+    INDArray latentGradient(INDArray ws, INDArray plNoise) {
+        return latentGraph(ws.size(0), true).output(Map.of("ws", ws.castTo(DataType.FLOAT), "pl_noise",
+                plNoise.castTo(DataType.FLOAT)), "latent_grad").get("latent_grad");
+    }
+
+    /** SameDiff's own J, float32. */
+    INDArray latentGradientBySameDiff(INDArray ws, INDArray plNoise) {
+        return latentGraph(ws.size(0), false).calculateGradients(Map.of("ws", ws.castTo(DataType.FLOAT), "pl_noise",
+                plNoise.castTo(DataType.FLOAT)), "ws").get("ws");
     }
 
     private static List<String> trainable(SameDiff sd) {
@@ -132,10 +138,6 @@ public final class StepGradients {
     }
 
     public Result compute(INDArray z, INDArray real, INDArray plNoise, double r1Gamma, double plMean) {
-        return compute(z, real, plNoise, r1Gamma, plMean, FD_STEP);
-    }
-
-    Result compute(INDArray z, INDArray real, INDArray plNoise, double r1Gamma, double plMean, double fdStep) {
         long batch = z.size(0);
         // ---- G forward (const noise) and its latents
         SameDiff g = SameDiff.create();
@@ -180,7 +182,7 @@ public final class StepGradients {
             return new Result(lossDv, lossGv, r1, null, tensors(gD, Names.discriminator(model.config())),
                     tensors(gG, generatorParams()), gR1, null);
         }
-        PathLength plr = pathLength(z, ws, plNoise, plMean, 0, fdStep);
+        PathLength plr = pathLength(z, plNoise, plMean, 0);
         return new Result(lossDv, lossGv, r1, plr.lengths(), tensors(gD, Names.discriminator(model.config())),
                 tensors(gG, generatorParams()), gR1, plr.grads());
     }
@@ -189,59 +191,15 @@ public final class StepGradients {
     public record PathLength(double[] lengths, double mean, Map<String, Tensor> grads) {}
 
     /**
-     * The path-length term for latents z (ws from the mapping network, no mixing, constant noise): with
-     * {@code decay > 0} the running mean first moves toward this batch's mean by that fraction and the
-     * penalty uses the moved mean (as stylegan2-ada); with 0 it uses {@code plMean} as given.
+     * The path-length term for latents z (ws from the mapping network, no mixing, constant noise),
+     * exact in float32 ({@link PathLengthGraph}): with {@code decay > 0} the running mean first moves
+     * toward this batch's mean by that fraction and the penalty uses the moved mean (as stylegan2-ada
+     * and rosinality); with 0 it uses {@code plMean} as given. Gradients of mean((length - mean)^2).
      */
     public PathLength pathLength(INDArray z, INDArray plNoise, double plMean, double decay) {
-        SameDiff g = SameDiff.create();
-        GeneratorGraph gg = new GeneratorGraph(g, model, false);
-        SDVariable zin = g.placeHolder("z", DataType.FLOAT, z.size(0), model.config().zDim());
-        g.identity("ws", gg.broadcastAndTruncate(gg.mapping(zin), 1, model.config().numWs()));
-        INDArray ws = g.output(Map.of("z", z), "ws").get("ws");
-        return pathLength(z, ws, plNoise, plMean, decay, FD_STEP);
-    }
-
-    private PathLength pathLength(INDArray z, INDArray ws, INDArray plNoise, double plMean, double decay, double fdStep) {
-        long batch = z.size(0);
-        // J = grad_ws sum(G(ws) * noise); one graph for gradients w.r.t. the latents, one for gradients
-        // w.r.t. the parameters (SameDiff keeps one gradient function per graph)
-        ws = ws.castTo(DataType.DOUBLE);
-        plNoise = plNoise.castTo(DataType.DOUBLE);
-        SameDiff sw = plGraph(batch);
-        sw.createGradFunction("ws");
-        SameDiff s = plGraph(batch);
-        INDArray jac = sw.calculateGradients(Map.of("ws", ws, "pl_noise", plNoise), "ws").get("ws"); // [B, L, D]
-        int layers = model.config().numWs();
-        INDArray pl = Transforms.sqrt(jac.mul(jac).sum(2).mean(1), true);                   // [B]
-        double[] pathLengths = pl.toDoubleVector();
-        double mean = decay > 0 ? plMean + decay * (pl.meanNumber().doubleValue() - plMean) : plMean;
-        // u = d mean((pl - a)^2) / dJ = (2/B) (pl - a) J / (L pl)
-        INDArray coeff = pl.sub(mean).mul(2.0 / batch).div(pl.mul(layers));
-        INDArray u = jac.mul(coeff.reshape(batch, 1, 1));
-        List<String> sNames = trainable(s);
-        double hp = fdStep / Math.max(u.amaxNumber().doubleValue(), 1e-12);
-        Map<String, INDArray> feedPlus = Map.of("ws", ws.add(u.mul(hp)), "pl_noise", plNoise);
-        Map<String, INDArray> feedMinus = Map.of("ws", ws.sub(u.mul(hp)), "pl_noise", plNoise);
-        Map<String, INDArray> pp = grads(s, "h", feedPlus, sNames);
-        Map<String, INDArray> pm = grads(s, "h", feedMinus, sNames);
-        Map<String, INDArray> gPL = new LinkedHashMap<>();
-        for (String n : sNames) {
-            gPL.put(n, pp.get(n).sub(pm.get(n)).div(2 * hp).castTo(DataType.FLOAT));
-        }
-        // the latents depend on the mapping network too: d f / d ws = H_ws u, pushed back through mapping
-        INDArray wsPlus = sw.calculateGradients(feedPlus, "ws").get("ws");
-        INDArray wsMinus = sw.calculateGradients(feedMinus, "ws").get("ws");
-        INDArray dws = wsPlus.sub(wsMinus).div(2 * hp);
-        SameDiff mp = SameDiff.create();
-        GeneratorGraph mg = new GeneratorGraph(mp, model, true, DataType.DOUBLE);
-        SDVariable zd = mp.placeHolder("z", DataType.DOUBLE, batch, model.config().zDim());
-        SDVariable back = mp.placeHolder("dws", DataType.DOUBLE, batch, model.config().numWs(), model.config().wDim());
-        mp.sum("m", mg.broadcastAndTruncate(mg.mapping(zd), 1, model.config().numWs()).mul(back));
-        List<String> mNames = trainable(mp);
-        Map<String, INDArray> gm = grads(mp, "m", Map.of("z", z.castTo(DataType.DOUBLE), "dws", dws), mNames);
-        gm.forEach((n, a) -> gPL.put(n, a.castTo(DataType.FLOAT)));
-        return new PathLength(pathLengths, mean, tensors(gPL, generatorParams()));
+        PathLengthGraph graph = new PathLengthGraph(model, (int) z.size(0), decay, GeneratorGraph.Noise.CONST, false);
+        PathLengthGraph.Output o = graph.run(z, plNoise, Map.of(), plMean);
+        return new PathLength(o.lengths(), o.mean(), tensors(o.grads(), generatorParams()));
     }
 
     private Map<String, long[]> generatorParams() {

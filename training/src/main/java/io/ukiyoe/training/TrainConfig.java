@@ -59,7 +59,7 @@ public record TrainConfig(
             @Default("0.002") @Positive double learningRate, // Adam learning rate for G and D
             @Default("10") @NonNegative double r1Gamma,  // R1 weight gamma; 0 disables R1
             @Default("16") @Positive int r1Interval,    // lazy regularisation: R1 every N minibatches
-            @Default("0") @NonNegative double plWeight, // path-length weight; 0 disables it (default for fine-tuning)
+            @Default("2") @NonNegative double plWeight, // path-length weight (the references': rosinality --path_regularize 2, ada pl_weight 2); 0: off
             @Default("4") @Positive int plInterval,     // lazy regularisation: path length every N minibatches
             @Default("2") @Positive int plBatchShrink,  // path-length batch = batch / this (at least 1)
             @Default("0.01") @Range(min = 0, max = 1) double plDecay, // speed of the running mean of path lengths

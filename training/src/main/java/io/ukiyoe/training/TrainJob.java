@@ -44,16 +44,23 @@ public final class TrainJob {
 
     private TrainJob() {}
 
+    /**
+     * The model a new run starts from (resume_from's file, or a random one), checked against the
+     * config ({@link #validate}): call it before making the run folder, then pass it to {@link #run}.
+     */
     public static StyleGanModel startingModel(ExperimentConfig<TrainConfig> cfg) {
         TrainConfig c = cfg.value();
+        StyleGanModel m;
         if (c.resumeFrom() != null) {
-            StyleGanModel m = Importer.importFile(java.nio.file.Path.of(c.resumeFrom()), Importer.Format.AUTO);
+            m = Importer.importFile(java.nio.file.Path.of(c.resumeFrom()), Importer.Format.AUTO);
             if (!m.hasDiscriminator()) {
                 throw cfg.bound().error("resume_from", "the model has no discriminator, which fine-tuning needs");
             }
-            return m;
+        } else {
+            m = Init.random(newModelConfig(c.model()), c.seed(), true);
         }
-        return Init.random(newModelConfig(c.model()), c.seed(), true);
+        validate(cfg, m.config());
+        return m;
     }
 
     /** Generator layers at resolution <= generator_up_to (and the mapping unless train_mapping), D's first N layers. */
@@ -94,27 +101,17 @@ public final class TrainJob {
     }
 
     /**
-     * Checks what can be checked before a run folder exists: for a new model its minibatch-stddev
-     * group is the default one; a {@code resume_from} model's own group is checked once it is read
-     * ({@link #validate(ExperimentConfig, int)}, before the first step).
+     * The batch size against the minibatch-stddev group of the discriminator being trained (the
+     * model's own: a fine-tuned model's from its file), so that a bad batch fails before a run folder
+     * exists. The path-length batch needs no check: that pass does not run D.
      */
-    public static void validate(ExperimentConfig<TrainConfig> cfg) {
-        if (cfg.value().resumeFrom() == null) {
-            validate(cfg, newModelConfig(cfg.value().model()).mbstdGroup());
-        }
-    }
-
-    /** The batch sizes against the minibatch-stddev group of the discriminator being trained. */
-    public static void validate(ExperimentConfig<TrainConfig> cfg, int mbstd) {
-        TrainConfig.Training t = cfg.value().training();
-        if (t.batch() % Math.min(mbstd, t.batch()) != 0) {
-            throw cfg.bound().error("training.batch", "must be a multiple of the minibatch-stddev group (" + mbstd
-                    + "), or smaller than it, got " + t.batch());
-        }
-        int plBatch = Math.max(1, t.batch() / t.plBatchShrink());
-        if (t.plWeight() > 0 && plBatch % Math.min(mbstd, plBatch) != 0) {
-            throw cfg.bound().error("training.pl_batch_shrink", "the path-length batch " + plBatch
-                    + " must be a multiple of " + mbstd + " or smaller than " + mbstd);
+    public static void validate(ExperimentConfig<TrainConfig> cfg, StyleGanConfig model) {
+        int group = model.mbstdGroup();
+        int batch = cfg.value().training().batch();
+        if (batch % Math.min(group, batch) != 0) {
+            throw cfg.bound().error("training.batch", "got " + batch + ", but the discriminator's minibatch-stddev group is "
+                    + group + ": batches that work are 1.." + group + " or multiples of " + group + " ("
+                    + group * Math.max(1, batch / group) + " or " + group * (batch / group + 1) + " here)");
         }
     }
 
@@ -127,9 +124,10 @@ public final class TrainJob {
     public static final List<String> RESUMABLE_OVERRIDES = List.of("training.kimg", "snapshots.every_kimg",
             "snapshots.keep", "snapshots.tensorboard", "snapshots.seeds");
 
-    /** Trains from the start of the config. */
-    public static StyleGanModel run(ExperimentConfig<TrainConfig> cfg, RunFolder run, IntConsumer progress) {
-        return train(cfg, run, null, progress);
+    /** Trains from the start of the config, from {@code start} ({@link #startingModel}). */
+    public static StyleGanModel run(ExperimentConfig<TrainConfig> cfg, RunFolder run, StyleGanModel start,
+                                    IntConsumer progress) {
+        return train(cfg, run, start, null, progress);
     }
 
     /**
@@ -144,21 +142,17 @@ public final class TrainJob {
     /** Continues a run from a checkpoint read with {@link #lastCheckpoint}. */
     public static StyleGanModel resume(ExperimentConfig<TrainConfig> cfg, RunFolder run, Checkpoint.Contents from,
                                        IntConsumer progress) {
-        return train(cfg, run, from, progress);
+        Map<String, Tensor> all = new LinkedHashMap<>(from.state().g());
+        all.putAll(from.state().d());
+        StyleGanModel start = new StyleGanModel(from.config(), all, Map.of());
+        validate(cfg, start.config());
+        return train(cfg, run, start, from, progress);
     }
 
-    private static StyleGanModel train(ExperimentConfig<TrainConfig> cfg, RunFolder run, Checkpoint.Contents from,
-                                       IntConsumer progress) {
+    /** {@code from}: the checkpoint a resumed run continues (it has the model, so a run resumes even if its file moved). */
+    private static StyleGanModel train(ExperimentConfig<TrainConfig> cfg, RunFolder run, StyleGanModel start,
+                                       Checkpoint.Contents from, IntConsumer progress) {
         TrainConfig c = cfg.value();
-        StyleGanModel start;
-        if (from == null) {
-            start = startingModel(cfg);
-        } else { // the checkpoint has the model: a fine-tuning run resumes even if its starting file moved
-            Map<String, Tensor> all = new LinkedHashMap<>(from.state().g());
-            all.putAll(from.state().d());
-            start = new StyleGanModel(from.config(), all, Map.of());
-        }
-        validate(cfg, start.config().mbstdGroup());
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
         TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),
@@ -199,15 +193,7 @@ public final class TrainJob {
                         i + 1, kimg, l.lossD(), l.lossG(), json(l.r1()), json(l.pathLength()), l.adaP(), imagesPerS));
                 metrics.flush();
                 if (tb != null) {
-                    Map<String, Double> scalars = new LinkedHashMap<>();
-                    scalars.put("Loss/D", l.lossD());
-                    scalars.put("Loss/G", l.lossG());
-                    scalars.put("Loss/r1", l.r1());
-                    scalars.put("Loss/path_length", l.pathLength());
-                    scalars.put("Progress/augment_p", l.adaP());
-                    scalars.put("Progress/kimg", kimg);
-                    scalars.put("Timing/images_per_s", imagesPerS);
-                    tb.scalars(i + 1, scalars);
+                    tb.scalars(i + 1, TensorBoardTags.step(l, t, kimg, imagesPerS));
                 }
                 if ((i + 1) % every == 0 || i + 1 == steps) {
                     TrainerCore.State st = core.state();
@@ -218,7 +204,8 @@ public final class TrainJob {
                     writeGrid(core.model(true), c.snapshots().seeds().values(), run,
                             String.format("fakes%06d.png", (i + 1) * t.batch()));
                     if (!snapshotMetrics.isEmpty()) {
-                        writeSnapshotMetrics(snapshotMetrics.of(new Generator(core.model(true))), i + 1, kimg, metrics, tb, run);
+                        writeSnapshotMetrics(snapshotMetrics.of(new Generator(core.model(true))), i + 1, kimg, c.metrics().n(),
+                                metrics, tb, run);
                     }
                     Checkpoint.write(run.resolve(Checkpoint.fileName(i + 1)), start.config(), st, loader.position(),
                             cfg.resolvedYaml());
@@ -243,20 +230,25 @@ public final class TrainJob {
 
     /** FID / KID at snapshots as the config asks (nothing when snapshots.metrics is empty). */
     private static SnapshotMetrics snapshotMetrics(TrainConfig c) {
+        return snapshotMetrics(c, c.snapshots().metrics());
+    }
+
+    /** FID and/or KID ({@code which}) of generators against the config's data, with its metrics settings. */
+    public static SnapshotMetrics snapshotMetrics(TrainConfig c, List<String> which) {
         TrainConfig.Metrics m = c.metrics();
         Path inception = m.inception() == null ? null : Path.of(m.inception());
         return new SnapshotMetrics(new InceptionMetrics.Options(inception, m.n(), m.batch(), 1.0,
-                m.cache() == null ? InceptionMetrics.defaultCacheDir() : Path.of(m.cache())), Path.of(c.data().path()), c.snapshots().metrics(), m.kidSubsets(),
-                m.kidSubsetSize());
+                m.cache() == null ? InceptionMetrics.defaultCacheDir() : Path.of(m.cache())), Path.of(c.data().path()),
+                which, m.kidSubsets(), m.kidSubsetSize());
     }
 
-    private static void writeSnapshotMetrics(Map<String, Double> values, long step, double kimg, Writer metrics,
-                                             TensorBoardEvents tb, RunFolder run) throws IOException {
+    private static void writeSnapshotMetrics(Map<String, Double> values, long step, double kimg, int images,
+                                             Writer metrics, TensorBoardEvents tb, RunFolder run) throws IOException {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "{\"step\":%d,\"kimg\":%.4f", step, kimg));
         Map<String, Double> scalars = new LinkedHashMap<>();
         values.forEach((k, v) -> {
             line.append(String.format(Locale.ROOT, ",\"%s\":%s", k, json(v)));
-            scalars.put("Metrics/" + k, v);
+            scalars.put(TensorBoardTags.metricTag(k, images), TensorBoardTags.metricValue(k, v));
         });
         metrics.write(line.append("}\n").toString());
         metrics.flush();

@@ -26,8 +26,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * losses, Adam for G and D (betas (0, 0.99)), lazy R1 on reals every {@code r1Interval} steps (exact,
  * {@link StepGradients#r1}, weighted by the interval, with the lazy-regularisation correction of D's
  * learning rate and betas), G EMA, random noise, frozen tensors that are never updated, style mixing,
- * lazy path-length regularisation every {@code plInterval} steps (the finite-difference HVP of
- * {@link StepGradients#pathLength}, with G's lr/beta correction), ADA ({@link Augment}: D sees augmented
+ * lazy path-length regularisation every {@code plInterval} steps (exact, {@link PathLengthGraph}, on
+ * batch / plBatchShrink samples with random noise, with G's lr/beta correction), ADA ({@link Augment}: D sees augmented
  * reals and fakes; p adapts to the sign of D's real logits), and {@code w_avg} tracking (beta 0.995,
  * from the ws of the fakes shown to D). {@link #state()} and {@link #restore} carry everything a step depends on,
  * so a restored trainer continues exactly as the original would have.
@@ -76,6 +76,7 @@ public final class TrainerCore {
     private PreparedWeights gWeights;      // G's views in gGraph
     private PreparedWeights dInGWeights;   // D's views in gGraph (or in dInput with augmentation)
     private PreparedWeights dWeights;      // D's views in dGraph
+    private PathLengthGraph plGraph;       // the lazy path-length step's graph, G's views in it
 
     public TrainerCore(StyleGanModel start, Settings s, Predicate<String> frozen) {
         this.s = s;
@@ -272,8 +273,11 @@ public final class TrainerCore {
     private double signSum; // ADA: sum of sign(D(real)) since the last adjustment
     private long signCount;
 
-    /** Losses of one step (D then G); r1 and the path length are NaN on steps without them. */
-    public record StepLosses(double lossD, double lossG, double r1, double pathLength, double adaP) {}
+    /**
+     * Losses of one step (D then G); r1 (the mean R1 penalty), the mean path length and the path-length
+     * penalty are NaN on steps without them.
+     */
+    public record StepLosses(double lossD, double lossG, double r1, double pathLength, double plPenalty, double adaP) {}
 
     public double adaP() {
         return adaP;
@@ -337,22 +341,27 @@ public final class TrainerCore {
             update(g, gWeights.gradients(stepG.getGradients()), adamG);
         }
         double pathLength = Double.NaN;
+        double plPenalty = Double.NaN;
         if (s.plWeight() > 0 && step % s.plInterval() == 0) { // lazy path-length regularisation
             int b = Math.max(1, s.batch() / s.plBatchShrink());
             int r = res();
             INDArray plNoise = normal(b, 3, r, r).div(Math.sqrt((double) r * r));
             INDArray z = normal(b, template.config().zDim());
-            StepGradients.PathLength pl = new StepGradients(model(false)).pathLength(z, plNoise, plMean, s.plDecay());
+            if (plGraph == null) {                     // built once: the lazy steps then cost no graph building
+                plGraph = new PathLengthGraph(template, b, s.plDecay(), GeneratorGraph.Noise.INPUT, true);
+            }
+            plGraph.weights().load(plGraph.sameDiff(), g);
+            PathLengthGraph.Output pl = plGraph.run(z, plNoise, noise(b), plMean);
             plMean = pl.mean();
             pathLength = java.util.Arrays.stream(pl.lengths()).average().orElse(Double.NaN);
-            Map<String, float[]> grads = new LinkedHashMap<>();
+            plPenalty = pl.penalty();
+            // stylegan2-ada: the penalty weighted by pl_weight and by the interval (lazy regularisation)
+            Map<String, float[]> grads = plGraph.weights().gradients(pl.grads());
             float scale = (float) (s.plWeight() * s.plInterval());
-            pl.grads().forEach((k, t) -> {
-                float[] v = t.data().clone();
+            grads.values().forEach(v -> {
                 for (int i = 0; i < v.length; i++) {
                     v[i] *= scale;
                 }
-                grads.put(k, v);
             });
             update(g, grads, adamG);
         }
@@ -374,7 +383,7 @@ public final class TrainerCore {
             }
         });
         step++;
-        return new StepLosses(lossD, lossG, r1, pathLength, adaP);
+        return new StepLosses(lossD, lossG, r1, pathLength, plPenalty, adaP);
     }
 
     /** w_avg = lerp(mean of this batch's w, w_avg, 0.995), as stylegan2-ada's mapping network does in training. */

@@ -99,7 +99,12 @@ class StepGradientsTest {
     }
 
     @Test
-    void approximatedPathLengthGradientsMatchWithin1e2() {
-        assertGrads(canonical("rosinality_tiny_train_grads_PL.npz", true), r.gradsPL(), 1e-2, "grads_PL");
+    void exactPathLengthGradientsMatchWithin1e3() {
+        assertGrads(canonical("rosinality_tiny_train_grads_PL.npz", true), r.gradsPL(), 1e-3, "grads_PL");
+        double penalty = 0;
+        for (double l : r.pathLengths()) {
+            penalty += (l - 0.5) * (l - 0.5) / r.pathLengths().length;
+        }
+        assertEquals(scalars.get("pl_penalty").asDouble(), penalty, 1e-3);
     }
 }

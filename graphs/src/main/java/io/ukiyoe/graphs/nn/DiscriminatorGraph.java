@@ -192,11 +192,7 @@ public final class DiscriminatorGraph {
 
     /** Adjoint of {@link #convNhwc}: the transposed convolution with the same (scaled) weight. */
     private SDVariable deconvNhwc(SDVariable g, String weight, int cin, int k, int stride, int pad) {
-        SDVariable w = params.hwio(weight, 1 / Math.sqrt((double) cin * k * k));               // [k, k, I, O]
-        org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig cfg =
-                org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig.builder().kH(k).kW(k)
-                        .sH(stride).sW(stride).pH(pad).pW(pad).isSameMode(false).dataFormat("NHWC").build();
-        return sd.cnn().deconv2d(g, w, cfg);
+        return Ops.convAdjointNhwc(sd, g, params.hwio(weight, 1 / Math.sqrt((double) cin * k * k)), k, stride, pad);
     }
 
     /** Equalised conv on NHWC activations. */

@@ -44,6 +44,7 @@ public final class GeneratorGraph {
     /** Output resolution from which {@link #singleSample()} graphs fold styles into conv weights. */
     static final int FUSED_MIN_RES = 128;
     private final Map<Long, SDVariable> batchOnes = new java.util.HashMap<>();
+    private GeneratorInputGradient.Tape tape;                // records the forward pass for its adjoint, or null
 
     /**
      * @param trainable true: parameters become trainable variables; false: constants (inference,
@@ -152,6 +153,12 @@ public final class GeneratorGraph {
      * (NHWC), where oneDNN's convolutions are about twice as fast here; only the output is permuted.
      */
     public SDVariable synthesis(SDVariable ws, Noise noise) {
+        return synthesis(ws, noise, null);
+    }
+
+    /** {@link #synthesis(SDVariable, Noise)}, recording each layer's intermediates on {@code tape} (when not null). */
+    SDVariable synthesis(SDVariable ws, Noise noise, GeneratorInputGradient.Tape tape) {
+        this.tape = tape;
         SDVariable constant = params.hwc(Names.block(4) + "/const");                  // [4, 4, C4]
         SDVariable batchOnes = sd.expandDims(sd.expandDims(sd.expandDims(
                 ws.get(SDIndex.all(), SDIndex.point(0), SDIndex.point(0)).mul(0).add(1), 1), 2), 3);
@@ -164,7 +171,25 @@ public final class GeneratorGraph {
             x = styledConv(x, ws, 2 * l - 4, res, "conv1", false, noise);
             img = Ops.upsample2dNhwc(sd, img, 3, res / 2).add(toRgb(x, ws, 2 * l - 3, res));
         }
+        this.tape = null;
         return img.permute(0, 3, 1, 2);                                          // [N, 3, R, R]
+    }
+
+    boolean trainable() {
+        return trainable;
+    }
+
+    StyleGanConfig config() {
+        return c;
+    }
+
+    SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** The adjoint of {@link #style}: d/dw of sum(g * style(w)) for g [N, C_in] -> [N, w_dim]. */
+    SDVariable styleAdjoint(SDVariable g, String layer, double gain) {
+        return params.denseAdjoint(g, layer + "/affine/weight", gain / Math.sqrt(c.wDim()));
     }
 
     /** The style of one layer times {@code gain}: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
@@ -229,11 +254,17 @@ public final class GeneratorGraph {
         } else {
             y = Ops.convNhwc(sd, xs, k[0], 3, 1);
         }
+        SDVariable convOut = y;
         if (!fused) {
             y = scaleChannels(y, d, res, cout);
         }
         y = addNoise(y, layer, res, noise, Ops.SQRT2);
-        return Ops.lreluOfScaled(sd, y.add(scaled(layer + "/bias", Ops.SQRT2)), c.convClamp());   // [C] broadcasts over NHWC
+        SDVariable pre = y.add(scaled(layer + "/bias", Ops.SQRT2));                 // [C] broadcasts over NHWC
+        if (tape != null) {
+            tape.conv(new GeneratorInputGradient.ConvSite(layer, idx, res, up, cin, cout, x, s, k[0], w.squares(),
+                    d, convOut, pre));
+        }
+        return Ops.lreluOfScaled(sd, pre, c.convClamp());
     }
 
     /**
@@ -264,7 +295,7 @@ public final class GeneratorGraph {
      * is first spread over the map by a batched matmul with ones ([N, HW, 1] x [N, 1, C]), so that
      * both gradients are plain same-shape products and a matmul (see {@link #fixedBatch}).
      */
-    private SDVariable scaleChannels(SDVariable x, SDVariable f, int res, long channels) {
+    SDVariable scaleChannels(SDVariable x, SDVariable f, int res, long channels) {
         if (fixedBatch == 0) {
             return x.mul(f.reshape(-1, 1, 1, channels));
         }
@@ -341,6 +372,9 @@ public final class GeneratorGraph {
                 ? Ops.convNhwc(sd, x, modulated(new SDVariable[] {w}, s, null, false, false, cin, 3)[0], 1, 0)
                 : Ops.convNhwc(sd, scaleChannels(x, s, res, cin), w, 1, 0);            // [N, H, W, 3]
         y = y.add(param(layer + "/bias"));                                              // [3] broadcasts over NHWC
+        if (tape != null) {
+            tape.rgb(new GeneratorInputGradient.RgbSite(layer, idx, res, cin, x, s, w, y));
+        }
         Double clamp = c.convClamp();
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
     }

@@ -106,6 +106,19 @@ final class GraphParams {
                 (o, i, m) -> i * out + o));
     }
 
+    /** The adjoint of {@link #dense}: g (W scale) for g [N, out] -> [N, in], with the same variable or view. */
+    SDVariable denseAdjoint(SDVariable g, String weight, double scale) {
+        if (!prepared) {
+            return g.mmul(get(weight)).mul(scale);
+        }
+        long[] s = model.tensor(weight).shape();
+        int out = (int) s[0];
+        int in = (int) s[1];
+        SDVariable view = view(weight, weight + "@dense", new long[] {in, out}, out, in, 1, null, scale,
+                (o, i, m) -> i * out + o);
+        return sd.linalg().mmul(g, view, false, true, false);
+    }
+
     /** A conv weight [O, I, k, k] times {@code scale} in SameDiff's [k, k, I, O] layout. */
     SDVariable hwio(String name, double scale) {
         if (!prepared) {

@@ -301,6 +301,16 @@ public final class Ops {
      * output-row phase to 2*C channels (each channel on its own), interleaved.
      */
     static SDVariable upsample2dNhwc(SameDiff sd, SDVariable x, int channels, long inRes) {
+        return upConvFoldedNhwc(sd, x, sd.constant(upsampleKernel(channels).castTo(x.dataType())), inRes, channels);
+    }
+
+    /** The adjoint of {@link #upsample2dNhwc}: [N, 2H, 2W, C] -> [N, H, W, C]. */
+    static SDVariable upsample2dAdjointNhwc(SameDiff sd, SDVariable g, int channels, long inRes) {
+        return upConvFoldedAdjointNhwc(sd, g, sd.constant(upsampleKernel(channels).castTo(g.dataType())), inRes, channels);
+    }
+
+    /** The kernel of {@link #upsample2dNhwc}: [3, 3, C, (phase y, phase x, C)], each channel on its own. */
+    private static INDArray upsampleKernel(int channels) {
         float[] k = new float[3 * 3 * channels * 4 * channels];                  // [dy, dx, Cin, (py, px, Cout)]
         for (int dy = 0; dy < 3; dy++) {
             for (int dx = 0; dx < 3; dx++) {
@@ -319,7 +329,26 @@ public final class Ops {
                 }
             }
         }
-        INDArray kernel = Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
-        return upConvFoldedNhwc(sd, x, sd.constant(kernel.castTo(x.dataType())), inRes, channels);
+        return Nd4j.create(k, new long[] {3, 3, channels, 4L * channels}, DataType.FLOAT);
+    }
+
+    /**
+     * The adjoint of {@link #upConvFoldedNhwc} w.r.t. its input: the four phases gathered back into
+     * channels [N, H, W, 4*Cout], then the transposed 3x3 conv with the same kernel -> [N, H, W, Cin].
+     */
+    static SDVariable upConvFoldedAdjointNhwc(SameDiff sd, SDVariable g, SDVariable kernel, long inRes, long cout) {
+        SDVariable phases = g.reshape(-1, inRes, 2, inRes, 2 * cout).permute(0, 1, 3, 2, 4)
+                .reshape(-1, inRes, inRes, 4 * cout);
+        return convAdjointNhwc(sd, phases, kernel, 3, 1, 1);
+    }
+
+    /**
+     * The adjoint of {@link #convNhwc} w.r.t. its input: the transposed convolution with the same
+     * [k, k, I, O] weight (SameDiff's deconv layout [k, k, out, in] is that weight as it is).
+     */
+    static SDVariable convAdjointNhwc(SameDiff sd, SDVariable g, SDVariable weightHWIO, int k, int stride, int pad) {
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+                .isSameMode(false).dataFormat("NHWC").build();
+        return sd.cnn().deconv2d(g, weightHWIO, cfg);
     }
 }

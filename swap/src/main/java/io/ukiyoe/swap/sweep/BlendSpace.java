@@ -1,12 +1,10 @@
 package io.ukiyoe.swap.sweep;
 
 import io.ukiyoe.swap.Schedule;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.continuous.ContinuousParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterSpace;
 
@@ -16,7 +14,7 @@ import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterS
  * continuous. Only dimensions that some chosen schedule type uses, and that have more than one
  * value, become Arbiter leaves, so grids do not repeat candidates.
  */
-public final class BlendSpace implements ParameterSpace<Schedule> {
+public final class BlendSpace extends io.ukiyoe.eval.sweep.CompositeSpace<Schedule> {
     private final Function<double[], String> type;
     private final Function<double[], Integer> resolution;
     private final Function<double[], Integer> end;
@@ -24,7 +22,6 @@ public final class BlendSpace implements ParameterSpace<Schedule> {
     private final Function<double[], Double> width;
     private final Function<double[], Double> alpha;
     private final Map<Integer, Function<double[], Double>> table = new LinkedHashMap<>();
-    private final List<ParameterSpace> leaves = new ArrayList<>();
 
     public BlendSpace(SweepConfig.Space s, int maxResolution) {
         List<Integer> all = Schedule.resolutions(maxResolution);
@@ -42,9 +39,7 @@ public final class BlendSpace implements ParameterSpace<Schedule> {
                 table.put(r, continuous(s.alpha()));
             }
         }
-        for (int i = 0; i < leaves.size(); i++) {
-            leaves.get(i).setIndices(i);
-        }
+        indexLeaves();
     }
 
     private <T> Function<double[], T> discrete(List<T> values) {
@@ -57,7 +52,7 @@ public final class BlendSpace implements ParameterSpace<Schedule> {
         }
         @SuppressWarnings("unchecked")
         DiscreteParameterSpace<T> p = new DiscreteParameterSpace<>((T[]) values.toArray());
-        leaves.add(p);
+        leaf(p);
         return p::getValue;
     }
 
@@ -66,7 +61,7 @@ public final class BlendSpace implements ParameterSpace<Schedule> {
             return in -> i.min();
         }
         ContinuousParameterSpace p = new ContinuousParameterSpace(i.min(), i.max());
-        leaves.add(p);
+        leaf(p);
         return p::getValue;
     }
 
@@ -89,30 +84,5 @@ public final class BlendSpace implements ParameterSpace<Schedule> {
             }
             default -> throw new IllegalArgumentException("unknown schedule type " + type.apply(in));
         };
-    }
-
-    @Override
-    public int numParameters() {
-        return leaves.size();
-    }
-
-    @Override
-    public List<ParameterSpace> collectLeaves() {
-        return new ArrayList<>(leaves);
-    }
-
-    @Override
-    public Map<String, ParameterSpace> getNestedSpaces() {
-        return Map.of();
-    }
-
-    @Override
-    public boolean isLeaf() {
-        return false;
-    }
-
-    @Override
-    public void setIndices(int... indices) {
-        throw new UnsupportedOperationException("BlendSpace assigns its own leaf indices");
     }
 }

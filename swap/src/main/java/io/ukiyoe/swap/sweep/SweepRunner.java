@@ -6,6 +6,7 @@ import io.ukiyoe.core.cluster.Shipped;
 import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.eval.Swd;
+import io.ukiyoe.eval.sweep.ArbiterSweep;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.swap.Blender;
@@ -13,31 +14,22 @@ import io.ukiyoe.swap.Schedule;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.IntConsumer;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
-import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
-import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
-import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
-import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
 import org.deeplearning4j.arbiter.optimize.generator.BaseCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
-import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
-import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
 
 /**
  * Runs a blend-schedule sweep: candidates come from an Arbiter generator over a {@link BlendSpace}, drawn
@@ -110,19 +102,7 @@ public final class SweepRunner {
 
     private void record(Row r) {
         rows.add(r);
-        Path f = runDir.resolve(RESULTS);
-        try {
-            boolean fresh = !Files.exists(f);
-            try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                if (fresh) {
-                    w.write(HEADER + "\n");
-                }
-                w.write(r.csv() + "\n");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        io.ukiyoe.core.io.Csv.appendRow(runDir.resolve(RESULTS), HEADER, r.csv());
         progress.accept(rows.size());
     }
 
@@ -134,12 +114,11 @@ public final class SweepRunner {
     /** The sweep with candidates scored on {@code cluster}. */
     public Result run(Cluster cluster) {
         BlendSpace space = new BlendSpace(c.space(), base.config().resolution());
-        Minimize minimize = new Minimize();
         CandidateGenerator gen = switch (c.search()) {
             case RANDOM -> new RandomSearchGenerator(space, null);
             case GRID -> new GridSearchCandidateGenerator(space, c.gridPoints(), GridSearchCandidateGenerator.Mode.Sequential,
                     null);
-            case GENETIC -> new GeneticSearchCandidateGenerator.Builder(space, minimize).build();
+            case GENETIC -> new GeneticSearchCandidateGenerator.Builder(space, ArbiterSweep.minimize()).build();
         };
         if (gen instanceof BaseCandidateGenerator<?> b) {
             b.setRngSeed(c.seed());
@@ -147,33 +126,8 @@ public final class SweepRunner {
         String config = Shipped.config(c);
         String scorerKey = "sweep " + Hashing.sha256(config.getBytes(StandardCharsets.UTF_8)) + " "
                 + Hashing.sha256(c.base()) + " " + Hashing.sha256(c.target());
-        long deadline = c.maxMinutes() == null ? Long.MAX_VALUE
-                : System.nanoTime() + Math.max(1, Math.round(c.maxMinutes() * 60)) * 1_000_000_000L;
-        int drawn = 0;
-        while (drawn < c.candidates() && gen.hasMoreCandidates() && System.nanoTime() < deadline) {
-            List<Candidate> batch = new ArrayList<>();
-            while (batch.size() < cluster.parallelism() && drawn < c.candidates() && gen.hasMoreCandidates()) {
-                batch.add(gen.getCandidate());
-                drawn++;
-            }
-            Map<String, Row> known = new LinkedHashMap<>(finished);
-            rows.forEach(r -> known.putIfAbsent(r.schedule(), r));
-            List<Work> todo = new ArrayList<>();
-            for (Candidate cand : batch) {
-                String key = SweepScorer.key((Schedule) cand.getValue());
-                if (!known.containsKey(key) && todo.stream().noneMatch(w -> w.schedule().equals(key))) {
-                    todo.add(new Work(cand.getIndex(), key, config, scorerKey));
-                }
-            }
-            for (Row r : cluster.map(todo, SweepRunner::score)) {
-                record(r);
-                known.put(r.schedule(), r);
-            }
-            for (Candidate cand : batch) {   // resumed, or drawn twice: reported from the one row it has
-                Row r = known.get(SweepScorer.key((Schedule) cand.getValue()));
-                gen.reportResults(result(cand, r));
-            }
-        }
+        ArbiterSweep.run(gen, c.candidates(), c.maxMinutes(), cluster.parallelism(),
+                batch -> evaluate(batch, cluster, config, scorerKey));
         WorkerCache.evict(scorerKey);
         try {
             SweepCharts.write(runDir);
@@ -195,14 +149,30 @@ public final class SweepRunner {
         return new Result(List.copyOf(rows), best, bestModel);
     }
 
-    /** What the genetic generator learns of a candidate. */
-    private static OptimizationResult result(Candidate candidate, Row r) {
-        boolean ok = r.status().equals("ok");
-        Double score = ok ? r.objective() : null;
-        long now = System.currentTimeMillis();
-        CandidateInfo info = new CandidateInfo(candidate.getIndex(), ok ? CandidateStatus.Complete : CandidateStatus.Failed,
-                score, now, now, now, candidate.getFlatParameters(), r.error());
-        return new OptimizationResult(candidate, score, candidate.getIndex(), null, info, null);
+    /**
+     * Scores a batch on the cluster: candidates finished before (resume) or drawn twice are taken from
+     * their row, the others scored by one task each and recorded in candidate order.
+     */
+    private List<ArbiterSweep.Outcome> evaluate(List<Candidate> batch, Cluster cluster, String config, String scorerKey) {
+        Map<String, Row> known = new LinkedHashMap<>(finished);
+        rows.forEach(r -> known.putIfAbsent(r.schedule(), r));
+        List<Work> todo = new ArrayList<>();
+        for (Candidate cand : batch) {
+            String key = SweepScorer.key((Schedule) cand.getValue());
+            if (!known.containsKey(key) && todo.stream().noneMatch(w -> w.schedule().equals(key))) {
+                todo.add(new Work(cand.getIndex(), key, config, scorerKey));
+            }
+        }
+        for (Row r : cluster.map(todo, SweepRunner::score)) {
+            record(r);
+            known.put(r.schedule(), r);
+        }
+        List<ArbiterSweep.Outcome> out = new ArrayList<>();
+        for (Candidate cand : batch) {
+            Row r = known.get(SweepScorer.key((Schedule) cand.getValue()));
+            out.add(new ArbiterSweep.Outcome(r.status().equals("ok") ? r.objective() : null, r.error()));
+        }
+        return out;
     }
 
     public StyleGanModel base() {
@@ -229,7 +199,7 @@ public final class SweepRunner {
     // ---- results.csv -------------------------------------------------------------------------------
 
     static String quote(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
+        return io.ukiyoe.core.io.Csv.quote(s);
     }
 
     /** Finished candidates of an earlier (interrupted) run, by schedule key. */
@@ -258,60 +228,6 @@ public final class SweepRunner {
     }
 
     static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (q) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    q = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                q = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
-    }
-
-    // ---- Arbiter plumbing ------------------------------------------------------------------------
-
-    /** Lower objective is better; the score is computed by the task itself. */
-    static final class Minimize implements ScoreFunction {
-        @Override
-        public double score(Object model, DataProvider data, Map<String, Object> params) {
-            throw new UnsupportedOperationException("scored by the sweep task");
-        }
-
-        @Override
-        public double score(Object model, Class<? extends DataSource> data, Properties props) {
-            throw new UnsupportedOperationException("scored by the sweep task");
-        }
-
-        @Override
-        public boolean minimize() {
-            return true;
-        }
-
-        @Override
-        public List<Class<?>> getSupportedModelTypes() {
-            return List.of(Object.class);
-        }
-
-        @Override
-        public List<Class<?>> getSupportedDataTypes() {
-            return List.of(Object.class);
-        }
+        return io.ukiyoe.core.io.Csv.split(line);
     }
 }
