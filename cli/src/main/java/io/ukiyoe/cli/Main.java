@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
                 + "face detection and metrics on DL4J/SameDiff (projection and distillation: planned).",
         versionProvider = Main.Versions.class,
         subcommands = {DemoCommand.class, CheckCommand.class, ImportCommand.class, GenerateCommand.class,
-                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, TrainCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class, P2pCommand.class, TranslateCommand.class, CycleGanCommand.class,
+                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, TrainCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class, P2pCommand.class, TranslateCommand.class, CycleGanCommand.class, ProjectCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})

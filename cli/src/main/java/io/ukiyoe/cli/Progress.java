@@ -22,6 +22,11 @@ final class Progress {
     }
 
     void update(long done) {
+        update(done, "");
+    }
+
+    /** As {@link #update(long)} with a short note after the bar (e.g. the current loss). */
+    void update(long done, String note) {
         long now = System.nanoTime();
         if (done < total && lastDraw != Long.MIN_VALUE && now - lastDraw < intervalNanos) {
             return;
@@ -32,9 +37,9 @@ final class Progress {
         int width = 24;
         int filled = (int) Math.round(frac * width);
         double eta = done > 0 ? secs / done * (total - done) : Double.NaN;
-        err.printf("%s%s [%s%s] %d/%d  %.1f s  eta %s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
+        err.printf("%s%s [%s%s] %d/%d  %.1f s  eta %s%s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
                 ".".repeat(width - filled), done, total, secs, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta),
-                TERMINAL ? "" : "\n");
+                note.isEmpty() ? "" : "  " + note, TERMINAL ? "" : "\n");
         err.flush();
     }
 

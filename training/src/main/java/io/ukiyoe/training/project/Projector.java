@@ -111,6 +111,8 @@ public final class Projector {
             for (int l = 0; l < c.numWs(); l++) {
                 System.arraycopy(from, 0, latent, l * c.wDim(), c.wDim());
             }
+        } else if (from.length == c.numWs() * c.wDim() && !s.wPlus() && sameForEveryLayer(from)) {
+            System.arraycopy(from, 0, latent, 0, latentSize);          // a W projection saved per layer
         } else if (from.length == c.numWs() * c.wDim() && !s.wPlus()) {
             throw new IllegalArgumentException("start latent has one w per layer (" + c.numWs() + " x " + c.wDim()
                     + "): project in W+ (--w-plus) to continue from it");
@@ -133,12 +135,23 @@ public final class Projector {
         return new Run(target.castTo(DataType.FLOAT), stats.std(), latent, noise);
     }
 
+    private boolean sameForEveryLayer(float[] ws) {
+        for (int l = 1; l < c.numWs(); l++) {
+            for (int d = 0; d < c.wDim(); d++) {
+                if (ws[l * c.wDim() + d] != ws[d]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** One step's record: the values before its update (projector.py's progress line), and optional detail. */
     public record Step(int step, double t, double lr, double noiseStrength, double pLoss, double nLoss, double mseLoss,
-                       double loss, Detail detail) {}
+                       double loss, INDArray image, Detail detail) {}
 
-    /** For checking against the reference: image, gradients and parameters right after Adam (before renormalising). */
-    public record Detail(INDArray image, Map<String, float[]> grads, Map<String, float[]> afterAdam) {}
+    /** For checking against the reference: gradients and parameters right after Adam (before renormalising). */
+    public record Detail(Map<String, float[]> grads, Map<String, float[]> afterAdam) {}
 
     /** A projection in progress. */
     public final class Run {
@@ -158,7 +171,7 @@ public final class Projector {
             this.noise = noise;
         }
 
-        /** Record gradients and post-Adam parameters in each {@link Step} (for tests; costs copies). */
+        /** Record gradients and post-Adam parameters in each {@link Step} (for checks; costs copies). */
         public Run withDetail() {
             detail = true;
             return this;
@@ -210,8 +223,8 @@ public final class Projector {
                 NoiseRegularizer.normalize(n);
             }
             step++;
-            return new Step(i, t, lr, strength, p.pLoss(), nLoss, p.mseLoss(), loss,
-                    detail ? new Detail(p.image(), grads, after) : null);
+            return new Step(i, t, lr, strength, p.pLoss(), nLoss, p.mseLoss(), loss, p.image(),
+                    detail ? new Detail(grads, after) : null);
         }
 
         /** Adam's moments so far ({@code latent}, {@code noise_<i>}). */

@@ -54,6 +54,16 @@ public record ProjectorSettings(int steps, Integer stopAfter, double lr, double 
                 mse, w, meanLatentSamples, seed);
     }
 
+    public ProjectorSettings withMse(double w) {
+        return new ProjectorSettings(steps, stopAfter, lr, lrRampup, lrRampdown, latentNoise, noiseRamp, noiseRegularize,
+                w, wPlus, meanLatentSamples, seed);
+    }
+
+    public ProjectorSettings withMeanSamples(int n) {
+        return new ProjectorSettings(steps, stopAfter, lr, lrRampup, lrRampdown, latentNoise, noiseRamp, noiseRegularize,
+                mse, wPlus, n, seed);
+    }
+
     public ProjectorSettings withSeed(long s) {
         return new ProjectorSettings(steps, stopAfter, lr, lrRampup, lrRampdown, latentNoise, noiseRamp, noiseRegularize,
                 mse, wPlus, meanLatentSamples, s);
