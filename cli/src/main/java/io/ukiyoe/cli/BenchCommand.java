@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code ukiyoe bench}: speed benchmarks on random config-f weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
         subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class,
-                BenchCommand.Upscale.class, BenchCommand.Detect.class, BenchTranslateCommand.class, BenchInception.class})
+                BenchCommand.Upscale.class, BenchCommand.Detect.class, BenchTranslateCommand.class, BenchInception.class,
+                BenchProjectCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

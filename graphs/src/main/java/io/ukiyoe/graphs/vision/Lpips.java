@@ -149,8 +149,15 @@ public final class Lpips {
 
     /** Each tap's contribution, [N] each: {@code mean_hw(sum_c lin_c (n0 - n1)^2)}. */
     public List<SDVariable> terms(SameDiff sd, TorchWeights w, SDVariable x0, SDVariable x1) {
+        return termsAgainst(sd, w, x0, normalizedTaps(sd, w, x1));
+    }
+
+    /**
+     * The terms of images x0 against already normalised taps {@code n1} of the other images (e.g. a fixed
+     * target's, computed once with {@link #tapValues} instead of on every pass).
+     */
+    public List<SDVariable> termsAgainst(SameDiff sd, TorchWeights w, SDVariable x0, List<SDVariable> n1) {
         List<SDVariable> n0 = normalizedTaps(sd, w, x0);
-        List<SDVariable> n1 = normalizedTaps(sd, w, x1);
         int[] widths = tapWidths();
         List<SDVariable> out = new ArrayList<>();
         for (int k = 0; k < n0.size(); k++) {

@@ -31,11 +31,15 @@ final class ProjectionGraph {
 
     private final SameDiff sd;
     private final StyleGanConfig c;
+    private final PerceptualLoss perceptual;
+    private INDArray fedTarget;                              // the target whose extra inputs are cached
+    private Map<String, INDArray> targetInputs = Map.of();
     private final List<String> noiseInputs = new ArrayList<>();
     private final List<Integer> noiseSizes = new ArrayList<>();
 
     ProjectionGraph(StyleGanModel model, PerceptualLoss perceptual, double mseWeight) {
         this.c = model.config();
+        this.perceptual = perceptual;
         sd = SameDiff.create();
         SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         int cmp = compareSize(c.resolution());
@@ -95,7 +99,11 @@ final class ProjectionGraph {
     }
 
     private Map<String, INDArray> feed(INDArray ws, List<INDArray> noises, INDArray target) {
-        Map<String, INDArray> f = new HashMap<>();
+        if (target != fedTarget) {
+            targetInputs = perceptual.targetInputs(target);
+            fedTarget = target;
+        }
+        Map<String, INDArray> f = new HashMap<>(targetInputs);
         f.put(WS, ws);
         f.put(TARGET, target);
         for (int i = 0; i < noiseInputs.size(); i++) {
