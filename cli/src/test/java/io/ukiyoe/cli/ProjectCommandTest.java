@@ -88,4 +88,38 @@ class ProjectCommandTest {
         r = CliRun.of("project", "--model", MODEL, "--target", VGG, "--steps", "2", "--out", dir.resolve("c").toString());
         assertTrue(r.exit() != 0 && r.err().strip().lines().count() == 1, r.err());
     }
+
+    @Test
+    void toonifyRendersTheBaseProjectionWithTheBlendedModel() throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Files.copy(Fixtures.file("projector/tiny_target_src.png"), photos.resolve("face.png"));
+        Path out = dir.resolve("toon");
+        String blended = Fixtures.file("rosinality_tiny_target.pt").toString();
+        CliRun r = CliRun.of("toonify", "--base", MODEL, "--blended", blended, "--images", photos.toString(), "--steps", "3",
+                "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        for (String f : new String[] {"face.npz", "face-projected.png", "face-trace.csv", "face-ukiyoe.png", "face-grid.png", "trace.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        // the blended picture is the saved state through the blended model, and not the base's picture
+        var state = Npy.readNpz(out.resolve("face.npz"));
+        var expected = io.ukiyoe.data.Images.toImage(new io.ukiyoe.training.project.LatentRenderer(
+                io.ukiyoe.graphs.imports.Importer.importFile(Path.of(blended), io.ukiyoe.graphs.imports.Importer.Format.AUTO))
+                .render(state).get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)));
+        var ukiyoe = javax.imageio.ImageIO.read(out.resolve("face-ukiyoe.png").toFile());
+        var projected = javax.imageio.ImageIO.read(out.resolve("face-projected.png").toFile());
+        int same = 0;
+        int differs = 0;
+        for (int y = 0; y < ukiyoe.getHeight(); y++) {
+            for (int x = 0; x < ukiyoe.getWidth(); x++) {
+                same += ukiyoe.getRGB(x, y) == expected.getRGB(x, y) ? 1 : 0;
+                differs += ukiyoe.getRGB(x, y) != projected.getRGB(x, y) ? 1 : 0;
+            }
+        }
+        assertEquals(ukiyoe.getWidth() * ukiyoe.getHeight(), same);
+        assertTrue(differs > 0);
+        CliRun again = CliRun.of("toonify", "--base", MODEL, "--blended", blended, "--images", photos.toString(), "--steps", "3",
+                "--out", out.toString());
+        assertTrue(again.exit() != 0 && again.err().strip().lines().count() == 1, again.err());
+    }
 }
