@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
         subcommands = {BenchCommand.Generate.class, BenchCommand.Blend.class, BenchCommand.Train.class,
                 BenchCommand.Upscale.class, BenchCommand.Detect.class, BenchTranslateCommand.class, BenchInception.class,
-                BenchPairsCommand.class})
+                BenchPairsCommand.class, BenchProjectCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -21,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code ukiyoe eval}: metrics. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Metrics: FID, KID, Inception features, sliced Wasserstein distance, structure preservation.",
+        description = "Metrics: FID, KID, Inception features, sliced Wasserstein distance, structure preservation, LPIPS.",
         subcommands = {InceptionEvalCommands.FidCmd.class, InceptionEvalCommands.KidCmd.class,
-            InceptionEvalCommands.FeaturesCmd.class, EvalCommand.SwdCmd.class, EvalCommand.CompareCmd.class})
+            InceptionEvalCommands.FeaturesCmd.class, EvalCommand.SwdCmd.class, EvalCommand.CompareCmd.class,
+            EvalCommand.LpipsCmd.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -151,6 +152,57 @@ final class EvalCommand implements Runnable {
             out.printf(Locale.ROOT, "SSIM at 32 px: %.4f%n", r.ssim32());
             out.printf(Locale.ROOT, "yaw (synthetic-face regressor): a %.2f deg, b %.2f deg, mean |b - a| %.2f deg%n",
                     r.yawA(), r.yawB(), r.yawDifference());
+            return 0;
+        }
+    }
+
+    @Command(name = "lpips", mixinStandardHelpOptions = true,
+            description = "LPIPS (net-lin, VGG16, v0.1) per image pair and their mean; last line 'LPIPS mean: <v>'.")
+    static final class LpipsCmd implements Callable<Integer> {
+        @Option(names = "--a", required = true, paramLabel = "DIR_OR_NPY",
+                description = "Images: a folder or .zip (sorted names), or a float32 .npy [N, 3, H, W] in [-1, 1].")
+        Path a;
+
+        @Option(names = "--b", required = true, paramLabel = "DIR_OR_NPY", description = "The other image of each pair, as --a.")
+        Path b;
+
+        @Option(names = "--vgg", required = true, paramLabel = "VGG16.pth", description = "torchvision's vgg16 weights (vgg16-397923af.pth).")
+        Path vgg;
+
+        @Option(names = "--lin", required = true, paramLabel = "LIN.pth", description = "The lpips lin weights (lpips weights/v0.1/vgg.pth).")
+        Path lin;
+
+        @Option(names = "--out", paramLabel = "D.npy", description = "Also write the distances as float32 [N].")
+        Path out;
+
+        @Option(names = "--batch", defaultValue = "8", description = "Pairs per pass (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @picocli.CommandLine.Mixin
+        ForceOption force = new ForceOption();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Args.positive("--batch", batch);
+            force.check(out);
+            io.ukiyoe.graphs.vision.Lpips lpips = io.ukiyoe.graphs.vision.Lpips.load(vgg, lin);
+            double[] d = io.ukiyoe.eval.LpipsPairs.distances(lpips, a, b, batch,
+                    total -> InceptionEvalCommands.progress(spec.commandLine().getErr(), "lpips", total));
+            var o = spec.commandLine().getOut();
+            float[] f = new float[d.length];
+            double sum = 0;
+            for (int i = 0; i < d.length; i++) {
+                o.printf(Locale.ROOT, "pair %d: %.6f%n", i, d[i]);
+                f[i] = (float) d[i];
+                sum += d[i];
+            }
+            if (out != null) {
+                io.ukiyoe.core.io.Npy.write(out, new io.ukiyoe.core.io.Tensor(new long[] {d.length}, f));
+            }
+            o.printf(Locale.ROOT, "LPIPS mean: %.6f%n", sum / d.length);
             return 0;
         }
     }

@@ -16,10 +16,10 @@ import picocli.CommandLine.ScopeType;
 /** The {@code ukiyoe} command. */
 @Command(name = "ukiyoe",
         description = "StyleGAN2 fine-tuning and layer blending, image-to-image networks (pix2pixHD, CycleGAN, ESRGAN), "
-                + "face detection and metrics on DL4J/SameDiff (projection and student training: planned).",
+                + "face detection, projection and toonify (LPIPS), distillation into a pix2pixHD student and metrics on DL4J/SameDiff.",
         versionProvider = Main.Versions.class,
         subcommands = {DemoCommand.class, CheckCommand.class, ImportCommand.class, GenerateCommand.class,
-                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, TrainCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class, P2pCommand.class, TranslateCommand.class, CycleGanCommand.class, DistillCommand.class,
+                DiscriminateCommand.class, InspectCommand.class, ExportCommand.class, BlendCommand.class, SweepCommand.class, TrainCommand.class, VideoCommand.class, DataCommand.class, EvalCommand.class, GradsCommand.class, BenchCommand.class, P2pCommand.class, TranslateCommand.class, CycleGanCommand.class, DistillCommand.class, ProjectCommand.class, ToonifyCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         footer = {"", "Run 'ukiyoe COMMAND --help' for a command's options."})

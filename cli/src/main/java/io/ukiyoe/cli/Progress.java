@@ -29,6 +29,11 @@ final class Progress {
     }
 
     void update(long done) {
+        update(done, "");
+    }
+
+    /** As {@link #update(long)} with a short note after the bar (e.g. the current loss). */
+    void update(long done, String note) {
         long now = System.nanoTime();
         if (done < total && lastDraw != Long.MIN_VALUE && now - lastDraw < intervalNanos) {
             return;
@@ -40,9 +45,9 @@ final class Progress {
         int filled = (int) Math.round(frac * width);
         double eta = done > 0 ? secs / done * (total - done) : Double.NaN;
         String rate = unit == null || secs <= 0 ? "" : String.format(java.util.Locale.ROOT, "  %.1f %s/s", done / secs, unit);
-        err.printf("%s%s [%s%s] %d/%d  %.1f s%s  eta %s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
+        err.printf("%s%s [%s%s] %d/%d  %.1f s%s  eta %s%s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
                 ".".repeat(width - filled), done, total, secs, rate, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta),
-                TERMINAL ? "" : "\n");
+                note.isEmpty() ? "" : "  " + note, TERMINAL ? "" : "\n");
         err.flush();
     }
 

@@ -44,6 +44,11 @@ public final class Adam {
      * that would otherwise become garbage every step).
      */
     public void update(Map<String, float[]> params, Map<String, float[]> grads) {
+        update(params, grads, lr);
+    }
+
+    /** As {@link #update(Map, Map)} with this step's learning rate (a schedule's, e.g. the projector's). */
+    public void update(Map<String, float[]> params, Map<String, float[]> grads, double lr) {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = Math.sqrt(1 - Math.pow(beta2, t));

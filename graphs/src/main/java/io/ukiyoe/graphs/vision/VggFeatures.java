@@ -41,6 +41,51 @@ public record VggFeatures(int[] plan, int[] sliceEnds) {
         return new VggFeatures(plan, Arrays.copyOf(sliceEnds, n));
     }
 
+    /**
+     * The same layer pattern with each conv's width read from {@code features/<index>/weight} of a state
+     * dict (canonical names), for narrower or wider VGGs than torchvision's; a missing conv is named.
+     */
+    public VggFeatures withWidthsOf(Map<String, Tensor> stateDict) {
+        int[] widths = plan.clone();
+        int module = 0;
+        int end = sliceEnds[sliceEnds.length - 1];
+        for (int i = 0; i < widths.length && module < end; i++) {
+            if (widths[i] == 0) {
+                module++;
+                continue;
+            }
+            String k = "features/" + module + "/weight";
+            Tensor t = stateDict.get(k);
+            if (t == null || t.rank() != 4) {
+                throw new IllegalArgumentException("VGG weights: " + (t == null ? "missing tensor '" + k + "'"
+                        : "tensor '" + k + "' has shape " + t.shapeString() + ", not [out, in, 3, 3]")
+                        + " (a torchvision vgg state dict with features.N.weight keys is expected)");
+            }
+            widths[i] = Math.toIntExact(t.shape()[0]);
+            module += 2;
+        }
+        return new VggFeatures(widths, sliceEnds);
+    }
+
+    /** Output channels of each slice (the width of the last conv before each cut). */
+    public int[] sliceWidths() {
+        int[] out = new int[sliceEnds.length];
+        int module = 0;
+        int next = 0;
+        int width = 3;
+        for (int w : plan) {
+            if (next == sliceEnds.length) {
+                break;
+            }
+            module += w == 0 ? 1 : 2;
+            width = w == 0 ? width : w;
+            while (next < sliceEnds.length && module >= sliceEnds[next]) {
+                out[next++] = width;
+            }
+        }
+        return out;
+    }
+
     /** Canonical names and shapes of the conv tensors the slices use (input RGB). */
     public LinkedHashMap<String, long[]> expectedShapes() {
         LinkedHashMap<String, long[]> m = new LinkedHashMap<>();
