@@ -191,8 +191,10 @@ final class BlendCommand implements Callable<Integer> {
                     c.base(), c.target(), c.out(), r.report().size(), fromTarget, blended, BlendJob.reportPath(c.out()));
             if (c.preview() != null) {
                 Path g = c.preview().grid() != null ? c.preview().grid() : run.resolve("preview.png");
+                Progress bar = new Progress(spec.commandLine().getErr(), "preview", 3);
                 Images.writePng(g, BlendJob.preview(in.base(), in.target(), r.model(), c.preview().seeds().values(),
-                        c.preview().truncation()));
+                        c.preview().truncation(), bar::update));
+                bar.done();
                 run.log("wrote preview " + g);
                 outw.printf("preview (base | target | blended per seed): %s%n", g);
             }

@@ -60,6 +60,8 @@ final class GradsCommand implements Callable<Integer> {
             throw new UserError("--r1-gamma: must be >= 0, got " + gamma, 2, null);
         }
         INDArray plIn = noise;
+        Progress bar = new Progress(spec.commandLine().getErr(), "grads", 3);   // after the inputs' checks: a bad one is one line
+        bar.update(1, "D and G steps" + (plIn != null ? ", R1 and path length" : ", R1"));
         StepGradients.Result res = Quiet.call(spec, () -> new StepGradients(m).compute(zs, xs, plIn, gamma, plMean));
         Map<String, Object> losses = new LinkedHashMap<>();
         losses.put("loss_D", res.lossD());
@@ -71,7 +73,10 @@ final class GradsCommand implements Callable<Integer> {
         grads.put("G", res.gradsG());
         grads.put("R1", res.gradsR1());
         grads.put("PL", res.gradsPL());            // null without --pl-noise: no file
+        bar.update(2, "writing " + out);
         GradsFiles.write(out, losses, grads);
+        bar.update(3);
+        bar.done();
         spec.commandLine().getOut().printf("loss_D %.6f  loss_G %.6f  r1 %.6g -> %s%n", res.lossD(), res.lossG(), res.r1(), out);
         return 0;
     }

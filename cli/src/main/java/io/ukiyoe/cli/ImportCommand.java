@@ -43,6 +43,9 @@ final class ImportCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         force.check(out);
         Importer.Imported imported = Importer.importAny(source, Importer.parseFormat(format));
+        // an FFHQ pickle takes seconds each way; the bar starts once the source has read well (a bad file: one line)
+        Progress bar = new Progress(spec.commandLine().getErr(), "import", 2);
+        bar.update(1, "read " + source.getFileName() + ", writing " + out.getFileName());
         Map<String, String> sourceMeta = imported.styleGan() != null ? imported.styleGan().metadata()
                 : imported.network().metadata();
         // the importer already hashed the source: reuse it rather than reading the file again
@@ -57,6 +60,8 @@ final class ImportCommand implements Callable<Integer> {
             NetworkFile f = imported.network();
             f.metadata().put("provenance", provJson);
             f.write(out);
+            bar.update(2);
+            bar.done();
             spec.commandLine().getOut().printf("imported %s: %s -> %s (%.1f s)%n", f.metadata().get("imported_from"),
                     NetworkFamilies.forFormat(f.format()).orElseThrow().describe(f), out, (System.nanoTime() - t0) / 1e9);
             return 0;
@@ -65,6 +70,8 @@ final class ImportCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>(m.metadata());
         meta.put("provenance", provJson);
         m.with(m.tensors(), meta).write(out);
+        bar.update(2);
+        bar.done();
         var p = Inspect.counts(m);
         spec.commandLine().getOut().printf("imported %s: %d px, %d ws, mapping %,d + synthesis %,d params%s -> %s (%.1f s)%n",
                 m.metadata().getOrDefault("imported_from", "ukiyoe file " + source.getFileName()), m.config().resolution(), m.config().numWs(), p.mapping(),

@@ -31,6 +31,7 @@ class GradsCommandTest {
                 Fixtures.file("rosinality_tiny_train_pl_noise.npy").toString(), "--pl-mean", "0.5", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(1, r.out().lines().count(), "SameDiff's prints stay off stdout: " + r.out());
+        assertTrue(r.err().contains("grads [") && r.err().contains("3/3"), "the stage bar ends full: " + r.err());
         JsonNode losses = JsonMapper.builder().build().readTree(Files.readString(out.resolve("losses.json")));
         JsonNode ref = Fixtures.json("rosinality_tiny_train.json").get("scalars");
         assertEquals(ref.get("loss_D").asDouble(), losses.get("loss_D").asDouble(), 1e-4);

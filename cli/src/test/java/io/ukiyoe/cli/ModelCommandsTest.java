@@ -50,6 +50,7 @@ class ModelCommandsTest {
         CliRun r = CliRun.of("import", FIX.resolve(fixture).toString(), "--out", model.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("imported " + fixture), r.out());
+        assertTrue(r.err().contains("import [") && r.err().contains("2/2"), "the stage bar ends full: " + r.err());
         return model;
     }
 

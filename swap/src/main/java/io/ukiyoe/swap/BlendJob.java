@@ -88,6 +88,12 @@ public final class BlendJob {
      */
     public static BufferedImage preview(StyleGanModel base, StyleGanModel target, StyleGanModel blended,
                                         List<Long> seeds, double psi) {
+        return preview(base, target, blended, seeds, psi, done -> { });
+    }
+
+    /** As above; {@code rendered} hears how many of the three models have rendered the seeds. */
+    public static BufferedImage preview(StyleGanModel base, StyleGanModel target, StyleGanModel blended,
+                                        List<Long> seeds, double psi, java.util.function.IntConsumer rendered) {
         List<BufferedImage> cells = new ArrayList<>();
         int zDim = base.config().zDim();
         INDArray z = Nd4j.create(DataType.FLOAT, seeds.size(), zDim);
@@ -104,6 +110,7 @@ public final class BlendJob {
             Generator g = new Generator(m);
             images.add(g.synthesis(g.ws(z, new Generator.Truncation(psi, null), null, 0), Generator.NoiseMode.RANDOM,
                     noise));
+            rendered.accept(images.size());
         }
         for (int i = 0; i < seeds.size(); i++) {
             for (INDArray img : images) {
