@@ -10,3 +10,9 @@ DEMO=cli/src/main/resources/io/ukiyoe/demo
 cp target/demo-runs/base/model.safetensors "$DEMO/base-photo-32.safetensors"
 ./ukiyoe train configs/demo/target-ukiyoe.yaml --run-dir target/demo-runs/target
 cp target/demo-runs/target/model.safetensors "$DEMO/target-ukiyoe-32.safetensors"
+# the student of the last demo step: pairs from the base and its swap-at-8-px blend, then distill train
+./ukiyoe blend --base "$DEMO/base-photo-32.safetensors" --target "$DEMO/target-ukiyoe-32.safetensors" \
+    --schedule swap --resolution 8 --out target/demo-runs/blend-swap8.safetensors --force
+./ukiyoe distill pairs configs/demo/student-pairs.yaml
+./ukiyoe distill train configs/demo/student.yaml --run-dir target/demo-runs/student
+cp target/demo-runs/student/student.safetensors "$DEMO/student-32.safetensors"

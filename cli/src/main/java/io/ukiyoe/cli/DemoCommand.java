@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.data.Images;
 import io.ukiyoe.core.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +34,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The shipped models (classpath resources) and what they are. */
     static final String BASE = "base-photo-32.safetensors";
     static final String TARGET = "target-ukiyoe-32.safetensors";
+    static final String STUDENT = "student-32.safetensors";
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder, new or empty (default runs/demo-<time>).")
     Path out;
@@ -45,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private PrintWriter log;
     private int step;
-    private static final int STEPS = 9;
+    private static final int STEPS = 10;
 
     @Override
     public Integer call() throws IOException {
@@ -144,6 +146,18 @@ final class DemoCommand implements Callable<Integer> {
             s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().forEach(p -> files.add(p.toString()));
         }
 
+        say("distilled student: synthetic photos to ukiyo-e in one pass (pix2pixHD, from 'distill pairs' + 'distill train')");
+        Path student = extract(STUDENT, models.resolve(STUDENT));
+        Path photos = dir.resolve("photos");
+        run("data", "synth", "--domain", "photo", "--n", quick ? "4" : "8", "--size", "32", "--seed", "21", "--out",
+                photos.toString());
+        Path translated = dir.resolve("student");
+        run("translate", "--model", student.toString(), "--images", photos.toString(), "--out", translated.toString());
+        Path studentGrid = dir.resolve("student.png");
+        Images.writePng(studentGrid, pairsGrid(photos, translated));
+        files.add(student.toString());
+        files.add(studentGrid.toString());
+
         log.printf("%ndone in %.0f s. Files:%n", (System.nanoTime() - t0) / 1e9);
         for (String f : files) {
             log.println("  " + f);
@@ -186,6 +200,18 @@ final class DemoCommand implements Callable<Integer> {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    /** Each photo beside the student's picture of it (same file names), a row each. */
+    private static java.awt.image.BufferedImage pairsGrid(Path photos, Path translated) throws IOException {
+        List<java.awt.image.BufferedImage> cells = new ArrayList<>();
+        try (var s = Files.list(photos)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".png")).sorted().toList()) {
+                cells.add(javax.imageio.ImageIO.read(p.toFile()));
+                cells.add(javax.imageio.ImageIO.read(translated.resolve(p.getFileName()).toFile()));
+            }
+        }
+        return Images.grid(cells, 2, List.of("photo", "student"));
     }
 
     private static Path extract(String resource, Path to) throws IOException {

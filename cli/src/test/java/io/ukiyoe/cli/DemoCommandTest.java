@@ -24,10 +24,10 @@ class DemoCommandTest {
         Path out = dir.resolve("demo");
         CliRun r = CliRun.of("demo", "--out", out.toString(), "--quick");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("[9/9]"), r.out());
+        assertTrue(r.out().contains("[10/10]"), r.out());
         List<String> files = Arrays.stream(r.out().split("\n")).map(String::strip)
                 .filter(l -> l.startsWith(out.toString())).toList();
-        assertEquals(16, files.size(), r.out());   // with the sweep's results.png
+        assertEquals(18, files.size(), r.out());   // with the sweep's results.png, the student and its grid
         for (String f : files) {
             Path p = Path.of(f);
             assertTrue(Files.isRegularFile(p) && Files.size(p) > 0, f);
@@ -39,6 +39,8 @@ class DemoCommandTest {
                 byte[] head = Arrays.copyOf(Files.readAllBytes(p), 12);
                 assertEquals("ftyp", new String(head, 4, 4, StandardCharsets.US_ASCII), f + " is not an MP4");
                 assertTrue(Files.size(p) > 2000, f + " is too small to hold frames");
+            } else if (f.endsWith(DemoCommand.STUDENT)) {
+                assertTrue(io.ukiyoe.graphs.translate.Translators.handles(p), f + " is a translator");
             } else if (f.endsWith(".safetensors")) {
                 assertEquals(32, StyleGanModel.read(p).config().resolution(), f);
             } else if (f.endsWith(".csv")) {
