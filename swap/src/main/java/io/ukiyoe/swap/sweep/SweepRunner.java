@@ -7,7 +7,6 @@ import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.eval.Swd;
 import io.ukiyoe.eval.sweep.ArbiterSweep;
-import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;
@@ -75,8 +74,8 @@ public final class SweepRunner {
         this.c = c;
         this.runDir = runDir;
         this.progress = progress;
-        base = Importer.importFile(c.base(), Importer.Format.AUTO);
-        target = Importer.importFile(c.target(), Importer.Format.AUTO);
+        base = SweepScorer.model(c.base());
+        target = SweepScorer.model(c.target());
         Blender.requireCompatible(c.base(), c.target(), base, target);
         if (base.config().resolution() < Swd.MIN_RESOLUTION) {
             throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is "
@@ -124,8 +123,9 @@ public final class SweepRunner {
             b.setRngSeed(c.seed());
         }
         String config = Shipped.config(c);
+        // the models by path, size and time: reading them again to hash them would double the start-up
         String scorerKey = "sweep " + Hashing.sha256(config.getBytes(StandardCharsets.UTF_8)) + " "
-                + Hashing.sha256(c.base()) + " " + Hashing.sha256(c.target());
+                + WorkerCache.fileKey(c.base()) + " " + WorkerCache.fileKey(c.target());
         ArbiterSweep.run(gen, c.candidates(), c.maxMinutes(), cluster.parallelism(),
                 batch -> evaluate(batch, cluster, config, scorerKey));
         WorkerCache.evict(scorerKey);

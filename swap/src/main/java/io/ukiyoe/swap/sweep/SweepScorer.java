@@ -36,8 +36,8 @@ public final class SweepScorer {
 
     public SweepScorer(SweepConfig c) {
         this.c = c;
-        base = Importer.importFile(c.base(), Importer.Format.AUTO);
-        target = Importer.importFile(c.target(), Importer.Format.AUTO);
+        base = model(c.base());
+        target = model(c.target());
         Blender.requireCompatible(c.base(), c.target(), base, target);
         int res = base.config().resolution();
         if (res < Swd.MIN_RESOLUTION) {
@@ -63,6 +63,12 @@ public final class SweepScorer {
         styleGap = Math.max(baseM.swd(), 1e-9);
         structureGap = Math.max(1 - targetM.compare().correlation16(), 1e-9);
         poseGap = Double.isNaN(targetM.compare().yawDifference()) ? 1 : Math.max(targetM.compare().yawDifference(), 1e-9);
+    }
+
+    /** A model file, read once per JVM (the sweep's driver and its in-process scorer share it). */
+    static StyleGanModel model(java.nio.file.Path file) {
+        return io.ukiyoe.core.cluster.WorkerCache.get("stylegan " + io.ukiyoe.core.cluster.WorkerCache.fileKey(file),
+                () -> Importer.importFile(file, Importer.Format.AUTO));
     }
 
     /** A model's style distance to the style reference and its structure against the base. */

@@ -4,7 +4,6 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.Shipped;
 import io.ukiyoe.core.cluster.WorkerCache;
-import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Npy;
@@ -115,7 +114,8 @@ public final class PairsJob {
         Path out = Path.of(c.out());
         Path basePath = Path.of(c.base());
         Path blendedPath = Path.of(c.blended());
-        String key = "pairs " + Hashing.sha256(basePath) + " " + Hashing.sha256(blendedPath) + " " + c.noise();
+        // the models by path, size and time (the manifest hashes their contents once)
+        String key = "pairs " + WorkerCache.fileKey(basePath) + " " + WorkerCache.fileKey(blendedPath) + " " + c.noise();
         Renderers r = WorkerCache.get(key, () -> Renderers.of(c));   // here too: the models' checks come first
         int size = c.size() == null ? r.resolution() : c.size();
         PairsManifest manifest = PairsManifest.open(out, PairsManifest.expected(given, Path.of(given.base()),
