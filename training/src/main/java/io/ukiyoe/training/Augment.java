@@ -1,7 +1,6 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.core.io.NdArrays;
-import io.ukiyoe.data.Resample;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,33 +12,44 @@ import org.nd4j.linalg.factory.Nd4j;
  * x-flip, rotation by multiples of 90 degrees, integer translation (up to 1/8 of the size), isotropic
  * scale (log2-normal, sigma 0.2), rotation (uniform), anisotropic scale (sigma 0.2), fractional
  * translation (sigma 1/8), brightness (normal, sigma 0.2), contrast (log2-normal, sigma 0.5), luma flip,
- * hue rotation (uniform) and saturation (log2-normal, sigma 1).
+ * hue rotation (uniform) and saturation (log2-normal, sigma 1). {@link Params} holds one sample's draws;
+ * {@link #geometric} and {@link #colour} turn them into the reference's matrices.
  *
- * <p>Every transform is linear in the pixels, so one sample's augmentation is y = C (S x) + c: S resamples
- * each output pixel from four input pixels (bilinear, reflected at the borders: a simplification of ADA's
- * wavelet-filtered resampling, exact for flips, 90-degree rotations and integer shifts), and C, c are a
- * 3x3 colour matrix and offset. A {@link Plan} holds those numbers for a batch; {@link #apply} runs it on
- * arrays (reals and fakes for D) and {@link #adjoint} carries a gradient back through it exactly (G's
- * gradient through the augmented fakes): plain loops over four taps per pixel, with no per-step index
- * placeholders in a graph. Because of the colour offset the map is affine; its adjoint is that of the
- * linear part.
+ * <p>Every transform is linear in the pixels, so one sample's augmentation is y = C (S x) + c: S is the
+ * reference's wavelet-filtered resampling ({@link WaveletWarp}: reflection pad, sym6 2x upsampling, bilinear
+ * resampling, sym6 2x downsampling), and C, c are a 3x3 colour matrix and offset. A {@link Plan} holds those
+ * for a batch; {@link #apply} runs it on arrays (reals and fakes for D) and {@link #adjoint} carries a gradient
+ * back through it exactly (G's gradient through the augmented fakes), outside any graph. Because of the
+ * colour offset the map is affine; its adjoint is that of the linear part.
  */
 public final class Augment {
-    private static final int TAPS = 4;
+    private static final int CHANNELS = 3;
 
     /**
-     * A batch's augmentation: for output element e of the flattened [B, 3, R, R] array, taps
-     * {@code index[4e..4e+3]} with weights {@code weight[4e..]}; colour matrix {@code color[b][3x3]} and
-     * offset {@code offset[b][3]}.
+     * A batch's augmentation: the geometric {@code warp} (null: none) then, per sample b, the colour matrix
+     * {@code color[9b..9b+8]} (row-major) and offset {@code offset[3b..3b+2]}.
      */
-    public record Plan(int batch, int res, int[] index, float[] weight, float[] color, float[] offset) {}
+    public record Plan(int batch, int height, int width, Warp warp, float[] color, float[] offset) {}
+
+    /**
+     * One sample's transforms as stylegan2-ada's {@code AugmentPipe} draws them; the identity values mean
+     * "not applied". Rotations and hue in radians; translations in pixels (x, y).
+     */
+    public record Params(boolean xflip, int rotate90, double xintX, double xintY, double scale, double rotatePre,
+                         double aniso, double rotatePost, double xfracX, double xfracY, double brightness,
+                         double contrast, boolean lumaflip, double hue, double saturation) {
+        public static final Params IDENTITY = new Params(false, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, false, 0, 1);
+    }
 
     private Augment() {}
 
     /** The identity (p = 0). */
     public static Plan identity(int batch, int res) {
-        double[][] colour = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
-        return fixed(batch, res, eye(3), colour);
+        Plan p = new Plan(batch, res, res, null, new float[batch * 9], new float[batch * 3]);
+        for (int b = 0; b < batch; b++) {
+            colour(eye(4), b, p.color(), p.offset());
+        }
+        return p;
     }
 
     /** Draws one batch's transforms with probability p each (p = 0 draws nothing from the stream). */
@@ -47,71 +57,97 @@ public final class Augment {
         if (p <= 0) {
             return identity(batch, res);
         }
-        int n = batch * 3 * res * res;
-        int[] index = new int[n * TAPS];
-        float[] weight = new float[n * TAPS];
-        float[] color = new float[batch * 9];
-        float[] offset = new float[batch * 3];
-        double pRot = 1 - Math.sqrt(1 - Math.min(p, 1));
+        Params[] params = new Params[batch];
         for (int b = 0; b < batch; b++) {
-            double[][] g = eye(3); // output pixel (centred coordinates) -> input pixel
-            if (rnd.nextDouble() < p && rnd.nextBoolean()) {
-                g = mul(g, new double[][] {{-1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
-            }
-            if (rnd.nextDouble() < p) {
-                int k = rnd.nextInt(4); // exact quarter turns (no cos/sin rounding)
-                for (int i = 0; i < k; i++) {
-                    g = mul(g, new double[][] {{0, 1, 0}, {-1, 0, 0}, {0, 0, 1}});
-                }
-            }
-            if (rnd.nextDouble() < p) {
-                double tx = Math.round((rnd.nextDouble() * 2 - 1) * 0.125 * res);
-                double ty = Math.round((rnd.nextDouble() * 2 - 1) * 0.125 * res);
-                g = mul(g, translate(-tx, -ty));
-            }
-            if (rnd.nextDouble() < p) {
-                double s = Math.pow(2, rnd.nextGaussian() * 0.2);
-                g = mul(g, scale(1 / s, 1 / s));
-            }
-            if (rnd.nextDouble() < pRot) {
-                g = mul(g, rotate(-(rnd.nextDouble() * 2 - 1) * Math.PI));
-            }
-            if (rnd.nextDouble() < p) {
-                double s = Math.pow(2, rnd.nextGaussian() * 0.2);
-                g = mul(g, scale(1 / s, s));
-            }
-            if (rnd.nextDouble() < pRot) {
-                g = mul(g, rotate(-(rnd.nextDouble() * 2 - 1) * Math.PI));
-            }
-            if (rnd.nextDouble() < p) {
-                g = mul(g, translate(-rnd.nextGaussian() * 0.125 * res, -rnd.nextGaussian() * 0.125 * res));
-            }
-            resample(g, b, res, index, weight);
-
-            double[][] c = eye(4); // colour, homogeneous RGB
-            double[] v = {1 / Math.sqrt(3), 1 / Math.sqrt(3), 1 / Math.sqrt(3), 0}; // luma axis
-            if (rnd.nextDouble() < p) {
-                double t = rnd.nextGaussian() * 0.2;
-                c = mul(new double[][] {{1, 0, 0, t}, {0, 1, 0, t}, {0, 0, 1, t}, {0, 0, 0, 1}}, c);
-            }
-            if (rnd.nextDouble() < p) {
-                double s = Math.pow(2, rnd.nextGaussian() * 0.5);
-                c = mul(new double[][] {{s, 0, 0, 0}, {0, s, 0, 0}, {0, 0, s, 0}, {0, 0, 0, 1}}, c);
-            }
-            if (rnd.nextDouble() < p && rnd.nextBoolean()) {
-                c = mul(minus(eye(4), times(outer(v), 2)), c);
-            }
-            if (rnd.nextDouble() < p) {
-                c = mul(rotateAround(v, (rnd.nextDouble() * 2 - 1) * Math.PI), c);
-            }
-            if (rnd.nextDouble() < p) {
-                double s = Math.pow(2, rnd.nextGaussian());
-                double[][] vv = outer(v);
-                c = mul(plus(vv, times(minus(eye(4), vv), s)), c);
-            }
-            colour(c, b, color, offset);
+            params[b] = draw(rnd, res, res, Math.min(p, 1));
         }
-        return new Plan(batch, res, index, weight, color, offset);
+        return plan(res, res, params, true);
+    }
+
+    /** One sample's draws, with the reference's distributions. */
+    static Params draw(Random rnd, int height, int width, double p) {
+        double pRot = 1 - Math.sqrt(1 - p); // P(pre or post rotation) = p
+        boolean xflip = rnd.nextDouble() < p && rnd.nextBoolean();
+        int rotate90 = rnd.nextDouble() < p ? rnd.nextInt(4) : 0;
+        double xintX = 0;
+        double xintY = 0;
+        if (rnd.nextDouble() < p) {
+            xintX = Math.rint((rnd.nextDouble() * 2 - 1) * 0.125 * width);
+            xintY = Math.rint((rnd.nextDouble() * 2 - 1) * 0.125 * height);
+        }
+        double scale = rnd.nextDouble() < p ? Math.pow(2, rnd.nextGaussian() * 0.2) : 1;
+        double rotatePre = rnd.nextDouble() < pRot ? (rnd.nextDouble() * 2 - 1) * Math.PI : 0;
+        double aniso = rnd.nextDouble() < p ? Math.pow(2, rnd.nextGaussian() * 0.2) : 1;
+        double rotatePost = rnd.nextDouble() < pRot ? (rnd.nextDouble() * 2 - 1) * Math.PI : 0;
+        double xfracX = 0;
+        double xfracY = 0;
+        if (rnd.nextDouble() < p) {
+            xfracX = rnd.nextGaussian() * 0.125 * width;
+            xfracY = rnd.nextGaussian() * 0.125 * height;
+        }
+        double brightness = rnd.nextDouble() < p ? rnd.nextGaussian() * 0.2 : 0;
+        double contrast = rnd.nextDouble() < p ? Math.pow(2, rnd.nextGaussian() * 0.5) : 1;
+        boolean lumaflip = rnd.nextDouble() < p && rnd.nextBoolean();
+        double hue = rnd.nextDouble() < p ? (rnd.nextDouble() * 2 - 1) * Math.PI : 0;
+        double saturation = rnd.nextDouble() < p ? Math.pow(2, rnd.nextGaussian()) : 1;
+        return new Params(xflip, rotate90, xintX, xintY, scale, rotatePre, aniso, rotatePost, xfracX, xfracY,
+                brightness, contrast, lumaflip, hue, saturation);
+    }
+
+    /**
+     * The plan of given per-sample transforms on [B, 3, H, W]. With {@code warp} every sample goes through the
+     * filtered resampling, as the reference's does whenever its pipeline has a geometric transform (even one
+     * that drew the identity); without it the geometric parameters are ignored (a colour-only pipeline).
+     */
+    static Plan plan(int height, int width, Params[] params, boolean warp) {
+        int batch = params.length;
+        double[][][] g = new double[batch][][];
+        Plan p = new Plan(batch, height, width, null, new float[batch * 9], new float[batch * 3]);
+        for (int b = 0; b < batch; b++) {
+            g[b] = geometric(params[b]);
+            colour(colour(params[b]), b, p.color(), p.offset());
+        }
+        return warp ? new Plan(batch, height, width, new WaveletWarp(height, width, g), p.color(), p.offset()) : p;
+    }
+
+    /** The reference's G_inv: output pixel -> input pixel, centred pixel coordinates. */
+    static double[][] geometric(Params q) {
+        double[][] g = eye(3);
+        if (q.xflip()) {
+            g = mul(g, scale(-1, 1));
+        }
+        g = mul(g, quarterTurns(q.rotate90()));
+        g = mul(g, translate(-q.xintX(), -q.xintY()));
+        g = mul(g, scale(1 / q.scale(), 1 / q.scale()));
+        g = mul(g, rotate(q.rotatePre()));
+        g = mul(g, scale(1 / q.aniso(), q.aniso()));
+        g = mul(g, rotate(q.rotatePost()));
+        return mul(g, translate(-q.xfracX(), -q.xfracY()));
+    }
+
+    /** rotate(k pi / 2) without cos/sin rounding. */
+    private static double[][] quarterTurns(int k) {
+        double[][] g = eye(3);
+        for (int i = 0; i < Math.floorMod(k, 4); i++) {
+            g = mul(g, new double[][] {{0, -1, 0}, {1, 0, 0}, {0, 0, 1}});
+        }
+        return g;
+    }
+
+    /** The reference's colour matrix C (homogeneous RGB, applied as C . (r, g, b, 1)). */
+    static double[][] colour(Params q) {
+        double[][] c = eye(4);
+        double[] v = {1 / Math.sqrt(3), 1 / Math.sqrt(3), 1 / Math.sqrt(3), 0}; // luma axis
+        double t = q.brightness();
+        c = mul(new double[][] {{1, 0, 0, t}, {0, 1, 0, t}, {0, 0, 1, t}, {0, 0, 0, 1}}, c);
+        double s = q.contrast();
+        c = mul(new double[][] {{s, 0, 0, 0}, {0, s, 0, 0}, {0, 0, s, 0}, {0, 0, 0, 1}}, c);
+        if (q.lumaflip()) {
+            c = mul(minus(eye(4), times(outer(v), 2)), c); // Householder reflection
+        }
+        c = mul(rotateAround(v, q.hue()), c);
+        double[][] vv = outer(v);
+        return mul(plus(vv, times(minus(eye(4), vv), q.saturation())), c);
     }
 
     private static void colour(double[][] c, int b, float[] color, float[] offset) {
@@ -123,7 +159,10 @@ public final class Augment {
         }
     }
 
-    /** The same geometric (3x3, output -> input pixel, centred) and colour (4x4) transform for every sample. */
+    /**
+     * The same geometric (3x3, output -> input pixel, centred) and colour (4x4) transform for every sample,
+     * resampled bilinearly ({@link BilinearWarp}).
+     */
     static Plan fixed(int batch, int res, double[][] geometric, double[][] colour4) {
         double[][][] g = new double[batch][][];
         double[][][] c = new double[batch][][];
@@ -132,13 +171,11 @@ public final class Augment {
         return of(res, g, c);
     }
 
-    /** One geometric (3x3, output -> input pixel, centred) and colour (4x4) transform per sample. */
+    /** One geometric (3x3, output -> input pixel, centred) and colour (4x4) transform per sample, bilinear. */
     static Plan of(int res, double[][][] geometric, double[][][] colour4) {
         int batch = geometric.length;
-        int n = batch * 3 * res * res;
-        Plan p = new Plan(batch, res, new int[n * TAPS], new float[n * TAPS], new float[batch * 9], new float[batch * 3]);
+        Plan p = new Plan(batch, res, res, new BilinearWarp(res, geometric), new float[batch * 9], new float[batch * 3]);
         for (int b = 0; b < batch; b++) {
-            resample(geometric[b], b, res, p.index(), p.weight());
             colour(colour4[b], b, p.color(), p.offset());
         }
         return p;
@@ -146,58 +183,19 @@ public final class Augment {
 
     /** The same resampling as {@code p} with other colour transforms (4x4 per sample). */
     static Plan withColour(Plan p, double[][][] colour4) {
-        Plan out = new Plan(p.batch(), p.res(), p.index(), p.weight(), new float[p.batch() * 9], new float[p.batch() * 3]);
+        Plan out = new Plan(p.batch(), p.height(), p.width(), p.warp(), new float[p.batch() * 9], new float[p.batch() * 3]);
         for (int b = 0; b < p.batch(); b++) {
             colour(colour4[b], b, out.color(), out.offset());
         }
         return out;
     }
 
-    /** Bilinear taps of every output pixel of sample b (all three channels). */
-    private static void resample(double[][] g, int b, int res, int[] index, float[] weight) {
-        double half = res / 2.0;
-        for (int y = 0; y < res; y++) {
-            for (int x = 0; x < res; x++) {
-                double cx = x + 0.5 - half;
-                double cy = y + 0.5 - half;
-                double px = g[0][0] * cx + g[0][1] * cy + g[0][2] + half - 0.5;
-                double py = g[1][0] * cx + g[1][1] * cy + g[1][2] + half - 0.5;
-                // snap values within rounding error of an integer, so exact transforms stay exact
-                double rx = Math.rint(px);
-                double ry = Math.rint(py);
-                px = Math.abs(px - rx) < 1e-9 ? rx : px;
-                py = Math.abs(py - ry) < 1e-9 ? ry : py;
-                int x0 = (int) Math.floor(px);
-                int y0 = (int) Math.floor(py);
-                double fx = px - x0;
-                double fy = py - y0;
-                int[] xs = {Resample.reflect(x0, res), Resample.reflect(x0 + 1, res)};
-                int[] ys = {Resample.reflect(y0, res), Resample.reflect(y0 + 1, res)};
-                double[] w = {(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy};
-                for (int ch = 0; ch < 3; ch++) {
-                    int plane = (b * 3 + ch) * res * res;
-                    int e = (plane + y * res + x) * TAPS;
-                    for (int t = 0; t < TAPS; t++) {
-                        index[e + t] = plane + ys[t / 2] * res + xs[t % 2];
-                        weight[e + t] = (float) w[t];
-                    }
-                }
-            }
-        }
-    }
-
-    /** Applies a plan to an array [B, 3, R, R]. */
+    /** Applies a plan to an array [B, 3, H, W]. */
     public static INDArray apply(Plan plan, INDArray x) {
+        check(plan, x);
         float[] in = NdArrays.floats(x);
-        int plane = plan.res() * plan.res();
-        float[] geo = new float[in.length];
-        for (int e = 0; e < in.length; e++) {
-            double s = 0;
-            for (int t = 0; t < TAPS; t++) {
-                s += plan.weight()[e * TAPS + t] * in[plan.index()[e * TAPS + t]];
-            }
-            geo[e] = (float) s;
-        }
+        float[] geo = plan.warp() == null ? in : plan.warp().apply(in, CHANNELS);
+        int plane = plan.height() * plan.width();
         float[] out = new float[in.length];
         for (int b = 0; b < plan.batch(); b++) {
             for (int i = 0; i < 3; i++) {
@@ -215,11 +213,12 @@ public final class Augment {
 
     /**
      * The adjoint A^T g of a plan's linear map A (the gradient of any loss through the augmentation):
-     * the colour matrix transposed, then every tap's weight scattered back to the pixel it read.
+     * the colour matrix transposed, then the warp's transpose.
      */
     public static INDArray adjoint(Plan plan, INDArray g) {
+        check(plan, g);
         float[] up = NdArrays.floats(g);
-        int plane = plan.res() * plan.res();
+        int plane = plan.height() * plan.width();
         float[] geo = new float[up.length];
         for (int b = 0; b < plan.batch(); b++) {
             for (int j = 0; j < 3; j++) {
@@ -232,17 +231,16 @@ public final class Augment {
                 }
             }
         }
-        double[] out = new double[up.length];
-        for (int e = 0; e < geo.length; e++) {
-            for (int t = 0; t < TAPS; t++) {
-                out[plan.index()[e * TAPS + t]] += plan.weight()[e * TAPS + t] * geo[e];
-            }
+        float[] out = plan.warp() == null ? geo : plan.warp().adjoint(geo, CHANNELS);
+        return Nd4j.create(out, g.shape(), DataType.FLOAT);
+    }
+
+    private static void check(Plan plan, INDArray x) {
+        long[] want = {plan.batch(), CHANNELS, plan.height(), plan.width()};
+        if (!java.util.Arrays.equals(want, x.shape())) {
+            throw new IllegalArgumentException("augmentation plan for " + java.util.Arrays.toString(want)
+                    + " applied to " + java.util.Arrays.toString(x.shape()));
         }
-        float[] f = new float[out.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) out[i];
-        }
-        return Nd4j.create(f, g.shape(), DataType.FLOAT);
     }
 
     /**
