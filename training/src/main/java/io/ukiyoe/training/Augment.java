@@ -20,7 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * resampling, sym6 2x downsampling), and C, c are a 3x3 colour matrix and offset. A {@link Plan} holds those
  * for a batch; {@link #apply} runs it on arrays (reals and fakes for D) and {@link #adjoint} carries a gradient
  * back through it exactly (G's gradient through the augmented fakes), outside any graph. Because of the
- * colour offset the map is affine; its adjoint is that of the linear part.
+ * colour offset the map is affine; its adjoint is that of the linear part. The reference's other pipelines
+ * ({@link Pipe}: 'bgcf', 'bgcfn', 'bgcfnc') append its band filter, noise and cutout ({@link ImageSpace}).
+ * Tested against stylegan2-ada-pytorch's {@code AugmentPipe} group by group ({@code AugmentReferenceTest}).
+ * At p = 0 the plan is the identity, where the reference would still filter (to within ~1e-5).
  */
 public final class Augment {
     private static final int CHANNELS = 3;
@@ -29,7 +32,29 @@ public final class Augment {
      * A batch's augmentation: the geometric {@code warp} (null: none) then, per sample b, the colour matrix
      * {@code color[9b..9b+8]} (row-major) and offset {@code offset[3b..3b+2]}.
      */
-    public record Plan(int batch, int height, int width, Warp warp, float[] color, float[] offset) {}
+    public record Plan(int batch, int height, int width, Warp warp, float[] color, float[] offset, ImageSpace post) {
+        Plan(int batch, int height, int width, Warp warp, float[] color, float[] offset) {
+            this(batch, height, width, warp, color, offset, null);
+        }
+    }
+
+    /**
+     * Which of the reference's transform groups run (its {@code --augpipe}): 'bgc' (blit, geometric, colour) is
+     * what stylegan2-ada trains with by default; 'f' adds the band filter, 'n' noise, 'c' cutout.
+     */
+    public enum Pipe {
+        BGC(false, false, false), BGCF(true, false, false), BGCFN(true, true, false), BGCFNC(true, true, true);
+
+        final boolean filter;
+        final boolean noise;
+        final boolean cutout;
+
+        Pipe(boolean filter, boolean noise, boolean cutout) {
+            this.filter = filter;
+            this.noise = noise;
+            this.cutout = cutout;
+        }
+    }
 
     /**
      * One sample's transforms as stylegan2-ada's {@code AugmentPipe} draws them; the identity values mean
@@ -52,16 +77,55 @@ public final class Augment {
         return p;
     }
 
-    /** Draws one batch's transforms with probability p each (p = 0 draws nothing from the stream). */
+    /** Draws one batch's 'bgc' transforms with probability p each (p = 0 draws nothing from the stream). */
     public static Plan sample(Random rnd, int batch, int res, double p) {
+        return sample(rnd, batch, res, p, Pipe.BGC);
+    }
+
+    /** Draws one batch's transforms of {@code pipe} with probability p each (p = 0 draws nothing). */
+    public static Plan sample(Random rnd, int batch, int res, double p, Pipe pipe) {
         if (p <= 0) {
             return identity(batch, res);
         }
+        double q = Math.min(p, 1);
         Params[] params = new Params[batch];
+        ImageSpace.Params[] image = new ImageSpace.Params[batch];
         for (int b = 0; b < batch; b++) {
-            params[b] = draw(rnd, res, res, Math.min(p, 1));
+            params[b] = draw(rnd, res, res, q);
+            image[b] = drawImageSpace(rnd, pipe, q);
         }
-        return plan(res, res, params, true);
+        Plan plan = plan(res, res, params, true);
+        if (pipe == Pipe.BGC) {
+            return plan;
+        }
+        float[] field = null;
+        if (pipe.noise) {
+            field = new float[batch * CHANNELS * res * res];
+            for (int i = 0; i < field.length; i++) {
+                field[i] = (float) rnd.nextGaussian();
+            }
+        }
+        return withImageSpace(plan, new ImageSpace(res, res, CHANNELS, image, field, pipe.filter));
+    }
+
+    /** The 'f', 'n', 'c' draws of one sample (band gains log2-normal, sigma 1; noise sigma |N(0, 0.1)|). */
+    private static ImageSpace.Params drawImageSpace(Random rnd, Pipe pipe, double p) {
+        double[] gains = {1, 1, 1, 1};
+        if (pipe.filter) {
+            for (int i = 0; i < gains.length; i++) {
+                gains[i] = rnd.nextDouble() < p ? Math.pow(2, rnd.nextGaussian()) : 1;
+            }
+        }
+        double sigma = pipe.noise && rnd.nextDouble() < p ? Math.abs(rnd.nextGaussian()) * 0.1 : 0;
+        boolean cutout = pipe.cutout && rnd.nextDouble() < p;
+        double cx = cutout ? rnd.nextDouble() : 0.5;
+        double cy = cutout ? rnd.nextDouble() : 0.5;
+        return new ImageSpace.Params(gains, sigma, cutout, cx, cy);
+    }
+
+    /** {@code p} followed by the image-space stages {@code post}. */
+    static Plan withImageSpace(Plan p, ImageSpace post) {
+        return new Plan(p.batch(), p.height(), p.width(), p.warp(), p.color(), p.offset(), post);
     }
 
     /** One sample's draws, with the reference's distributions. */
@@ -208,16 +272,19 @@ public final class Augment {
                 }
             }
         }
+        if (plan.post() != null) {
+            out = plan.post().apply(out, CHANNELS);
+        }
         return Nd4j.create(out, x.shape(), DataType.FLOAT);
     }
 
     /**
      * The adjoint A^T g of a plan's linear map A (the gradient of any loss through the augmentation):
-     * the colour matrix transposed, then the warp's transpose.
+     * the image-space stages' transpose, the colour matrix transposed, then the warp's transpose.
      */
     public static INDArray adjoint(Plan plan, INDArray g) {
         check(plan, g);
-        float[] up = NdArrays.floats(g);
+        float[] up = plan.post() == null ? NdArrays.floats(g) : plan.post().adjoint(NdArrays.floats(g), CHANNELS);
         int plane = plan.height() * plan.width();
         float[] geo = new float[up.length];
         for (int b = 0; b < plan.batch(); b++) {

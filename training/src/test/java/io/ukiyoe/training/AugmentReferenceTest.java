@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ADA against stylegan2-ada-pytorch's {@code AugmentPipe} (fixture {@code ada/augment_pipe.npz}, README beside
- * it): for each transform group alone at p = 1, and for the whole 'bgc' pipeline on a non-square batch, the
+ * it): for each transform group alone at p = 1 (the twelve of 'bgc' and the band filter, noise and cutout), and for the whole 'bgc' pipeline on a non-square batch, the
  * same per-sample parameters give the same images, and the adjoint gives the reference's autograd gradient of
  * sum(augment(x) * probe).
  */
@@ -86,7 +86,10 @@ class AugmentReferenceTest {
 
     private static void check(String name, List<String> groups, String xKey, String probeKey, double tol) {
         INDArray x = array(xKey);
-        Augment.Plan plan = plan(name, groups, x);
+        compare(name, plan(name, groups, x), x, probeKey, tol);
+    }
+
+    private static void compare(String name, Augment.Plan plan, INDArray x, String probeKey, double tol) {
         INDArray want = array(name + ".out");
         double out = maxDiff(Augment.apply(plan, x), want);
         assertTrue(out <= tol, name + ": max |ours - AugmentPipe| = " + out);
@@ -106,6 +109,31 @@ class AugmentReferenceTest {
     void everyColourGroupMatchesTheReference() {
         for (String g : COLOUR) {
             check(g, List.of(g), "x", "probe", COLOUR_TOL);
+        }
+    }
+
+    /** The image-space groups ('f', 'n', 'c' of 'bgcfnc'), each alone after an identity geometric/colour stage. */
+    @Test
+    void everyImageSpaceGroupMatchesTheReference() {
+        for (String g : List.of("imgfilter", "noise", "cutout")) {
+            INDArray x = array("x");
+            int batch = (int) x.size(0);
+            ImageSpace.Params[] image = new ImageSpace.Params[batch];
+            double[] v = fx.get(g + "." + g).data();
+            for (int b = 0; b < batch; b++) {
+                ImageSpace.Params q = ImageSpace.Params.IDENTITY;
+                image[b] = switch (g) {
+                    case "imgfilter" -> new ImageSpace.Params(java.util.Arrays.copyOfRange(v, 4 * b, 4 * b + 4), 0, false, 0.5, 0.5);
+                    case "noise" -> new ImageSpace.Params(q.bandGains(), v[b], false, 0.5, 0.5);
+                    default -> new ImageSpace.Params(q.bandGains(), 0, true, v[2 * b], v[2 * b + 1]);
+                };
+            }
+            float[] field = g.equals("noise") ? NdArrays.floats(array("noise.noise_field")) : null;
+            Augment.Params[] identity = new Augment.Params[batch];
+            java.util.Arrays.fill(identity, Augment.Params.IDENTITY);
+            Augment.Plan plan = Augment.withImageSpace(Augment.plan((int) x.size(2), (int) x.size(3), identity, false),
+                    new ImageSpace((int) x.size(2), (int) x.size(3), 3, image, field, g.equals("imgfilter")));
+            compare(g, plan, x, "probe", COLOUR_TOL);
         }
     }
 
