@@ -13,7 +13,9 @@ import io.ukiyoe.data.Resample;
  *
  * <p>Every stage is linear, so the whole warp is a fixed linear map of the pixels; {@link #adjoint} runs the
  * stages' transposes in reverse order (the exact gradient). The separable filters are {@link Fir1d}s with
- * the padding folded in; the bilinear taps are recomputed from each sample's affine map on the fly.
+ * the padding folded in; the bilinear taps are recomputed from each sample's affine map on the fly, and only
+ * the window of upsampled pixels they read is computed (the batch's shared margin is sized for the sample
+ * that reaches furthest).
  */
 final class WaveletWarp implements Warp {
     /** Daubechies' least-asymmetric (symlet) 6 low-pass, 12 taps; normalised to sum 1 below. */
@@ -39,6 +41,8 @@ final class WaveletWarp implements Warp {
     private final Fir1d downY;
     /** Per sample: upsampled input pixel (x, y) = affine[b] . (grid column, grid row, 1). */
     private final double[][] affine;
+    /** Per sample: the window {x0, x1, y0, y1} (exclusive ends) of upsampled pixels its bilinear taps read. */
+    private final int[][] window;
 
     /**
      * @param geometric per sample, the 3x3 map from output to input pixel in centred pixel coordinates
@@ -78,6 +82,7 @@ final class WaveletWarp implements Warp {
         this.downX = downsample(gridW, width);
         this.downY = downsample(gridH, height);
         this.affine = new double[batch][];
+        this.window = new int[batch][];
         for (int b = 0; b < batch; b++) {
             // the reference's chain of coordinate changes, applied to G_inv in the same order
             double[][] g = Augment.mul(Augment.translate((mx0 - mx1) / 2.0, (my0 - my1) / 2.0), geometric[b]);
@@ -90,7 +95,31 @@ final class WaveletWarp implements Warp {
                     Augment.scale(gridW / 2.0, gridH / 2.0));
             double[][] a = Augment.mul(Augment.mul(fromNorm, normalised), toNorm);
             affine[b] = new double[] {a[0][0], a[0][1], a[0][2], a[1][0], a[1][1], a[1][2]};
+            window[b] = window(affine[b]);
         }
+    }
+
+    /** The bounding box of the grid's taps (the map is affine: its corners bound it), within the upsampled image. */
+    private int[] window(double[] a) {
+        double minX = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (int i : new int[] {0, gridH - 1}) {
+            for (int j : new int[] {0, gridW - 1}) {
+                double px = a[0] * j + a[1] * i + a[2];
+                double py = a[3] * j + a[4] * i + a[5];
+                minX = Math.min(minX, px);
+                maxX = Math.max(maxX, px);
+                minY = Math.min(minY, py);
+                maxY = Math.max(maxY, py);
+            }
+        }
+        int x0 = (int) Math.max(0, Math.floor(minX) - 1); // one spare pixel each side against rounding
+        int x1 = (int) Math.min(upW, Math.floor(maxX) + 3);
+        int y0 = (int) Math.max(0, Math.floor(minY) - 1);
+        int y1 = (int) Math.min(upH, Math.floor(maxY) + 3);
+        return new int[] {x0, Math.max(x0, x1), y0, Math.max(y0, y1)};
     }
 
     /** The reference clamps each margin to [0, size - 1] (reflection needs it) and rounds it up. */
@@ -167,8 +196,9 @@ final class WaveletWarp implements Warp {
                 for (int i = 0; i < plane; i++) {
                     x[i] = in[base + i];
                 }
-                upX.rows(x, height, rowsUp);
-                upY.cols(rowsUp, upW, up);
+                int[] w = window[b];
+                upX.rows(x, height, rowsUp, w[0], w[1]);
+                upY.cols(rowsUp, upW, up, w[2], w[3], w[0], w[1]);
                 sample(affine[b], up, grid);
                 downX.rows(grid, gridH, rowsDown);
                 downY.cols(rowsDown, width, out);
@@ -198,9 +228,10 @@ final class WaveletWarp implements Warp {
                 }
                 downY.colsAdjoint(gOut, width, rowsDown);
                 downX.rowsAdjoint(rowsDown, gridH, grid);
-                sampleAdjoint(affine[b], grid, up);
-                upY.colsAdjoint(up, upW, rowsUp);
-                upX.rowsAdjoint(rowsUp, height, x);
+                int[] w = window[b];
+                sampleAdjoint(affine[b], w, grid, up);
+                upY.colsAdjoint(up, upW, rowsUp, w[2], w[3], w[0], w[1]);
+                upX.rowsAdjoint(rowsUp, height, x, w[0], w[1]);
                 for (int i = 0; i < plane; i++) {
                     result[base + i] = (float) x[i];
                 }
@@ -229,8 +260,10 @@ final class WaveletWarp implements Warp {
         return y < 0 || y >= upH || x < 0 || x >= upW ? 0 : up[y * upW + x];
     }
 
-    private void sampleAdjoint(double[] a, double[] grid, double[] up) {
-        java.util.Arrays.fill(up, 0);
+    private void sampleAdjoint(double[] a, int[] w, double[] grid, double[] up) {
+        for (int y = w[2]; y < w[3]; y++) {
+            java.util.Arrays.fill(up, y * upW + w[0], y * upW + w[1], 0);
+        }
         for (int i = 0; i < gridH; i++) {
             for (int j = 0; j < gridW; j++) {
                 double v = grid[i * gridW + j];
