@@ -8,7 +8,6 @@ import io.ukiyoe.data.Resample;
  */
 final class BilinearWarp implements Warp {
     private static final int TAPS = 4;
-    private final int batch;
     private final int res;
     /** For pixel e of a plane of sample b: taps {@code index[b][4e..4e+3]} with weights {@code weight[b][4e..]}. */
     private final int[][] index;
@@ -16,7 +15,7 @@ final class BilinearWarp implements Warp {
 
     /** One geometric transform per sample (3x3, output -> input pixel, centred coordinates) on R x R images. */
     BilinearWarp(int res, double[][][] geometric) {
-        this.batch = geometric.length;
+        int batch = geometric.length;
         this.res = res;
         this.index = new int[batch][res * res * TAPS];
         this.weight = new float[batch][res * res * TAPS];
@@ -54,48 +53,28 @@ final class BilinearWarp implements Warp {
         }
     }
 
-    /** The weights of sample b's taps (4 per output pixel; they sum to one). */
-    float[] weights(int b) {
-        return weight[b];
-    }
-
     @Override
     public float[] apply(float[] in, int channels) {
-        int plane = res * res;
-        float[] out = new float[in.length];
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (b * channels + c) * plane;
-                for (int e = 0; e < plane; e++) {
-                    double s = 0;
-                    for (int t = 0; t < TAPS; t++) {
-                        s += weight[b][e * TAPS + t] * in[base + index[b][e * TAPS + t]];
-                    }
-                    out[base + e] = (float) s;
+        return Planes.each(in, channels, res * res, (b, x, y) -> {
+            for (int e = 0; e < y.length; e++) {
+                double s = 0;
+                for (int t = e * TAPS; t < (e + 1) * TAPS; t++) {
+                    s += weight[b][t] * x[index[b][t]];
                 }
+                y[e] = s;
             }
-        }
-        return out;
+        });
     }
 
     @Override
     public float[] adjoint(float[] g, int channels) {
-        int plane = res * res;
-        double[] out = new double[g.length];
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (b * channels + c) * plane;
-                for (int e = 0; e < plane; e++) {
-                    for (int t = 0; t < TAPS; t++) {
-                        out[base + index[b][e * TAPS + t]] += weight[b][e * TAPS + t] * g[base + e];
-                    }
+        return Planes.each(g, channels, res * res, (b, gy, x) -> {
+            java.util.Arrays.fill(x, 0);
+            for (int e = 0; e < gy.length; e++) {
+                for (int t = e * TAPS; t < (e + 1) * TAPS; t++) {
+                    x[index[b][t]] += weight[b][t] * gy[e];
                 }
             }
-        }
-        float[] f = new float[out.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) out[i];
-        }
-        return f;
+        });
     }
 }

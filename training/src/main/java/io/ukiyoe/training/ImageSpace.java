@@ -167,30 +167,16 @@ final class ImageSpace {
     }
 
     private float[] filter(float[] in, int channels, boolean transpose) {
-        int plane = height * width;
-        double[] x = new double[plane];
-        double[] tmp = new double[plane];
-        double[] y = new double[plane];
-        float[] out = new float[in.length];
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (b * channels + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    x[i] = in[base + i];
-                }
-                if (transpose) {
-                    filterY[b].colsAdjoint(x, width, tmp);
-                    filterX[b].rowsAdjoint(tmp, height, y);
-                } else {
-                    filterX[b].rows(x, height, tmp);
-                    filterY[b].cols(tmp, width, y);
-                }
-                for (int i = 0; i < plane; i++) {
-                    out[base + i] = (float) y[i];
-                }
+        double[] tmp = new double[height * width];
+        return Planes.each(in, channels, height * width, (b, x, y) -> {
+            if (transpose) {
+                filterY[b].colsAdjoint(x, width, tmp);
+                filterX[b].rowsAdjoint(tmp, height, y);
+            } else {
+                filterX[b].rows(x, height, tmp);
+                filterY[b].cols(tmp, width, y);
             }
-        }
-        return out;
+        });
     }
 
     private static double[] convolve(double[] a, double[] b) {

@@ -182,104 +182,90 @@ final class WaveletWarp implements Warp {
 
     @Override
     public float[] apply(float[] in, int channels) {
-        int plane = height * width;
-        double[] x = new double[plane];
         double[] rowsUp = new double[height * upW];
         double[] up = new double[upH * upW];
         double[] grid = new double[gridH * gridW];
         double[] rowsDown = new double[gridH * width];
-        double[] out = new double[plane];
-        float[] result = new float[in.length];
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (b * channels + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    x[i] = in[base + i];
-                }
-                int[] w = window[b];
-                upX.rows(x, height, rowsUp, w[0], w[1]);
-                upY.cols(rowsUp, upW, up, w[2], w[3], w[0], w[1]);
-                sample(affine[b], up, grid);
-                downX.rows(grid, gridH, rowsDown);
-                downY.cols(rowsDown, width, out);
-                for (int i = 0; i < plane; i++) {
-                    result[base + i] = (float) out[i];
-                }
-            }
-        }
-        return result;
+        return Planes.each(in, channels, height * width, (b, x, out) -> {
+            int[] w = window[b];
+            upX.rows(x, height, rowsUp, w[0], w[1]);
+            upY.cols(rowsUp, upW, up, w[2], w[3], w[0], w[1]);
+            sample(affine[b], up, grid);
+            downX.rows(grid, gridH, rowsDown);
+            downY.cols(rowsDown, width, out);
+        });
     }
 
     @Override
     public float[] adjoint(float[] g, int channels) {
-        int plane = height * width;
-        double[] gOut = new double[plane];
         double[] rowsDown = new double[gridH * width];
         double[] grid = new double[gridH * gridW];
         double[] up = new double[upH * upW];
         double[] rowsUp = new double[height * upW];
-        double[] x = new double[plane];
-        float[] result = new float[g.length];
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (b * channels + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    gOut[i] = g[base + i];
-                }
-                downY.colsAdjoint(gOut, width, rowsDown);
-                downX.rowsAdjoint(rowsDown, gridH, grid);
-                int[] w = window[b];
-                sampleAdjoint(affine[b], w, grid, up);
-                upY.colsAdjoint(up, upW, rowsUp, w[2], w[3], w[0], w[1]);
-                upX.rowsAdjoint(rowsUp, height, x, w[0], w[1]);
-                for (int i = 0; i < plane; i++) {
-                    result[base + i] = (float) x[i];
-                }
-            }
-        }
-        return result;
+        return Planes.each(g, channels, height * width, (b, gOut, x) -> {
+            int[] w = window[b];
+            downY.colsAdjoint(gOut, width, rowsDown);
+            downX.rowsAdjoint(rowsDown, gridH, grid);
+            sampleAdjoint(affine[b], w, grid, up);
+            upY.colsAdjoint(up, upW, rowsUp, w[2], w[3], w[0], w[1]);
+            upX.rowsAdjoint(rowsUp, height, x, w[0], w[1]);
+        });
     }
 
     /** Bilinear sampling of the upsampled image at every grid pixel; taps outside it read zero. */
     private void sample(double[] a, double[] up, double[] grid) {
+        int[] corner = new int[2];
+        double[] w = new double[4];
         for (int i = 0; i < gridH; i++) {
             for (int j = 0; j < gridW; j++) {
-                double px = a[0] * j + a[1] * i + a[2];
-                double py = a[3] * j + a[4] * i + a[5];
-                int x0 = (int) Math.floor(px);
-                int y0 = (int) Math.floor(py);
-                double fx = px - x0;
-                double fy = py - y0;
-                grid[i * gridW + j] = (1 - fy) * ((1 - fx) * at(up, y0, x0) + fx * at(up, y0, x0 + 1))
-                        + fy * ((1 - fx) * at(up, y0 + 1, x0) + fx * at(up, y0 + 1, x0 + 1));
+                taps(a, i, j, corner, w);
+                int x0 = corner[0];
+                int y0 = corner[1];
+                grid[i * gridW + j] = w[0] * at(up, y0, x0) + w[1] * at(up, y0, x0 + 1)
+                        + w[2] * at(up, y0 + 1, x0) + w[3] * at(up, y0 + 1, x0 + 1);
             }
         }
+    }
+
+    /** Grid pixel (i, j)'s top-left tap (x0, y0) and the weights of (x0, y0), (x0+1, y0), (x0, y0+1), (x0+1, y0+1). */
+    private static void taps(double[] a, int i, int j, int[] corner, double[] w) {
+        double px = a[0] * j + a[1] * i + a[2];
+        double py = a[3] * j + a[4] * i + a[5];
+        int x0 = (int) Math.floor(px);
+        int y0 = (int) Math.floor(py);
+        double fx = px - x0;
+        double fy = py - y0;
+        corner[0] = x0;
+        corner[1] = y0;
+        w[0] = (1 - fy) * (1 - fx);
+        w[1] = (1 - fy) * fx;
+        w[2] = fy * (1 - fx);
+        w[3] = fy * fx;
     }
 
     private double at(double[] up, int y, int x) {
         return y < 0 || y >= upH || x < 0 || x >= upW ? 0 : up[y * upW + x];
     }
 
-    private void sampleAdjoint(double[] a, int[] w, double[] grid, double[] up) {
-        for (int y = w[2]; y < w[3]; y++) {
-            java.util.Arrays.fill(up, y * upW + w[0], y * upW + w[1], 0);
+    private void sampleAdjoint(double[] a, int[] window, double[] grid, double[] up) {
+        for (int y = window[2]; y < window[3]; y++) {
+            java.util.Arrays.fill(up, y * upW + window[0], y * upW + window[1], 0);
         }
+        int[] corner = new int[2];
+        double[] w = new double[4];
         for (int i = 0; i < gridH; i++) {
             for (int j = 0; j < gridW; j++) {
                 double v = grid[i * gridW + j];
                 if (v == 0) {
                     continue;
                 }
-                double px = a[0] * j + a[1] * i + a[2];
-                double py = a[3] * j + a[4] * i + a[5];
-                int x0 = (int) Math.floor(px);
-                int y0 = (int) Math.floor(py);
-                double fx = px - x0;
-                double fy = py - y0;
-                add(up, y0, x0, (1 - fy) * (1 - fx) * v);
-                add(up, y0, x0 + 1, (1 - fy) * fx * v);
-                add(up, y0 + 1, x0, fy * (1 - fx) * v);
-                add(up, y0 + 1, x0 + 1, fy * fx * v);
+                taps(a, i, j, corner, w);
+                int x0 = corner[0];
+                int y0 = corner[1];
+                add(up, y0, x0, w[0] * v);
+                add(up, y0, x0 + 1, w[1] * v);
+                add(up, y0 + 1, x0, w[2] * v);
+                add(up, y0 + 1, x0 + 1, w[3] * v);
             }
         }
     }
