@@ -8,7 +8,6 @@ import io.ukiyoe.core.io.Npy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,25 +31,17 @@ class AugmentReferenceTest {
         fx = Npy.readNpzDoubles(Path.of(AugmentReferenceTest.class.getResource("/ada/augment_pipe.npz").toURI()));
     }
 
-    /** How a group's recorded parameters set sample b's {@link Augment.Params}. */
-    private record Group(String name, boolean geometric, BiFunction<double[], Integer, Augment.Params> set) {}
+    /** Where each group's recorded values go among {@link Augment.Params}' fields (in declaration order). */
+    private static final Map<String, int[]> SLOTS = Map.ofEntries(
+            Map.entry("xflip", new int[] {0}), Map.entry("rotate90", new int[] {1}), Map.entry("xint", new int[] {2, 3}),
+            Map.entry("scale", new int[] {4}), Map.entry("rotate", new int[] {5, 7}), Map.entry("aniso", new int[] {6}),
+            Map.entry("xfrac", new int[] {8, 9}), Map.entry("brightness", new int[] {10}),
+            Map.entry("contrast", new int[] {11}), Map.entry("lumaflip", new int[] {12}), Map.entry("hue", new int[] {13}),
+            Map.entry("saturation", new int[] {14}));
 
-    private static Augment.Params with(Augment.Params q, String group, double[] v, int b) {
-        return switch (group) {
-            case "xflip" -> new Augment.Params(v[b] != 0, q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "rotate90" -> new Augment.Params(q.xflip(), (int) v[b], q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "xint" -> new Augment.Params(q.xflip(), q.rotate90(), v[2 * b], v[2 * b + 1], q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "scale" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), v[b], q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "rotate" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), v[2 * b], q.aniso(), v[2 * b + 1], q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "aniso" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), v[b], q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "xfrac" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), v[2 * b], v[2 * b + 1], q.brightness(), q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "brightness" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), v[b], q.contrast(), q.lumaflip(), q.hue(), q.saturation());
-            case "contrast" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), v[b], q.lumaflip(), q.hue(), q.saturation());
-            case "lumaflip" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), v[b] != 0, q.hue(), q.saturation());
-            case "hue" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), v[b], q.saturation());
-            case "saturation" -> new Augment.Params(q.xflip(), q.rotate90(), q.xintX(), q.xintY(), q.scale(), q.rotatePre(), q.aniso(), q.rotatePost(), q.xfracX(), q.xfracY(), q.brightness(), q.contrast(), q.lumaflip(), q.hue(), v[b]);
-            default -> throw new IllegalArgumentException(group);
-        };
+    private static Augment.Params params(double[] f) {
+        return new Augment.Params(f[0] != 0, (int) f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11],
+                f[12] != 0, f[13], f[14]);
     }
 
     private static final List<String> GEOMETRIC = List.of("xflip", "rotate90", "xint", "scale", "rotate", "aniso", "xfrac");
@@ -70,11 +61,14 @@ class AugmentReferenceTest {
         int batch = (int) x.size(0);
         Augment.Params[] params = new Augment.Params[batch];
         for (int b = 0; b < batch; b++) {
-            Augment.Params q = Augment.Params.IDENTITY;
+            double[] f = {0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1}; // the identity
             for (String g : groups) {
-                q = with(q, g, fx.get(name + "." + g).data(), b);
+                int[] slots = SLOTS.get(g);
+                for (int k = 0; k < slots.length; k++) {
+                    f[slots[k]] = fx.get(name + "." + g).data()[slots.length * b + k];
+                }
             }
-            params[b] = q;
+            params[b] = params(f);
         }
         boolean warp = groups.stream().anyMatch(GEOMETRIC::contains);
         return Augment.plan((int) x.size(2), (int) x.size(3), params, warp);
