@@ -211,7 +211,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            MtcnnFaces faces = MtcnnFaces.load(detector, minFace, thresholds, factor);
+            io.ukiyoe.eval.faces.MtcnnFaces faces = io.ukiyoe.eval.faces.MtcnnFaces.load(detector, minFace, thresholds, factor);
             Progress p = new Progress(spec.commandLine().getErr(), "detect", countImages(images));
             DetectJob.Summary s = DetectJob.run(images, faces, out, grid, p::update);
             p.done();
