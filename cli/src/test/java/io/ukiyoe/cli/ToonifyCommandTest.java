@@ -183,8 +183,11 @@ class ToonifyCommandTest {
                 "projection: {steps: 3, w_plus: true}",
                 "out: " + dir.resolve("from-file"), ""));
         Path out = dir.resolve("from-flags");
-        CliRun r = CliRun.of("toonify", cfg.toString(), "--steps", "1", "--out", out.toString());
+        CliRun r = CliRun.of("toonify", cfg.toString(), "--steps", "1", "--images", photos.resolve("face.png").toString(),
+                "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("image,face,status,output,reason", "face.png,0,ok,face_0-ukiyoe.png,"),   // --images: one photo file
+                Files.readAllLines(out.resolve("toonify-report.csv")));
         assertTrue(r.err().contains("LPIPS"), r.err());                             // lpips: from the file
         assertFalse(Files.exists(dir.resolve("from-file")));                        // --out won over out:
         assertEquals(2, Files.readAllLines(out.resolve("face_0-trace.csv")).size());  // --steps 1 over steps: 3

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Every face of every photo of a folder or .zip, aligned the FFHQ way, for jobs that work per face
+ * Every face of every photo of a folder, a .zip or one image file, aligned the FFHQ way, for jobs that work per face
  * ({@code translate --landmarks/--detect}, {@code toonify}): photos are decoded with their EXIF
  * orientation applied, each face the source gives is aligned or skipped with the reason, and photos
  * that give no face (no landmarks, none detected, unreadable) are listed with the reason. The job
@@ -49,7 +49,7 @@ public final class PhotoFaces {
         Map<String, String> without = new LinkedHashMap<>();
         int handled = 0;
         int skipped = 0;
-        try (ImageSource src = ImageSource.open(images)) {
+        try (ImageSource src = ImageSource.openPhotos(images)) {
             List<String> names = src.names();
             if (names.isEmpty()) {
                 throw new UserError(images + ": no images (.png, .jpg, .jpeg) found");
