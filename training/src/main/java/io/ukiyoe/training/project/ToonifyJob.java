@@ -101,14 +101,15 @@ public final class ToonifyJob {
             throw new UserError(c.blended() + ": the blended model's architecture differs from the base's (" + blended.config()
                     + " vs " + base.config() + "): toonify renders the base's latents with it");
         }
-        int size = base.config().resolution();
         Translator student = c.student() == null ? null : Translators.load(c.student());
+        PerceptualLoss loss = LpipsFiles.lossOf(c.lpips());
+        Projector projector = new Projector(base, loss, c.projection().settings());
+        int size = projector.targetSize();         // faces are aligned at the size projections compare at
         if (student != null && (student.inputChannels() != 3 || size % student.sizeMultiple() != 0)) {
-            throw new UserError(c.student() + ": the student must take RGB faces of " + size + " px (the base's resolution); it "
+            throw new UserError(c.student() + ": the student must take RGB faces of " + size + " px (the projection's size); it "
                     + "takes " + student.inputChannels() + " channels in multiples of " + student.sizeMultiple() + " px");
         }
-        PerceptualLoss loss = LpipsFiles.lossOf(c.lpips());
-        return new Models(base, blended, student, loss, new Projector(base, loss, c.projection().settings()));
+        return new Models(base, blended, student, loss, projector);
     }
 
     private static List<Path> outputs(ToonifyConfig c, List<Face> faces, List<ProjectionTargets.Target> targets, boolean aligned) {
