@@ -186,7 +186,7 @@ final class DataCommand implements Runnable {
         Path images;
 
         @Option(names = "--detector", required = true, paramLabel = "DIR",
-                description = "Folder with facenet-pytorch's pnet.pt, rnet.pt and onet.pt.")
+                description = "Folder with facenet-pytorch's pnet.pt, rnet.pt and onet.pt (or the file 'ukiyoe import' makes of it).")
         Path detector;
 
         @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Landmarks file to write.")

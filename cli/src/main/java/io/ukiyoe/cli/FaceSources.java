@@ -19,7 +19,8 @@ final class FaceSources {
     String format;
 
     @Option(names = "--detect", paramLabel = "DIR",
-            description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
+            description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt "
+                    + "(or the file 'ukiyoe import' makes of it).")
     Path detect;
 
     /** Whether any of the options was given. */

@@ -47,7 +47,7 @@ final class ToonifyCommand implements Callable<Integer> {
     String images;
 
     @Option(names = "--detect", paramLabel = "DIR",
-            description = "Find every face with MTCNN: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
+            description = "Find every face with MTCNN: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt (or its imported file).")
     String detect;
 
     @Option(names = "--landmarks", paramLabel = "PATH", description = "Or align the faces from these landmarks (with --format).")
