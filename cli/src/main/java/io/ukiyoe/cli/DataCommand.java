@@ -186,7 +186,7 @@ final class DataCommand implements Runnable {
         Path images;
 
         @Option(names = "--detector", required = true, paramLabel = "DIR",
-                description = "Folder with facenet-pytorch's pnet.pt, rnet.pt and onet.pt.")
+                description = "Folder with facenet-pytorch's pnet.pt, rnet.pt and onet.pt (or the file 'ukiyoe import' makes of it).")
         Path detector;
 
         @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Landmarks file to write.")
@@ -211,7 +211,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            MtcnnFaces faces = MtcnnFaces.load(detector, minFace, thresholds, factor);
+            io.ukiyoe.eval.faces.MtcnnFaces faces = io.ukiyoe.eval.faces.MtcnnFaces.load(detector, minFace, thresholds, factor);
             Progress p = new Progress(spec.commandLine().getErr(), "detect", countImages(images));
             DetectJob.Summary s = DetectJob.run(images, faces, out, grid, p::update);
             p.done();

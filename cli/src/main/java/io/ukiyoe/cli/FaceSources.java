@@ -1,10 +1,7 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.core.UserError;
 import io.ukiyoe.data.align.AlignJob;
-import io.ukiyoe.data.align.LandmarkFiles;
-import io.ukiyoe.data.detect.DetectJob;
-import java.nio.file.Files;
+import io.ukiyoe.eval.faces.Faces;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -22,30 +19,17 @@ final class FaceSources {
     String format;
 
     @Option(names = "--detect", paramLabel = "DIR",
-            description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt.")
+            description = "Find the faces with MTCNN instead: the folder with facenet-pytorch's pnet.pt, rnet.pt, onet.pt "
+                    + "(or the file 'ukiyoe import' makes of it).")
     Path detect;
 
     /** Whether any of the options was given. */
     boolean given() {
-        return landmarks != null || format != null || detect != null;
+        return Faces.given(landmarks, format, detect);
     }
 
     /** The faces of {@code command} ('data align', 'translate'); exactly one of landmarks and detect is given. */
     AlignJob.FaceSource source(String command) {
-        if ((landmarks == null) == (detect == null)) {
-            throw new UserError(command + ": give --landmarks PATH --format FMT, or --detect DIR", 2, null);
-        }
-        if (detect != null) {
-            return DetectJob.faceSource(MtcnnFaces.load(detect, DataCommand.DetectCmd.MIN_FACE,
-                    DataCommand.DetectCmd.THRESHOLDS, DataCommand.DetectCmd.FACTOR));
-        }
-        if (format == null) {
-            throw new UserError(command + ": --landmarks needs --format (rekognition | dlib68 | five-point)", 2, null);
-        }
-        LandmarkFiles.Format f = LandmarkFiles.parseFormat(format);
-        if (!Files.exists(landmarks)) {
-            throw new UserError(landmarks + ": no such file or folder");
-        }
-        return AlignJob.landmarkSource(landmarks, f);
+        return Faces.source(command, landmarks, format, detect);
     }
 }

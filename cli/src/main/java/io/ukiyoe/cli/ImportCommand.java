@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code ukiyoe import}: a public checkpoint to a ukiyoe model file. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Convert a StyleGAN2 checkpoint (rosinality .pt, stylegan2-ada/stylegan3 .pkl, TensorFlow .pkl, "
-                + "safetensors), or a torch state dict of another network ukiyoe knows, to a ukiyoe model file.")
+                + "safetensors), a torch state dict of another network ukiyoe knows, or a folder with MTCNN's pnet.pt, rnet.pt, "
+                + "onet.pt, to a ukiyoe model file.")
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Checkpoint to import.")
     Path source;

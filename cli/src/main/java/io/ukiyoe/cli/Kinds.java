@@ -16,7 +16,8 @@ final class Kinds {
                 .register("train", TrainConfig.class)
                 .register("cyclegan", io.ukiyoe.training.cyclegan.CycleGanConfig.class)
                 .register("pairs", io.ukiyoe.training.distill.PairsConfig.class)
-                .register("distill", io.ukiyoe.training.distill.DistillConfig.class);
+                .register("distill", io.ukiyoe.training.distill.DistillConfig.class)
+                .register("toonify", io.ukiyoe.training.project.ToonifyConfig.class);
     }
 
     /** {@code kind: sweep} with {@code target: train}: a sweep of training settings, not of blends. */

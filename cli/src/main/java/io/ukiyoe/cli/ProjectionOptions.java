@@ -3,9 +3,8 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.data.align.AlignJob;
 import io.ukiyoe.data.align.LandmarkFiles;
-import io.ukiyoe.graphs.vision.Lpips;
 import io.ukiyoe.training.project.PerceptualLoss;
-import io.ukiyoe.training.project.PixelPyramidLoss;
+import io.ukiyoe.training.project.LpipsFiles;
 import io.ukiyoe.training.project.ProjectJob;
 import io.ukiyoe.training.project.ProjectorSettings;
 import java.io.PrintWriter;
@@ -65,7 +64,7 @@ final class ProjectionOptions {
     }
 
     PerceptualLoss loss() {
-        return lpipsVgg != null ? PerceptualLoss.lpips(Lpips.load(lpipsVgg, lpipsLin)) : new PixelPyramidLoss();
+        return LpipsFiles.lossOf(lpipsVgg == null ? null : new LpipsFiles(lpipsVgg, lpipsLin));
     }
 
     ProjectorSettings settings(Integer stopAfter) {

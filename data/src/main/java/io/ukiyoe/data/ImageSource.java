@@ -53,6 +53,15 @@ public final class ImageSource implements AutoCloseable {
         }
     }
 
+    /** As {@link #open}, and also one image file (a source of that one photo). */
+    public static ImageSource openPhotos(Path path) {
+        if (Files.isRegularFile(path) && isImage(path.getFileName().toString())) {
+            Path folder = path.toAbsolutePath().getParent();
+            return new ImageSource(folder, List.of(path.getFileName().toString()), null);
+        }
+        return open(path);
+    }
+
     public Path path() {
         return path;
     }

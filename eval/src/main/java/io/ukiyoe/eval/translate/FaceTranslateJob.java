@@ -3,12 +3,10 @@ package io.ukiyoe.eval.translate;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.data.Decoder;
-import io.ukiyoe.data.ImageSource;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.Resample;
 import io.ukiyoe.data.align.AlignJob;
-import io.ukiyoe.data.align.FaceAlign;
+import io.ukiyoe.data.align.PhotoFaces;
 import io.ukiyoe.graphs.nn.Ops;
 import io.ukiyoe.graphs.translate.Translator;
 import java.awt.image.BufferedImage;
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -58,61 +55,27 @@ public final class FaceTranslateJob {
             throw new UserError(images + ": no such folder");
         }
         TranslateJob.prepareOutput(t, o.out());
-        StringBuilder report = new StringBuilder("image,face,status,output,reason\n");
-        Map<String, String> without = new LinkedHashMap<>();
         List<BufferedImage> cells = new ArrayList<>();
-        int translated = 0;
-        int skipped = 0;
-        int count;
-        try (ImageSource src = ImageSource.open(images)) {
-            List<String> names = src.names();
-            count = names.size();
-            if (names.isEmpty()) {
-                throw new UserError(images + ": no images (.png, .jpg, .jpeg) found");
+        PhotoFaces.Summary s = PhotoFaces.run(images, source, o.faceSize(), face -> {
+            String outName = face.name() + ".png";
+            BufferedImage result = translate(t, face.aligned(), o.faceSize());
+            write(o.out().resolve(outName), result);
+            if (o.grid() != null) {
+                cells.add(PhotoFaces.thumbnail(face.image(), o.faceSize()));
+                cells.add(face.aligned());
+                cells.add(result);
             }
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i);
-                BufferedImage img = Decoder.decode(src.bytes(name));
-                List<FaceAlign.Landmarks> faces = img == null ? null : source.faces(name, img);
-                String none = img == null ? "not a readable image" : AlignJob.whyNoFaces(source, faces);
-                if (none != null) {
-                    report.append(AlignJob.csvLine(name, "", "skipped", "", none));
-                    without.put(name, none);
-                    progress.accept(i + 1);
-                    continue;
-                }
-                String stem = (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name).replace('/', '_');
-                for (AlignJob.Face face : AlignJob.alignFaces(img, faces, o.faceSize(), null)) {
-                    String f = Integer.toString(face.index());
-                    if (face.aligned() == null) {
-                        report.append(AlignJob.csvLine(name, f, "skipped", "", face.skipReason()));
-                        skipped++;
-                        continue;
-                    }
-                    String outName = stem + "_" + f + ".png";
-                    BufferedImage result = translate(t, face.aligned(), o.faceSize());
-                    write(o.out().resolve(outName), result);
-                    report.append(AlignJob.csvLine(name, f, "ok", outName, ""));
-                    translated++;
-                    if (o.grid() != null) {
-                        cells.add(Images.toImage(Nd4j.create(Resample.toSquare(img, o.faceSize(), Resample.Fit.PAD),
-                                new long[] {3, o.faceSize(), o.faceSize()})));
-                        cells.add(face.aligned());
-                        cells.add(result);
-                    }
-                }
-                progress.accept(i + 1);
-            }
-        }
+            return outName;
+        }, (done, total) -> progress.accept(done));
         try {
-            AtomicFiles.writeString(o.out().resolve(REPORT), report.toString());
+            AtomicFiles.writeString(o.out().resolve(REPORT), s.report());
         } catch (IOException e) {
             throw new UserError(o.out().resolve(REPORT) + ": cannot write (" + e.getMessage() + ")");
         }
         if (o.grid() != null && !cells.isEmpty()) {     // no face anywhere: nothing to draw (the report says why)
             write(o.grid(), Images.grid(cells, 3, List.of("input", "aligned", "translated")));
         }
-        return new Summary(count, translated, skipped, without);
+        return new Summary(s.images(), s.handled(), s.skippedFaces(), s.withoutFaces());
     }
 
     private static void write(Path file, BufferedImage img) {
@@ -125,7 +88,16 @@ public final class FaceTranslateJob {
 
     /** One aligned face through the network, as an RGB picture (a one-channel output is shown grey). */
     static BufferedImage translate(Translator t, BufferedImage face, int size) {
-        INDArray x = Ops.array(new Tensor(new long[] {1, 3, size, size}, Resample.toSquare(face, size, Resample.Fit.CROP)));
+        return translate(t, input(face, size));
+    }
+
+    /** An aligned face as the network's input: [1, 3, S, S] in [-1, 1] (what projection targets are too). */
+    public static INDArray input(BufferedImage face, int size) {
+        return Ops.array(new Tensor(new long[] {1, 3, size, size}, Resample.toSquare(face, size, Resample.Fit.CROP)));
+    }
+
+    /** An image [1, 3, S, S] in [-1, 1] through the network, as an RGB picture (a one-channel output is shown grey). */
+    public static BufferedImage translate(Translator t, INDArray x) {
         INDArray y = t.translate(x).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup();
         return Images.toImage(y.size(0) == 1 ? Nd4j.concat(0, y, y, y) : y);
     }

@@ -68,6 +68,9 @@ public final class Importer {
      * of a registered {@link NetworkFamily} (with {@code --format auto}).
      */
     public static Imported importAny(Path src, Format format) {
+        if (io.ukiyoe.graphs.mtcnn.MtcnnWeights.isFolder(src)) {     // facenet-pytorch's three files
+            return new Imported(null, io.ukiyoe.graphs.mtcnn.MtcnnFamily.importFolder(src));
+        }
         if (Files.isDirectory(src)) {
             throw new UserError(src + ": is a folder; give the checkpoint file itself");
         }

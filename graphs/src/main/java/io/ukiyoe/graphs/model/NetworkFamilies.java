@@ -16,7 +16,8 @@ public final class NetworkFamilies {
             new io.ukiyoe.graphs.pix2pixhd.GeneratorFamily(),
             new io.ukiyoe.graphs.pix2pixhd.DiscriminatorFamily(),
             new io.ukiyoe.graphs.cyclegan.PatchDiscriminatorFamily(),
-            new FidInceptionFamily());
+            new FidInceptionFamily(),
+            new io.ukiyoe.graphs.mtcnn.MtcnnFamily());
 
     private NetworkFamilies() {}
 

@@ -33,10 +33,17 @@ public record MtcnnWeights(Map<String, Tensor> pnet, Map<String, Tensor> rnet, M
             "prelu3", p(64), "conv4", c(128, 64, 2), "prelu4", p(128), "dense5", d(256, 1152), "prelu5", p(256),
             "dense6_1", d(2, 256), "dense6_2", d(4, 256), "dense6_3", d(10, 256));
 
-    /** Reads {@code pnet.pt}, {@code rnet.pt} and {@code onet.pt} from a folder. */
+    /**
+     * Reads {@code pnet.pt}, {@code rnet.pt} and {@code onet.pt} from a folder, or the three from one
+     * {@code ukiyoe.mtcnn} model file made by {@code ukiyoe import FOLDER}.
+     */
     public static MtcnnWeights load(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            return MtcnnFamily.weights(dir);
+        }
         if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": not a folder (--detector needs the folder holding " + String.join(", ", FILES) + ")");
+            throw new UserError(dir + ": not a folder (--detector needs the folder holding " + String.join(", ", FILES)
+                    + ", or the model file 'ukiyoe import' makes of it)");
         }
         List<String> missing = new ArrayList<>();
         for (String f : FILES) {
@@ -52,6 +59,11 @@ public record MtcnnWeights(Map<String, Tensor> pnet, Map<String, Tensor> rnet, M
                 checked(dir.resolve("onet.pt"), ONET));
     }
 
+    /** Whether a folder holds all three of facenet-pytorch's files (so 'ukiyoe import' takes it). */
+    public static boolean isFolder(Path dir) {
+        return Files.isDirectory(dir) && FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+    }
+
     /** Random weights of the right shapes (PyTorch-like uniform init, PReLU 0.25): for benchmarks. */
     public static MtcnnWeights random(long seed) {
         Random r = new Random(seed);
@@ -60,19 +72,26 @@ public record MtcnnWeights(Map<String, Tensor> pnet, Map<String, Tensor> rnet, M
 
     private static Map<String, Tensor> checked(Path file, Map<String, long[]> expected) {
         Map<String, Tensor> sd = StateDicts.load(file);
+        String problem = problem(sd, expected, file.getFileName().toString());
+        if (problem != null) {
+            throw new UserError(file + ": " + problem);
+        }
+        return sd;
+    }
+
+    /** What is wrong with one network's state dict (a missing key or a wrong shape), or null. */
+    static String problem(Map<String, Tensor> sd, Map<String, long[]> expected, String what) {
         for (var e : expected.entrySet()) {
             Tensor t = sd.get(e.getKey());
             if (t == null) {
-                throw new UserError(file + ": no '" + e.getKey() + "' (not a facenet-pytorch "
-                        + file.getFileName() + " state dict; it has " + String.join(", ", sd.keySet().stream().limit(4).toList())
-                        + (sd.size() > 4 ? ", ..." : "") + ")");
+                return "no '" + e.getKey() + "' (not a facenet-pytorch " + what + " state dict; it has "
+                        + String.join(", ", sd.keySet().stream().limit(4).toList()) + (sd.size() > 4 ? ", ..." : "") + ")";
             }
             if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new UserError(file + ": '" + e.getKey() + "' has shape " + t.shapeString() + ", expected "
-                        + Arrays.toString(e.getValue()));
+                return "'" + e.getKey() + "' has shape " + t.shapeString() + ", expected " + Arrays.toString(e.getValue());
             }
         }
-        return sd;
+        return null;
     }
 
     private static Map<String, Tensor> random(Map<String, long[]> shapes, Random r) {

@@ -1,4 +1,4 @@
-package io.ukiyoe.cli;
+package io.ukiyoe.eval.faces;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.data.detect.DetectedFace;
@@ -13,19 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The MTCNN of {@code graphs} behind the {@code data} module's {@link FaceDetector} seam. */
-final class MtcnnFaces implements FaceDetector {
+public final class MtcnnFaces implements FaceDetector {
     private final Mtcnn mtcnn;
 
-    MtcnnFaces(Mtcnn mtcnn) {
+    public MtcnnFaces(Mtcnn mtcnn) {
         this.mtcnn = mtcnn;
     }
 
     /** {@code --detector DIR} with {@code --min-face}, {@code --thresholds} and {@code --factor}. */
-    static MtcnnFaces load(Path dir, int minFace, String thresholds, double factor) {
-        return new MtcnnFaces(new Mtcnn(MtcnnWeights.load(dir), settings(minFace, thresholds, factor)));
+    public static MtcnnFaces load(Path dir, int minFace, String thresholds, double factor) {
+        return load(dir, settings(minFace, thresholds, factor));
     }
 
-    static MtcnnSettings settings(int minFace, String thresholds, double factor) {
+    /** The weights of {@code dir} (a one-line error naming the missing files) with these settings. */
+    public static MtcnnFaces load(Path dir, MtcnnSettings settings) {
+        return new MtcnnFaces(new Mtcnn(MtcnnWeights.load(dir), settings));
+    }
+
+    public static MtcnnSettings settings(int minFace, String thresholds, double factor) {
         String[] parts = thresholds.split(",");
         if (parts.length != 3) {
             throw new UserError("--thresholds: needs three numbers (P-Net, R-Net, O-Net), e.g. 0.6,0.7,0.7, got '"
