@@ -1,5 +1,6 @@
 package io.ukiyoe.cli;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.eval.Compare;
@@ -47,7 +48,7 @@ final class EvalCommand implements Runnable {
                 throw new UserError(source + ": generates " + m.config().resolution() + " px images, the comparison is at "
                         + resolution + " px");
             }
-            ImageSets.generate(new Generator(m), ImageSets.range(n), 1, 8, sink);
+            SeedImages.generate(new Generator(m), SeedImages.range(n), 1, 8, sink);
         } else {
             ImageSets.read(source, resolution, n, seed, sink);
         }

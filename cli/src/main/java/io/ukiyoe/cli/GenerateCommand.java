@@ -1,5 +1,6 @@
 package io.ukiyoe.cli;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
@@ -115,7 +116,7 @@ final class GenerateCommand implements Callable<Integer> {
             INDArray z;
             if (input.seeds != null) {
                 List<Long> seeds = Args.seeds("--seeds", input.seeds);
-                z = io.ukiyoe.eval.ImageSets.z(seeds, c.zDim());
+                z = SeedImages.z(seeds, c.zDim());
                 noiseSeeds = new long[seeds.size()];
                 for (int i = 0; i < seeds.size(); i++) {
                     names.add(String.format("seed%04d", seeds.get(i)));

@@ -1,12 +1,12 @@
 package io.ukiyoe.cli;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
-import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.sweep.SweepConfig;
@@ -165,7 +165,7 @@ final class SweepCommand implements Callable<Integer> {
             var opts = io.ukiyoe.swap.sweep.SweepScorer.options(c, SweepRunner.parse(row.schedule()));
             Generator g = new Generator(Blender.blend(runner.base(), runner.target(), opts, java.util.Map.of()).model());
             List<BufferedImage> cells = new ArrayList<>();
-            ImageSets.generate(g, seeds, c.truncation(), 8, img -> cells.add(toImage(img, runner.base().config().resolution())));
+            SeedImages.generate(g, seeds, c.truncation(), 8, img -> cells.add(toImage(img, runner.base().config().resolution())));
             rows.add(cells);
             labels.add(String.format(Locale.ROOT, "#%d %s\nobjective %.3f  SWD %.2f  corr16 %.3f", row.index(),
                     SweepRunner.parse(row.schedule()).describe(), row.objective(), row.swd(), row.correlation16()));

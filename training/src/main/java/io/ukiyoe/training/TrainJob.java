@@ -1,5 +1,6 @@
 package io.ukiyoe.training;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.eval.fid.InceptionMetrics;
 import io.ukiyoe.eval.fid.SnapshotMetrics;
@@ -308,7 +309,7 @@ public final class TrainJob {
     static void writeGrid(StyleGanModel m, List<Long> seeds, RunFolder run, String name) {
         Generator g = new Generator(m);
         List<BufferedImage> cells = new ArrayList<>();
-        io.ukiyoe.eval.ImageSets.generate(g, seeds, 1, 8, img -> cells.add(Images.toImage(
+        SeedImages.generate(g, seeds, 1, 8, img -> cells.add(Images.toImage(
                 org.nd4j.linalg.factory.Nd4j.create(img, new long[] {3, m.config().resolution(), m.config().resolution()},
                         org.nd4j.linalg.api.buffer.DataType.FLOAT))));
         try {

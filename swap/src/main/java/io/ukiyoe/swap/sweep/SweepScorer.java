@@ -1,5 +1,6 @@
 package io.ukiyoe.swap.sweep;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ConfigWriter;
 import io.ukiyoe.eval.Compare;
@@ -54,9 +55,9 @@ public final class SweepScorer {
             for (long i = 0; i < c.styleImages(); i++) {
                 seeds.add(STYLE_SEED_OFFSET + i);
             }
-            ImageSets.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
+            SeedImages.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
         }
-        ImageSets.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
+        SeedImages.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
         // the gap every candidate is measured against: the base's style distance, the target's structure loss
         Measures baseM = measure(base);
         Measures targetM = measure(target);
@@ -77,10 +78,10 @@ public final class SweepScorer {
     private Measures measure(StyleGanModel m) {
         Generator g = new Generator(m);
         Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
-        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
+        SeedImages.generate(g, SeedImages.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
         double swd = Swd.compute(style, d, c.seed()).average();
         List<float[]> imgs = new ArrayList<>();
-        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
+        SeedImages.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
         return new Measures(swd, Compare.compare(baseImages, imgs, base.config().resolution()));
     }
 

@@ -1,5 +1,6 @@
 package io.ukiyoe.training.distill;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.Shipped;
@@ -10,7 +11,6 @@ import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.Resample;
-import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.Structure;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Names;
@@ -208,7 +208,7 @@ public final class PairsJob {
         ArrayList<Long> dropped = new ArrayList<>();
         for (int s = 0; s < seeds.size(); s += c.batch()) {
             List<Long> part = seeds.subList(s, Math.min(seeds.size(), s + c.batch()));
-            INDArray z = ImageSets.z(part, r.zDim());
+            INDArray z = SeedImages.z(part, r.zDim());
             long[] noiseSeeds = part.stream().mapToLong(Long::longValue).toArray(); // as 'generate --seeds' seeds random noise
             INDArray imgA = r.a().synthesis(r.a().ws(z, truncation, null, 0), mode, noiseSeeds);
             INDArray imgB = r.b().synthesis(r.b().ws(z, truncation, null, 0), mode, noiseSeeds);

@@ -1,5 +1,6 @@
 package io.ukiyoe.training.sweep;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ConfigKinds;
 import io.ukiyoe.core.config.ExperimentConfig;
@@ -144,7 +145,7 @@ public final class TrainSweepRunner {
         }
         Swd.Descriptors fake = new Swd.Descriptors(resolution, c.seed() + 1);
         Generator g = new Generator(model);
-        ImageSets.generate(g, ImageSets.range(c.images()), 1.0, 16, img -> fake.add(ImageSets.to255(img)));
+        SeedImages.generate(g, SeedImages.range(c.images()), 1.0, 16, img -> fake.add(ImageSets.to255(img)));
         double swd = Swd.compute(real, fake, c.seed()).average();
         Map<String, Double> inc = inception == null ? Map.of() : inception.of(g);
         double fid = inc.getOrDefault("fid", Double.NaN);
