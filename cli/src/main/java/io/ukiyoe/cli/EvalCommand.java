@@ -1,11 +1,11 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.eval.Compare;
 import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.Swd;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;

@@ -1,12 +1,12 @@
 package io.ukiyoe.cli;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.sweep.SweepConfig;
@@ -135,7 +135,7 @@ final class SweepCommand implements Callable<Integer> {
                 run.writeProvenance(Provenance.capture(c.seed(), argv, List.of(configFile, c.train())));
             }
             Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
-            TrainSweepRunner runner = new TrainSweepRunner(c, dir, p::update);
+            TrainSweepRunner runner = new TrainSweepRunner(c, dir, EvalTrainMetrics.INSTANCE, p::update);
             TrainSweepRunner.Result r = Quiet.call(spec, runner::run);       // the libraries' chatter stays off the terminal
             p.done();
             if (r.best() == null) {

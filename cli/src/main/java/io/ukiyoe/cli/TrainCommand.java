@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = TrainJob.steps(c);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
-            Quiet.call(spec, () -> TrainJob.run(cfg, run, start, p::update));
+            Quiet.call(spec, () -> TrainJob.run(cfg, run, start, EvalTrainMetrics.INSTANCE, p::update));
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s (checkpoints, metrics.jsonl, fakes*.png)%n",
@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", args.resume,
                     last.getKey().getFileName(), done, steps);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
-            Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), p::update));
+            Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), EvalTrainMetrics.INSTANCE, p::update));
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s%n", steps, run.resolve("model.safetensors"));

@@ -1,8 +1,9 @@
 package io.ukiyoe.eval;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.data.Resample;
+import io.ukiyoe.data.Structure;
 import io.ukiyoe.data.synth.SynthFace;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.nn.Generator;
 import java.util.ArrayList;
 import java.util.List;

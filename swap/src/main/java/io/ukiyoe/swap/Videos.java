@@ -1,8 +1,8 @@
 package io.ukiyoe.swap;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.VideoWriter;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
 import java.awt.image.BufferedImage;

@@ -1,11 +1,11 @@
 package io.ukiyoe.eval.fid;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.data.Decoder;
 import io.ukiyoe.data.ImageSource;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.graphs.vision.FidInception;

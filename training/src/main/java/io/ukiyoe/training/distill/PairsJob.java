@@ -1,6 +1,5 @@
 package io.ukiyoe.training.distill;
 
-import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.Shipped;
@@ -11,7 +10,8 @@ import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.Resample;
-import io.ukiyoe.eval.Structure;
+import io.ukiyoe.data.Structure;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
