@@ -6,14 +6,11 @@ import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
-import io.ukiyoe.graphs.generate.SeedImages;
-import io.ukiyoe.graphs.nn.Generator;
-import io.ukiyoe.swap.Blender;
+import io.ukiyoe.swap.sweep.ContactSheet;
 import io.ukiyoe.swap.sweep.SweepConfig;
 import io.ukiyoe.swap.sweep.SweepRunner;
 import io.ukiyoe.training.sweep.TrainSweepConfig;
 import io.ukiyoe.training.sweep.TrainSweepRunner;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -104,8 +100,8 @@ final class SweepCommand implements Callable<Integer> {
                 throw new UserError("every candidate failed; see " + dir.resolve(SweepRunner.RESULTS));
             }
             r.bestModel().write(c.out());
-            Path sheet = dir.resolve("contact-sheet.png");
-            Images.writePng(sheet, contactSheet(runner, r, c));
+            Path sheet = dir.resolve(ContactSheet.FILE);
+            Images.writePng(sheet, ContactSheet.of(runner.base(), runner.target(), r.rows(), c));
             out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepRunner.RESULTS));
             out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f, correlation16 %.4f) -> %s%n",
                     r.best().schedule(), r.best().objective(), r.best().swd(), r.best().correlation16(), c.out());
@@ -152,30 +148,5 @@ final class SweepCommand implements Callable<Integer> {
             }
         });
         return 0;
-    }
-
-    /** Top-k blends on the same four seeds, one row each, labelled with their schedule and scores. */
-    private static BufferedImage contactSheet(SweepRunner runner, SweepRunner.Result r, SweepConfig c) {
-        List<Long> seeds = c.seeds().values().subList(0, Math.min(4, c.seeds().size()));
-        List<List<BufferedImage>> rows = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows()).stream().filter(x -> x.status().equals("ok"))
-                .limit(c.topK()).toList();
-        for (SweepRunner.Row row : ranked) {
-            var opts = io.ukiyoe.swap.sweep.SweepScorer.options(c, SweepRunner.parse(row.schedule()));
-            Generator g = new Generator(Blender.blend(runner.base(), runner.target(), opts, java.util.Map.of()).model());
-            List<BufferedImage> cells = new ArrayList<>();
-            SeedImages.generate(g, seeds, c.truncation(), 8, img -> cells.add(toImage(img, runner.base().config().resolution())));
-            rows.add(cells);
-            labels.add(String.format(Locale.ROOT, "#%d %s\nobjective %.3f  SWD %.2f  corr16 %.3f", row.index(),
-                    SweepRunner.parse(row.schedule()).describe(), row.objective(), row.swd(), row.correlation16()));
-        }
-        return Images.labelledRows(rows, labels);
-    }
-
-    private static BufferedImage toImage(float[] chw, int res) {
-        INDArray a = org.nd4j.linalg.factory.Nd4j.create(chw, new long[] {3, res, res},
-                org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        return Images.toImage(a);
     }
 }

@@ -75,6 +75,21 @@ class SweepTest {
     }
 
     @Test
+    void theContactSheetHasARowPerTopCandidateAndSkipsFailedOnes() {
+        StyleGanModel b = Importer.importFile(base, Importer.Format.AUTO);
+        StyleGanModel t = Importer.importFile(target, Importer.Format.AUTO);
+        SweepConfig c = config(dir.resolve("sheet.safetensors"), SweepConfig.Search.GRID, 4);
+        SweepRunner.Row swap8 = new SweepRunner.Row(0, "{\"type\":\"swap\",\"resolution\":8}", 1, 0.9, 0.8, 0, 0.5, 1, "ok", null);
+        SweepRunner.Row swap16 = new SweepRunner.Row(1, "{\"type\":\"swap\",\"resolution\":16}", 1, 0.9, 0.8, 0, 0.25, 1, "ok", null);
+        SweepRunner.Row failed = new SweepRunner.Row(2, "{\"type\":\"swap\",\"resolution\":32}", 0, 0, 0, 0, 0, 1, "failed", "boom");
+        java.awt.image.BufferedImage one = ContactSheet.of(b, t, List.of(swap8, failed), c);
+        java.awt.image.BufferedImage two = ContactSheet.of(b, t, List.of(swap8, failed, swap16), c);
+        int res = b.config().resolution();
+        assertTrue(one.getWidth() >= 4 * res, one.getWidth() + " px wide");
+        assertTrue(two.getHeight() >= one.getHeight() + res, one.getHeight() + " -> " + two.getHeight());
+    }
+
+    @Test
     void theKnownBestScheduleRanksFirst() throws Exception {
         Path run = Files.createDirectories(dir.resolve("grid"));
         SweepRunner runner = new SweepRunner(config(run.resolve("best.safetensors"), SweepConfig.Search.GRID, 4), run, i -> { });
