@@ -3,6 +3,7 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
+import io.ukiyoe.core.run.Resumes;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.TrainConfig;
@@ -63,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
         Jobs.resumedTrainingRun(args.resume, run -> {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
             ExperimentConfig<TrainConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
-                    args.overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
+                    args.overrides, Kinds.all(), "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
             long done = last.getValue().state().step();
             long steps = TrainJob.steps(cfg.value());
             if (done >= steps) {
