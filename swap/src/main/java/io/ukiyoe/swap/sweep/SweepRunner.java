@@ -4,6 +4,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.Shipped;
 import io.ukiyoe.core.cluster.WorkerCache;
+import io.ukiyoe.core.io.Csv;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.sweep.ArbiterSweep;
 import io.ukiyoe.eval.Swd;
@@ -48,8 +49,9 @@ public final class SweepRunner {
     public record Row(int index, String schedule, double swd, double correlation16, double ssim32, double yawDifference,
                       double objective, double seconds, String status, String error) implements Serializable {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, quote(schedule), swd,
-                    correlation16, ssim32, yawDifference, objective, seconds, status, quote(error == null ? "" : error));
+            return Csv.row(Csv.number("%d", index), schedule, Csv.number("%.6f", swd), Csv.number("%.6f", correlation16),
+                    Csv.number("%.6f", ssim32), Csv.number("%.6f", yawDifference), Csv.number("%.6f", objective),
+                    Csv.number("%.2f", seconds), new Csv.Raw(status), error == null ? "" : error);
         }
     }
 
@@ -101,7 +103,7 @@ public final class SweepRunner {
 
     private void record(Row r) {
         rows.add(r);
-        io.ukiyoe.core.io.Csv.appendRow(runDir.resolve(RESULTS), HEADER, r.csv());
+        Csv.appendRow(runDir.resolve(RESULTS), HEADER, r.csv());
         progress.accept(rows.size());
     }
 
@@ -198,10 +200,6 @@ public final class SweepRunner {
 
     // ---- results.csv -------------------------------------------------------------------------------
 
-    static String quote(String s) {
-        return io.ukiyoe.core.io.Csv.quote(s);
-    }
-
     /** Finished candidates of an earlier (interrupted) run, by schedule key. */
     static Map<String, Row> readFinished(Path file) {
         Map<String, Row> out = new LinkedHashMap<>();
@@ -211,7 +209,7 @@ public final class SweepRunner {
         try {
             List<String> lines = Files.readAllLines(file);
             for (int i = 1; i < lines.size(); i++) {
-                List<String> cells = splitCsv(lines.get(i));
+                List<String> cells = Csv.split(lines.get(i));
                 if (cells.size() < 10) {
                     continue; // a line cut short by a crash: computed again
                 }
@@ -225,9 +223,5 @@ public final class SweepRunner {
             throw new UserError(file + ": cannot read the results of the earlier run: " + e.getMessage(), e);
         }
         return out;
-    }
-
-    static List<String> splitCsv(String line) {
-        return io.ukiyoe.core.io.Csv.split(line);
     }
 }

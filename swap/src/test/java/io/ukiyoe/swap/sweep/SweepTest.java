@@ -154,7 +154,7 @@ class SweepTest {
 
     static List<String> stripSeconds(List<String> lines) {
         return lines.stream().map(l -> {
-            List<String> c = SweepRunner.splitCsv(l);
+            List<String> c = io.ukiyoe.core.io.Csv.split(l);
             if (c.size() > 7) {
                 c.set(7, "");
             }

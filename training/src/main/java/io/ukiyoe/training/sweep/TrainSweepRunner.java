@@ -3,6 +3,7 @@ package io.ukiyoe.training.sweep;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ConfigKinds;
 import io.ukiyoe.core.config.ExperimentConfig;
+import io.ukiyoe.core.io.Csv;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.graphs.model.StyleGanModel;
@@ -53,8 +54,9 @@ public final class TrainSweepRunner {
     public record Row(int index, String settings, double swd, double fid, double kid, double objective,
                       double seconds, String status, String error) {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, io.ukiyoe.core.io.Csv.quote(settings), swd, fid,
-                    kid, objective, seconds, status, io.ukiyoe.core.io.Csv.quote(error == null ? "" : error));
+            return Csv.row(Csv.number("%d", index), settings, Csv.number("%.6f", swd), Csv.number("%.6f", fid),
+                    Csv.number("%.6f", kid), Csv.number("%.6f", objective), Csv.number("%.2f", seconds), new Csv.Raw(status),
+                    error == null ? "" : error);
         }
     }
 
@@ -162,7 +164,7 @@ public final class TrainSweepRunner {
 
     private synchronized void record(Row r) {
         rows.add(r);
-        io.ukiyoe.core.io.Csv.appendRow(dir.resolve(RESULTS), HEADER, r.csv());
+        Csv.appendRow(dir.resolve(RESULTS), HEADER, r.csv());
         progress.accept(rows.size());
         afterRecord.accept(r);
     }
@@ -251,7 +253,7 @@ public final class TrainSweepRunner {
             List<String> lines = Files.readAllLines(file);
             List<String> whole = new ArrayList<>(List.of(HEADER));
             for (int i = 1; i < lines.size(); i++) {
-                List<String> cells = io.ukiyoe.core.io.Csv.split(lines.get(i));
+                List<String> cells = Csv.split(lines.get(i));
                 if (cells.size() < 9) {
                     continue;
                 }
