@@ -9,6 +9,7 @@ import io.ukiyoe.data.Images;
 import io.ukiyoe.swap.sweep.ContactSheet;
 import io.ukiyoe.swap.sweep.SweepConfig;
 import io.ukiyoe.swap.sweep.SweepRunner;
+import io.ukiyoe.training.TrainingKinds;
 import io.ukiyoe.training.sweep.TrainSweepConfig;
 import io.ukiyoe.training.sweep.TrainSweepRunner;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class SweepCommand implements Callable<Integer> {
         } else if (file == null) {
             throw new UserError("sweep needs CONFIG.yaml (or --resume RUN_DIR)", 2, null);
         }
-        if (Kinds.isTrainingSweep(configFile)) {
+        if (TrainingKinds.isTrainingSweep(configFile)) {
             if (spark.master != null) {
                 throw new UserError("--spark: training sweeps run one short training after another here; "
                         + "--spark spreads blend sweeps", 2, null);
@@ -117,7 +118,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** A sweep of training settings: each candidate a short fine-tune in its own run folder. */
     private int trainingSweep(Path configFile) throws Exception {
-        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.trainingSweep(),
+        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides, TrainingKinds.trainingSweep(),
                 "sweep", TrainSweepConfig.class);
         TrainSweepConfig c = cfg.value();
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
