@@ -8,6 +8,7 @@ import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.swap.sweep.ContactSheet;
 import io.ukiyoe.swap.sweep.SweepConfig;
+import io.ukiyoe.swap.sweep.SweepResults;
 import io.ukiyoe.swap.sweep.SweepRunner;
 import io.ukiyoe.training.TrainingKinds;
 import io.ukiyoe.training.sweep.TrainSweepConfig;
@@ -98,12 +99,12 @@ final class SweepCommand implements Callable<Integer> {
             p.done();
             var out = spec.commandLine().getOut();
             if (r.best() == null) {
-                throw new UserError("every candidate failed; see " + dir.resolve(SweepRunner.RESULTS));
+                throw new UserError("every candidate failed; see " + dir.resolve(SweepResults.FILE));
             }
             r.bestModel().write(c.out());
             Path sheet = dir.resolve(ContactSheet.FILE);
             Images.writePng(sheet, ContactSheet.of(runner.base(), runner.target(), r.rows(), c));
-            out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepRunner.RESULTS));
+            out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepResults.FILE));
             out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f, correlation16 %.4f) -> %s%n",
                     r.best().schedule(), r.best().objective(), r.best().swd(), r.best().correlation16(), c.out());
             out.printf("contact sheet: %s%n", sheet);
@@ -111,7 +112,7 @@ final class SweepCommand implements Callable<Integer> {
         if (run == null) {
             work.run();                 // a resumed sweep: results.csv records each candidate as it ends
         } else {
-            Jobs.guarded(run, () -> java.nio.file.Files.exists(dir.resolve(SweepRunner.RESULTS)), work);
+            Jobs.guarded(run, () -> java.nio.file.Files.exists(dir.resolve(SweepResults.FILE)), work);
         }
         return 0;
     }

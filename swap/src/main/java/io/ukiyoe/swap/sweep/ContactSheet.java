@@ -21,14 +21,14 @@ public final class ContactSheet {
     private ContactSheet() {}
 
     /** Rows of the best {@code c.topK()} finished candidates (failed ones skipped), best first. */
-    public static BufferedImage of(StyleGanModel base, StyleGanModel target, List<SweepRunner.Row> results, SweepConfig c) {
+    public static BufferedImage of(StyleGanModel base, StyleGanModel target, List<SweepResults.Row> results, SweepConfig c) {
         List<Long> seeds = c.seeds().values().subList(0, Math.min(4, c.seeds().size()));
         int res = base.config().resolution();
         List<List<BufferedImage>> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
-        List<SweepRunner.Row> ranked = SweepRunner.ranked(results).stream().filter(x -> x.status().equals("ok"))
+        List<SweepResults.Row> ranked = SweepResults.ranked(results).stream().filter(x -> x.status().equals("ok"))
                 .limit(c.topK()).toList();
-        for (SweepRunner.Row row : ranked) {
+        for (SweepResults.Row row : ranked) {
             Schedule schedule = SweepRunner.parse(row.schedule());
             Generator g = new Generator(Blender.blend(base, target, SweepScorer.options(c, schedule), Map.of()).model());
             List<BufferedImage> cells = new ArrayList<>();

@@ -105,11 +105,11 @@ public final class SweepScorer {
     }
 
     /** Scores one schedule: SWD of blended images vs the style reference, structure and pose vs the base. */
-    SweepRunner.Row score(int index, Schedule s) {
+    SweepResults.Row score(int index, Schedule s) {
         long t0 = System.nanoTime();
         Measures m = measure(Blender.blend(base, target, options(c, s), Map.of()).model());
         Compare.Result cmp = m.compare();
-        return new SweepRunner.Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
+        return new SweepResults.Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
                 objective(m.swd(), cmp), (System.nanoTime() - t0) / 1e9, "ok", null);
     }
 }
