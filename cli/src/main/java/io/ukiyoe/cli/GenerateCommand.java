@@ -3,7 +3,6 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Shapes;
-import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.graphs.generate.Latents;
