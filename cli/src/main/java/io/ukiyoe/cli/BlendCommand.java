@@ -4,12 +4,12 @@ import io.ukiyoe.core.UserError;
 
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.config.Node;
-import io.ukiyoe.core.config.Pos;
 import io.ukiyoe.core.config.YamlTree;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.swap.BlendConfig;
+import io.ukiyoe.swap.BlendFlags;
 import io.ukiyoe.swap.BlendJob;
 import io.ukiyoe.swap.Blender;
 import java.nio.file.Path;
@@ -112,8 +112,7 @@ final class BlendCommand implements Callable<Integer> {
             if (out == null) {
                 throw new UserError("blend: --out OUT.safetensors is required (or give a CONFIG.yaml with out:)", 2, null);
             }
-            root = new Node.Mapping(new Pos("command line", 1, 1), new LinkedHashMap<>());
-            put(root, "kind", "blend", "blend");
+            root = BlendFlags.emptyBlend();
         }
         Map<String, String> flags = new LinkedHashMap<>();
         flags.put("base", base);
@@ -130,41 +129,11 @@ final class BlendCommand implements Callable<Integer> {
         flags.put("noise", noise);
         flags.put("discriminator", discriminator);
         flags.put("out", out);
-        boolean flatSchedule = schedule != null;
-        flags.forEach((k, v) -> {
-            if (v != null) {
-                // with --schedule the parameters go beside it (the flat spelling); otherwise into the file's schedule
-                String key = !flatSchedule && BlendConfigKeys.SCHEDULE_PARAMS.contains(k) ? "schedule." + k : k;
-                put(root, key, v, "--" + k.replace('_', '-') + " " + v);
-            }
-        });
-        if (flatSchedule && root.get("schedule") instanceof Node.Mapping) {
-            root.entries().remove("schedule");
-            put(root, "schedule", schedule, "--schedule " + schedule);
-        }
-        for (String l : layers) {
-            int eq = l.lastIndexOf('=');
-            if (eq <= 0) {
-                throw new io.ukiyoe.core.UserError("--layer " + l + ": expected GLOB=ALPHA", 2, null);
-            }
-            put(root, "layers", null, null);
-            Node.Mapping lm = (Node.Mapping) root.get("layers");
-            Pos pos = new Pos("--layer " + l, 0, 0);
-            lm.entries().put(l.substring(0, eq), new Node.Mapping.Entry(new Node.Key(l.substring(0, eq), pos),
-                    YamlTree.parseValue(l.substring(eq + 1), pos)));
-        }
-        if (previewSeeds != null || truncation != null || grid != null) {
-            put(root, "preview", null, null);
-            if (previewSeeds != null) {
-                put(root, "preview.seeds", "'" + previewSeeds + "'", "--preview-seeds " + previewSeeds);
-            }
-            if (truncation != null) {
-                put(root, "preview.truncation", truncation, "--truncation " + truncation);
-            }
-            if (grid != null) {
-                put(root, "preview.grid", grid, "--grid " + grid);
-            }
-        }
+        Map<String, String> preview = new LinkedHashMap<>();
+        preview.put("seeds", previewSeeds);
+        preview.put("truncation", truncation);
+        preview.put("grid", grid);
+        BlendFlags.apply(root, flags, layers, preview);
         ExperimentConfig<BlendConfig> cfg = ExperimentConfig.fromTree(root, file == null ? Path.of("command line") : file,
                 overrides, Kinds.all(), "blend", BlendConfig.class);
         BlendConfig c = cfg.value();
@@ -202,15 +171,5 @@ final class BlendCommand implements Callable<Integer> {
         });
         outw.flush();
         return 0;
-    }
-
-    private static void put(Node.Mapping root, String dotted, String yaml, String flag) {
-        ConfigFlags.put(root, dotted, yaml, flag);
-    }
-
-    /** Schedule parameters that may be given as flags. */
-    static final class BlendConfigKeys {
-        static final List<String> SCHEDULE_PARAMS = List.of("resolution", "width", "level", "start", "end", "alpha",
-                "alphas");
     }
 }

@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.config.ExperimentConfig;
+import io.ukiyoe.training.TrainingKinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,6 @@ final class ConfigArgs {
     List<String> overrides = new ArrayList<>();
 
     ExperimentConfig<?> load() {
-        return ExperimentConfig.load(file, overrides, Kinds.isTrainingSweep(file) ? Kinds.trainingSweep() : Kinds.all());
+        return ExperimentConfig.load(file, overrides, TrainingKinds.isTrainingSweep(file) ? TrainingKinds.trainingSweep() : Kinds.all());
     }
 }

@@ -2,11 +2,12 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
+import io.ukiyoe.core.io.Shapes;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.nn.Ops;
 import io.ukiyoe.training.cyclegan.CycleGanGraphs;
-import io.ukiyoe.training.cyclegan.CycleGanNets;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
+import io.ukiyoe.training.cyclegan.CycleGanNets;
 import io.ukiyoe.training.cyclegan.Lambdas;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -69,9 +70,9 @@ final class CycleGanGradsCommand implements Callable<Integer> {
         int c = nets.g().inputNc();
         int m = nets.g().sizeMultiple();
         INDArray xa = Ops.array(Npy.read(a));
-        GenerateCommand.checkShape(a, xa, -1, c, -1, -1);
+        Shapes.check(a, xa, -1, c, -1, -1);
         INDArray xb = Ops.array(Npy.read(b));
-        GenerateCommand.checkShape(b, xb, xa.shape());
+        Shapes.check(b, xb, xa.shape());
         if (xa.size(2) % m != 0 || xa.size(3) % m != 0) {
             throw new UserError(a + ": H and W must be multiples of " + m + " (the generators' downsampling), got "
                     + xa.size(2) + "x" + xa.size(3));

@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.io.Npy;
+import io.ukiyoe.core.io.Shapes;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Discriminator;
 import io.ukiyoe.graphs.nn.Ops;
@@ -37,7 +38,7 @@ final class DiscriminateCommand implements Callable<Integer> {
         StyleGanModel m = Models.load(model);
         INDArray x = Ops.array(Npy.read(images));
         int r = m.config().resolution();
-        GenerateCommand.checkShape(images, x, -1, 3, r, r);
+        Shapes.check(images, x, -1, 3, r, r);
         INDArray logits = new Discriminator(m).logits(x);
         Npy.write(out, io.ukiyoe.core.io.NdArrays.tensor(logits));
         spec.commandLine().getOut().printf("wrote %d logits to %s%n", logits.size(0), out);

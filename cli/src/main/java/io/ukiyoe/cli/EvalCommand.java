@@ -5,6 +5,7 @@ import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.eval.Compare;
 import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.Swd;
+import io.ukiyoe.eval.SwdSets;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
 import java.nio.file.Path;
@@ -32,27 +33,6 @@ final class EvalCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** Descriptors of an image set: a model (n generated images, seeds 0..n-1) or images. */
-    static Swd.Descriptors descriptors(Path source, int n, int resolution, long seed, Progress p) {
-        Swd.Descriptors d = new Swd.Descriptors(resolution, seed);
-        java.util.function.Consumer<float[]> sink = img -> {
-            d.add(ImageSets.to255(img));
-            p.update(d.images());
-        };
-        if (ImageSets.isModel(source)) {
-            StyleGanModel m = Models.load(source);
-            if (m.config().resolution() != resolution) {
-                throw new UserError(source + ": generates " + m.config().resolution() + " px images, the comparison is at "
-                        + resolution + " px");
-            }
-            ImageSets.generate(new Generator(m), ImageSets.range(n), 1, 8, sink);
-        } else {
-            ImageSets.read(source, resolution, n, seed, sink);
-        }
-        p.done();
-        return d;
     }
 
     @Command(name = "swd", mixinStandardHelpOptions = true,
@@ -94,8 +74,8 @@ final class EvalCommand implements Runnable {
             }
             // the same patch positions on both sides: a set against itself scores exactly 0
             var err = spec.commandLine().getErr();
-            Swd.Descriptors da = descriptors(a, n, res, seed, new Progress(err, "swd A", n));
-            Swd.Descriptors db = descriptors(b, n, res, seed, new Progress(err, "swd B", n));
+            Swd.Descriptors da = descriptors(a, res, new Progress(err, "swd A", n));
+            Swd.Descriptors db = descriptors(b, res, new Progress(err, "swd B", n));
             Swd.Result r = Swd.compute(da, db, seed);
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "compared at %d px: %d images of A, %d of B%s%n", res, da.images(), db.images(),
@@ -112,6 +92,12 @@ final class EvalCommand implements Runnable {
                         .writeValueAsString(Map.of("swd_x1e3", j, "n", n, "resolution", res)) + "\n");
             }
             return 0;
+        }
+
+        private Swd.Descriptors descriptors(Path source, int res, Progress p) {
+            Swd.Descriptors d = SwdSets.descriptors(source, n, res, seed, p::update);
+            p.done();
+            return d;
         }
     }
 

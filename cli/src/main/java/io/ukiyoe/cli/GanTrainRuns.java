@@ -3,6 +3,7 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
+import io.ukiyoe.core.run.Resumes;
 import io.ukiyoe.core.run.RunFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ final class GanTrainRuns {
         Jobs.resumedTrainingRun(args.resume, run -> {
             Map.Entry<Path, K> last = t.lastCheckpoint().apply(run);
             ExperimentConfig<T> cfg = Resumes.savedConfig(run, last.getKey(), t.savedConfig().apply(last.getValue()), args.overrides,
-                    t.kind(), t.type(), t.resumable(), spec.commandLine().getErr());
+                    Kinds.all(), t.kind(), t.type(), t.resumable(), spec.commandLine().getErr());
             long done = t.step().applyAsLong(last.getValue());
             run.log("resuming from " + last.getKey().getFileName() + " at step " + done);
             spec.commandLine().getErr().printf("resuming %s from %s (step %d)%n", args.resume, last.getKey().getFileName(), done);

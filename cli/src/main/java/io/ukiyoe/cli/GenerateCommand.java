@@ -2,9 +2,10 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
-import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.core.io.Shapes;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
+import io.ukiyoe.graphs.generate.Latents;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
@@ -103,80 +104,58 @@ final class GenerateCommand implements Callable<Integer> {
         StyleGanModel m = Models.load(model);
         StyleGanConfig c = m.config();
         Generator g = new Generator(m);
-        List<String> names = new ArrayList<>();
-        long[] noiseSeeds;
-        INDArray ws;
+        Latents rows;
         if (input.ws != null) {
             inputs.add(input.ws);
-            ws = Ops.array(Npy.readArray(input.ws, "w"));   // .npy, or stylegan2-ada's projected_w.npz
-            checkShape(input.ws, ws, -1, c.numWs(), c.wDim());
-            noiseSeeds = rows(ws.size(0), names, "img");
+            INDArray ws = Ops.array(Npy.readArray(input.ws, "w"));   // .npy, or stylegan2-ada's projected_w.npz
+            Shapes.check(input.ws, ws, -1, c.numWs(), c.wDim());
+            rows = Latents.ofWs(ws);
         } else {
-            INDArray z;
+            INDArray z2 = null;
+            long n = -1;
+            INDArray z = null;
+            List<Long> seeds = null;
             if (input.seeds != null) {
-                List<Long> seeds = Args.seeds("--seeds", input.seeds);
-                z = io.ukiyoe.eval.ImageSets.z(seeds, c.zDim());
-                noiseSeeds = new long[seeds.size()];
-                for (int i = 0; i < seeds.size(); i++) {
-                    names.add(String.format("seed%04d", seeds.get(i)));
-                    noiseSeeds[i] = seeds.get(i) + noiseSeed;
-                }
+                seeds = Args.seeds("--seeds", input.seeds);
+                n = seeds.size();
             } else {
                 inputs.add(input.z);
                 z = Ops.array(Npy.read(input.z));
-                checkShape(input.z, z, -1, c.zDim());
-                noiseSeeds = rows(z.size(0), names, "img");
+                Shapes.check(input.z, z, -1, c.zDim());
+                n = z.size(0);
             }
-            INDArray z2 = null;
             if (mixZ != null) {
                 inputs.add(mixZ);
                 z2 = Ops.array(Npy.read(mixZ));
-                checkShape(mixZ, z2, z.size(0), c.zDim());
+                Shapes.check(mixZ, z2, n, c.zDim());
                 if (mixIndex < 0 || mixIndex > c.numWs()) {
                     throw new UserError("--mix-index: must be in [0, " + c.numWs() + "], got " + mixIndex, 2, null);
                 }
             }
-            ws = Nd4j.create(DataType.FLOAT, z.size(0), c.numWs(), c.wDim());
             Generator.Truncation t = new Generator.Truncation(psi, cutoff);
-            for (long s = 0; s < z.size(0); s += batch) {
-                long e = Math.min(z.size(0), s + batch);
-                var rows = NDArrayIndex.interval(s, e);
-                INDArray part = g.ws(z.get(rows, NDArrayIndex.all()), t,
-                        z2 == null ? null : z2.get(rows, NDArrayIndex.all()), mixIndex == null ? 0 : mixIndex);
-                ws.get(rows, NDArrayIndex.all(), NDArrayIndex.all()).assign(part);
-            }
+            int mix = mixIndex == null ? 0 : mixIndex;
+            rows = seeds != null ? Latents.ofSeeds(g, seeds, noiseSeed, t, z2, mix, batch)
+                    : Latents.ofZ(g, z, t, z2, mix, batch);
         }
-        if (!noise.equals("random")) {
-            noiseSeeds = new long[(int) ws.size(0)];
-        }
-        final long[] seedsOfNoise = noiseSeeds;
-        final INDArray allWs = ws;
+        final Latents latents = rows.forNoise(mode);
         RunFolder run = Jobs.open("generate", out, input.seeds != null ? null : noiseSeed,
                 spec.commandLine().getParseResult().originalArgs(), inputs);
         Jobs.guarded(run, () -> hasPng(run.dir()), () -> {
-            long n = allWs.size(0);
+            long n = latents.ws().size(0);
             INDArray images = Nd4j.create(DataType.FLOAT, n, 3, c.resolution(), c.resolution());
             List<BufferedImage> pictures = new ArrayList<>();
             Progress progress = new Progress(spec.commandLine().getErr(), "generate", n);
-            for (long s = 0; s < n; s += batch) {
-                long e = Math.min(n, s + batch);
-                var rows = NDArrayIndex.interval(s, e);
-                INDArray img = g.synthesis(allWs.get(rows, NDArrayIndex.all(), NDArrayIndex.all()).dup(), mode,
-                        java.util.Arrays.copyOfRange(seedsOfNoise, (int) s, (int) e));
-                images.get(rows, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(img);
-                for (long i = s; i < e; i++) {
-                    BufferedImage p = Images.toImage(img.get(NDArrayIndex.point(i - s), NDArrayIndex.all(),
-                            NDArrayIndex.all(), NDArrayIndex.all()));
-                    Images.writePng(run.resolve(names.get((int) i) + ".png"), p);
-                    pictures.add(p);
-                }
-                progress.update(e);
-            }
+            latents.render(g, mode, batch, (i, img) -> {
+                images.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(img);
+                BufferedImage p = Images.toImage(img);
+                Images.writePng(run.resolve(latents.names().get(i) + ".png"), p);
+                pictures.add(p);
+            }, progress::update);
             progress.done();
             if (npy) {
                 try {
                     Npy.write(run.resolve("images.npy"), io.ukiyoe.core.io.NdArrays.tensor(images));
-                    Npy.write(run.resolve("ws.npy"), io.ukiyoe.core.io.NdArrays.tensor(allWs));
+                    Npy.write(run.resolve("ws.npy"), io.ukiyoe.core.io.NdArrays.tensor(latents.ws()));
                 } catch (UserError e) {
                     throw new UserError(e.getMessage() + " (the " + n + " PNGs in " + run.dir() + " are complete; "
                             + "images.npy and ws.npy are missing)", e);
@@ -197,27 +176,6 @@ final class GenerateCommand implements Callable<Integer> {
             return files.anyMatch(f -> f.getFileName().toString().endsWith(".png"));
         } catch (java.io.IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static long[] rows(long n, List<String> names, String prefix) {
-        long[] seeds = new long[(int) n];
-        for (int i = 0; i < n; i++) {
-            names.add(String.format("%s%04d", prefix, i));
-        }
-        return seeds;
-    }
-
-
-    /** Checks an input array's shape; -1 matches any size. */
-    static void checkShape(Path file, INDArray a, long... expect) {
-        boolean ok = a.rank() == expect.length;
-        for (int i = 0; ok && i < expect.length; i++) {
-            ok = expect[i] < 0 || a.size(i) == expect[i];
-        }
-        if (!ok) {
-            String want = java.util.Arrays.toString(expect).replace("-1", "N");
-            throw new UserError(file + ": expected shape " + want + ", got " + java.util.Arrays.toString(a.shape()));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
+import io.ukiyoe.core.io.Shapes;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Ops;
 import io.ukiyoe.training.StepGradients;
@@ -48,13 +49,13 @@ final class GradsCommand implements Callable<Integer> {
         StyleGanModel m = Models.load(model);
         int r = m.config().resolution();
         INDArray zs = Ops.array(Npy.read(z));
-        GenerateCommand.checkShape(z, zs, -1, m.config().zDim());
+        Shapes.check(z, zs, -1, m.config().zDim());
         INDArray xs = Ops.array(Npy.read(real));
-        GenerateCommand.checkShape(real, xs, zs.size(0), 3, r, r);
+        Shapes.check(real, xs, zs.size(0), 3, r, r);
         INDArray noise = null;
         if (plNoise != null) {
             noise = Ops.array(Npy.read(plNoise));
-            GenerateCommand.checkShape(plNoise, noise, zs.size(0), 3, r, r);
+            Shapes.check(plNoise, noise, zs.size(0), 3, r, r);
         }
         if (gamma < 0) {
             throw new UserError("--r1-gamma: must be >= 0, got " + gamma, 2, null);

@@ -4,6 +4,7 @@ import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.NetworkFamilies;
 import io.ukiyoe.graphs.model.NetworkFile;
+import io.ukiyoe.graphs.model.ParameterCounts;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ final class ImportCommand implements Callable<Integer> {
         m.with(m.tensors(), meta).write(out);
         bar.update(2);
         bar.done();
-        var p = Inspect.counts(m);
+        var p = ParameterCounts.of(m);
         spec.commandLine().getOut().printf("imported %s: %d px, %d ws, mapping %,d + synthesis %,d params%s -> %s (%.1f s)%n",
                 m.metadata().getOrDefault("imported_from", "ukiyoe file " + source.getFileName()), m.config().resolution(), m.config().numWs(), p.mapping(),
                 p.synthesis(), m.hasDiscriminator() ? String.format(", discriminator %,d", p.discriminator()) : ", no discriminator",

@@ -1,5 +1,6 @@
 package io.ukiyoe.cli;
 
+import io.ukiyoe.graphs.model.ParameterCounts;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -32,7 +33,7 @@ final class InspectCommand implements Callable<Integer> {
             return inspectNetwork(network);
         }
         StyleGanModel m = Models.load(model);
-        Inspect.Counts c = Inspect.counts(m);
+        ParameterCounts c = ParameterCounts.of(m);
         var out = spec.commandLine().getOut();
         String config = StyleGanModel.configJson(m.config());
         if (json) {

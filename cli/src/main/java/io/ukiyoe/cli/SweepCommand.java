@@ -6,14 +6,13 @@ import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
-import io.ukiyoe.eval.ImageSets;
-import io.ukiyoe.graphs.nn.Generator;
-import io.ukiyoe.swap.Blender;
+import io.ukiyoe.swap.sweep.ContactSheet;
 import io.ukiyoe.swap.sweep.SweepConfig;
+import io.ukiyoe.swap.sweep.SweepResults;
 import io.ukiyoe.swap.sweep.SweepRunner;
+import io.ukiyoe.training.TrainingKinds;
 import io.ukiyoe.training.sweep.TrainSweepConfig;
 import io.ukiyoe.training.sweep.TrainSweepRunner;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,7 +66,7 @@ final class SweepCommand implements Callable<Integer> {
         } else if (file == null) {
             throw new UserError("sweep needs CONFIG.yaml (or --resume RUN_DIR)", 2, null);
         }
-        if (Kinds.isTrainingSweep(configFile)) {
+        if (TrainingKinds.isTrainingSweep(configFile)) {
             if (spark.master != null) {
                 throw new UserError("--spark: training sweeps run one short training after another here; "
                         + "--spark spreads blend sweeps", 2, null);
@@ -101,12 +99,12 @@ final class SweepCommand implements Callable<Integer> {
             p.done();
             var out = spec.commandLine().getOut();
             if (r.best() == null) {
-                throw new UserError("every candidate failed; see " + dir.resolve(SweepRunner.RESULTS));
+                throw new UserError("every candidate failed; see " + dir.resolve(SweepResults.FILE));
             }
             r.bestModel().write(c.out());
-            Path sheet = dir.resolve("contact-sheet.png");
-            Images.writePng(sheet, contactSheet(runner, r, c));
-            out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepRunner.RESULTS));
+            Path sheet = dir.resolve(ContactSheet.FILE);
+            Images.writePng(sheet, ContactSheet.of(runner.base(), runner.target(), r.rows(), c));
+            out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepResults.FILE));
             out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f, correlation16 %.4f) -> %s%n",
                     r.best().schedule(), r.best().objective(), r.best().swd(), r.best().correlation16(), c.out());
             out.printf("contact sheet: %s%n", sheet);
@@ -114,14 +112,14 @@ final class SweepCommand implements Callable<Integer> {
         if (run == null) {
             work.run();                 // a resumed sweep: results.csv records each candidate as it ends
         } else {
-            Jobs.guarded(run, () -> java.nio.file.Files.exists(dir.resolve(SweepRunner.RESULTS)), work);
+            Jobs.guarded(run, () -> java.nio.file.Files.exists(dir.resolve(SweepResults.FILE)), work);
         }
         return 0;
     }
 
     /** A sweep of training settings: each candidate a short fine-tune in its own run folder. */
     private int trainingSweep(Path configFile) throws Exception {
-        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides, Kinds.trainingSweep(),
+        ExperimentConfig<TrainSweepConfig> cfg = ExperimentConfig.load(configFile, overrides, TrainingKinds.trainingSweep(),
                 "sweep", TrainSweepConfig.class);
         TrainSweepConfig c = cfg.value();
         List<String> argv = spec.commandLine().getParseResult().originalArgs();
@@ -135,7 +133,7 @@ final class SweepCommand implements Callable<Integer> {
                 run.writeProvenance(Provenance.capture(c.seed(), argv, List.of(configFile, c.train())));
             }
             Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
-            TrainSweepRunner runner = new TrainSweepRunner(c, dir, p::update);
+            TrainSweepRunner runner = new TrainSweepRunner(c, dir, EvalTrainMetrics.INSTANCE, p::update);
             TrainSweepRunner.Result r = Quiet.call(spec, runner::run);       // the libraries' chatter stays off the terminal
             p.done();
             if (r.best() == null) {
@@ -152,30 +150,5 @@ final class SweepCommand implements Callable<Integer> {
             }
         });
         return 0;
-    }
-
-    /** Top-k blends on the same four seeds, one row each, labelled with their schedule and scores. */
-    private static BufferedImage contactSheet(SweepRunner runner, SweepRunner.Result r, SweepConfig c) {
-        List<Long> seeds = c.seeds().values().subList(0, Math.min(4, c.seeds().size()));
-        List<List<BufferedImage>> rows = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows()).stream().filter(x -> x.status().equals("ok"))
-                .limit(c.topK()).toList();
-        for (SweepRunner.Row row : ranked) {
-            var opts = io.ukiyoe.swap.sweep.SweepScorer.options(c, SweepRunner.parse(row.schedule()));
-            Generator g = new Generator(Blender.blend(runner.base(), runner.target(), opts, java.util.Map.of()).model());
-            List<BufferedImage> cells = new ArrayList<>();
-            ImageSets.generate(g, seeds, c.truncation(), 8, img -> cells.add(toImage(img, runner.base().config().resolution())));
-            rows.add(cells);
-            labels.add(String.format(Locale.ROOT, "#%d %s\nobjective %.3f  SWD %.2f  corr16 %.3f", row.index(),
-                    SweepRunner.parse(row.schedule()).describe(), row.objective(), row.swd(), row.correlation16()));
-        }
-        return Images.labelledRows(rows, labels);
-    }
-
-    private static BufferedImage toImage(float[] chw, int res) {
-        INDArray a = org.nd4j.linalg.factory.Nd4j.create(chw, new long[] {3, res, res},
-                org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        return Images.toImage(a);
     }
 }

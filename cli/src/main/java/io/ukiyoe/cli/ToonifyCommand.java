@@ -6,6 +6,7 @@ import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.config.Node;
 import io.ukiyoe.core.config.Pos;
 import io.ukiyoe.core.config.YamlTree;
+import io.ukiyoe.eval.faces.Faces;
 import io.ukiyoe.training.project.ToonifyConfig;
 import io.ukiyoe.training.project.ToonifyJob;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ final class ToonifyCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Progress[] photos = new Progress[1];
         io.ukiyoe.training.project.ProjectJob.Listener[] bars = new io.ukiyoe.training.project.ProjectJob.Listener[1];
-        ToonifyJob.Summary s = Quiet.call(spec, () -> ToonifyJob.run(c, force.force, new ToonifyJob.Listener() {
+        ToonifyJob.Summary s = Quiet.call(spec, () -> ToonifyJob.run(c, ToonifyCommand::faces, force.force, new ToonifyJob.Listener() {
             @Override
             public void photos(int done, int total) {
                 if (photos[0] == null) {
@@ -173,6 +174,12 @@ final class ToonifyCommand implements Callable<Integer> {
             }
         });
         return root;
+    }
+
+    /** The config's face source: MTCNN with its detector, its landmarks, or none (photos used whole). */
+    private static io.ukiyoe.data.align.AlignJob.FaceSource faces(ToonifyConfig c) {
+        return c.detector() != null ? Faces.detected(c.detector())
+                : c.landmarks() != null ? Faces.landmarks(c.landmarks().file(), c.landmarks().format()) : null;
     }
 
     private static void path(Map<String, String[]> flags, String key, String flag, String value) {

@@ -3,6 +3,7 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.run.Provenance;
+import io.ukiyoe.core.run.Resumes;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.TrainConfig;
@@ -49,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
             run.writeProvenance(Provenance.capture(c.seed(), spec.commandLine().getParseResult().originalArgs(), inputs));
             long steps = TrainJob.steps(c);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
-            Quiet.call(spec, () -> TrainJob.run(cfg, run, start, p::update));
+            Quiet.call(spec, () -> TrainJob.run(cfg, run, start, EvalTrainMetrics.INSTANCE, p::update));
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s (checkpoints, metrics.jsonl, fakes*.png)%n",
@@ -63,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
         Jobs.resumedTrainingRun(args.resume, run -> {
             Map.Entry<Path, Checkpoint.Contents> last = TrainJob.lastCheckpoint(run);
             ExperimentConfig<TrainConfig> cfg = Resumes.savedConfig(run, last.getKey(), last.getValue().trainConfig(),
-                    args.overrides, "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
+                    args.overrides, Kinds.all(), "train", TrainConfig.class, TrainJob.RESUMABLE_OVERRIDES, spec.commandLine().getErr());
             long done = last.getValue().state().step();
             long steps = TrainJob.steps(cfg.value());
             if (done >= steps) {
@@ -75,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("resuming %s from %s (step %d of %d)%n", args.resume,
                     last.getKey().getFileName(), done, steps);
             Progress p = new Progress(spec.commandLine().getErr(), "train", steps);
-            Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), p::update));
+            Quiet.call(spec, () -> TrainJob.resume(cfg, run, last.getValue(), EvalTrainMetrics.INSTANCE, p::update));
             p.done();
             run.log("finished " + steps + " steps");
             spec.commandLine().getOut().printf("trained %d steps -> %s%n", steps, run.resolve("model.safetensors"));

@@ -1,7 +1,9 @@
 package io.ukiyoe.eval;
 
 import io.ukiyoe.data.Resample;
+import io.ukiyoe.data.Structure;
 import io.ukiyoe.data.synth.SynthFace;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.nn.Generator;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +30,11 @@ public final class Compare {
     public static Result run(Generator a, Generator b, List<Long> seeds, double psi, java.util.function.LongConsumer progress) {
         List<float[]> ia = new ArrayList<>();
         List<float[]> ib = new ArrayList<>();
-        ImageSets.generate(a, seeds, psi, 8, img -> {
+        SeedImages.generate(a, seeds, psi, 8, img -> {
             ia.add(img);
             progress.accept(ia.size());
         });
-        ImageSets.generate(b, seeds, psi, 8, img -> {
+        SeedImages.generate(b, seeds, psi, 8, img -> {
             ib.add(img);
             progress.accept(ia.size() + ib.size());
         });

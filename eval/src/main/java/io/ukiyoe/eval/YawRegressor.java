@@ -1,5 +1,7 @@
 package io.ukiyoe.eval;
 
+import io.ukiyoe.data.Structure;
+
 /**
  * A small yaw estimator for the synthetic face domains: ridge regression from a 16x16 luminance
  * image and its horizontal gradient to the yaw label of {@code data synth}. It is trained on both

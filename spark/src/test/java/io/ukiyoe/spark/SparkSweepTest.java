@@ -9,6 +9,7 @@ import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.swap.BlendOptions;
 import io.ukiyoe.swap.sweep.SweepConfig;
+import io.ukiyoe.swap.sweep.SweepResults;
 import io.ukiyoe.swap.sweep.SweepRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +51,10 @@ class SparkSweepTest {
         try (SparkCluster spark = SparkCluster.connect("local[2]")) {
             new SweepRunner(config(base, target, sparkDir), sparkDir, i -> { }).run(spark);
         }
-        List<String> plain = withoutSeconds(plainDir.resolve(SweepRunner.RESULTS));
+        List<String> plain = withoutSeconds(plainDir.resolve(SweepResults.FILE));
         assertEquals(5, plain.size(), plain.toString());
         org.junit.jupiter.api.Assertions.assertTrue(plain.stream().skip(1).allMatch(l -> l.contains(",ok,")), plain.toString());
-        assertEquals(plain, withoutSeconds(sparkDir.resolve(SweepRunner.RESULTS)));
+        assertEquals(plain, withoutSeconds(sparkDir.resolve(SweepResults.FILE)));
     }
 
     static SweepConfig config(Path base, Path target, Path run) {

@@ -34,7 +34,7 @@ public record BlendConfig(
     }
 
     /** Schedule parameters that the flat spelling puts at the top level. */
-    static final List<String> FLAT_KEYS = List.of("resolution", "width", "level", "start", "end", "alpha", "alphas");
+    public static final List<String> FLAT_KEYS = List.of("resolution", "width", "level", "start", "end", "alpha", "alphas");
 
     /**
      * Accepts the flat spelling of the blend fixtures ({@code schedule: sigmoid} with {@code resolution},

@@ -5,8 +5,8 @@ import io.ukiyoe.core.config.ConfigWriter;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.Hashing;
-import io.ukiyoe.core.rng.NumpyRandomState;
 import io.ukiyoe.data.Images;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
@@ -18,9 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The {@code blend} job: load, check, blend, write the model and its report, render the preview. */
@@ -95,21 +93,9 @@ public final class BlendJob {
     public static BufferedImage preview(StyleGanModel base, StyleGanModel target, StyleGanModel blended,
                                         List<Long> seeds, double psi, java.util.function.IntConsumer rendered) {
         List<BufferedImage> cells = new ArrayList<>();
-        int zDim = base.config().zDim();
-        INDArray z = Nd4j.create(DataType.FLOAT, seeds.size(), zDim);
-        long[] noise = new long[seeds.size()];
-        for (int i = 0; i < seeds.size(); i++) {
-            double[] v = new NumpyRandomState(seeds.get(i)).randn(zDim);
-            for (int j = 0; j < zDim; j++) {
-                z.putScalar(i, j, (float) v[j]);
-            }
-            noise[i] = seeds.get(i);
-        }
         List<INDArray> images = new ArrayList<>();
         for (StyleGanModel m : List.of(base, target, blended)) {
-            Generator g = new Generator(m);
-            images.add(g.synthesis(g.ws(z, new Generator.Truncation(psi, null), null, 0), Generator.NoiseMode.RANDOM,
-                    noise));
+            images.add(SeedImages.images(new Generator(m), seeds, psi));
             rendered.accept(images.size());
         }
         for (int i = 0; i < seeds.size(); i++) {

@@ -1,5 +1,6 @@
 package io.ukiyoe.swap;
 
+import io.ukiyoe.core.io.Csv;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
@@ -215,10 +216,8 @@ public final class Blender {
     public static String reportCsv(List<Entry> report) {
         StringBuilder sb = new StringBuilder("name,alpha,source,kind,resolution,level,position\n");
         for (Entry e : report) {
-            sb.append(e.name()).append(',').append(e.alpha()).append(',').append(e.source()).append(',')
-                    .append(e.kind()).append(',').append(e.resolution() == null ? "" : e.resolution()).append(',')
-                    .append(e.level() == null ? "" : e.level()).append(',')
-                    .append(e.position() == null ? "" : e.position()).append('\n');
+            sb.append(Csv.plainRow(e.name(), e.alpha(), e.source(), e.kind(), e.resolution(), e.level(), e.position()))
+                    .append('\n');
         }
         return sb.toString();
     }

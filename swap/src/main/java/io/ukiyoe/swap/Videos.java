@@ -1,8 +1,8 @@
 package io.ukiyoe.swap;
 
-import io.ukiyoe.core.rng.NumpyRandomState;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.VideoWriter;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
 import java.awt.image.BufferedImage;
@@ -34,7 +34,7 @@ public final class Videos {
     public static void latentWalk(StyleGanModel m, List<Long> seeds, int framesPerSeed, boolean slerpInZ, Settings s,
                                   VideoWriter out, IntConsumer progress) throws IOException {
         Generator g = new Generator(m);
-        INDArray z = io.ukiyoe.eval.ImageSets.z(seeds, m.config().zDim());
+        INDArray z = SeedImages.z(seeds, m.config().zDim());
         INDArray w = g.mapping(z);
         int n = seeds.size();
         int frame = 0;
@@ -61,7 +61,7 @@ public final class Videos {
     /** Uniform alpha from 0 (base) to 1 (target) over {@code frames} frames, mapping and w_avg blended too. */
     public static void weights(StyleGanModel base, StyleGanModel target, List<Long> seeds, int frames, Settings s,
                                VideoWriter out, IntConsumer progress) throws IOException {
-        INDArray z = io.ukiyoe.eval.ImageSets.z(seeds, base.config().zDim());
+        INDArray z = SeedImages.z(seeds, base.config().zDim());
         for (int f = 0; f < frames; f++) {
             double a = frames == 1 ? 1 : f / (double) (frames - 1);
             BlendOptions o = new BlendOptions(new Schedule.Uniform(a), BlendOptions.Source.BLEND, null,
@@ -79,7 +79,7 @@ public final class Videos {
      */
     public static void swap(StyleGanModel base, StyleGanModel target, List<Long> seeds, int framesPerStep, boolean smooth,
                             Settings s, VideoWriter out, IntConsumer progress) throws IOException {
-        INDArray z = io.ukiyoe.eval.ImageSets.z(seeds, base.config().zDim());
+        INDArray z = SeedImages.z(seeds, base.config().zDim());
         List<Integer> res = Schedule.resolutions(base.config().resolution());
         BlendOptions o = new BlendOptions(new Schedule.Swap(4), BlendOptions.Source.BASE, null, BlendOptions.Side.BASE,
                 BlendOptions.DiscriminatorChoice.DROP, Map.of());

@@ -1,20 +1,19 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.eval.fid.InceptionMetrics;
-import io.ukiyoe.eval.fid.SnapshotMetrics;
 import io.ukiyoe.core.config.ExperimentConfig;
+import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.BatchLoader;
 import io.ukiyoe.data.ImageDataset;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.Resample;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Init;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
-import io.ukiyoe.core.io.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,10 +123,13 @@ public final class TrainJob {
     public static final List<String> RESUMABLE_OVERRIDES = List.of("training.kimg", "snapshots.every_kimg",
             "snapshots.keep", "snapshots.tensorboard", "snapshots.seeds");
 
-    /** Trains from the start of the config, from {@code start} ({@link #startingModel}). */
+    /**
+     * Trains from the start of the config, from {@code start} ({@link #startingModel}); {@code metrics}
+     * computes the figures {@code snapshots.metrics} asks for.
+     */
     public static StyleGanModel run(ExperimentConfig<TrainConfig> cfg, RunFolder run, StyleGanModel start,
-                                    IntConsumer progress) {
-        return train(cfg, run, start, null, progress);
+                                    TrainMetrics metrics, IntConsumer progress) {
+        return train(cfg, run, start, null, metrics, progress);
     }
 
     /**
@@ -141,17 +143,17 @@ public final class TrainJob {
 
     /** Continues a run from a checkpoint read with {@link #lastCheckpoint}. */
     public static StyleGanModel resume(ExperimentConfig<TrainConfig> cfg, RunFolder run, Checkpoint.Contents from,
-                                       IntConsumer progress) {
+                                       TrainMetrics metrics, IntConsumer progress) {
         Map<String, Tensor> all = new LinkedHashMap<>(from.state().g());
         all.putAll(from.state().d());
         StyleGanModel start = new StyleGanModel(from.config(), all, Map.of());
         validate(cfg, start.config());
-        return train(cfg, run, start, from, progress);
+        return train(cfg, run, start, from, metrics, progress);
     }
 
     /** {@code from}: the checkpoint a resumed run continues (it has the model, so a run resumes even if its file moved). */
     private static StyleGanModel train(ExperimentConfig<TrainConfig> cfg, RunFolder run, StyleGanModel start,
-                                       Checkpoint.Contents from, IntConsumer progress) {
+                                       Checkpoint.Contents from, TrainMetrics metricsOf, IntConsumer progress) {
         TrainConfig c = cfg.value();
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
@@ -168,7 +170,7 @@ public final class TrainJob {
         long steps = steps(c);
         long every = Math.max(1, Math.round(c.snapshots().everyKimg() * 1000 / t.batch()));
         Path metricsFile = run.resolve("metrics.jsonl");
-        SnapshotMetrics snapshotMetrics = snapshotMetrics(c);
+        SnapshotMetric<Generator> snapshotMetrics = metricsOf.inception(c, c.snapshots().metrics());
         keepMetricsUpTo(metricsFile, first);
         TensorBoardEvents.truncateAfter(run.dir(), first);
         String lastGood = from == null ? null : Checkpoint.fileName(first);
@@ -203,9 +205,9 @@ public final class TrainJob {
                     }
                     writeGrid(core.model(true), c.snapshots().seeds().values(), run,
                             String.format("fakes%06d.png", (i + 1) * t.batch()));
-                    if (!snapshotMetrics.isEmpty()) {
-                        writeSnapshotMetrics(snapshotMetrics.of(new Generator(core.model(true))), i + 1, kimg, c.metrics().n(),
-                                metrics, tb, run);
+                    if (!c.snapshots().metrics().isEmpty()) {
+                        writeSnapshotMetrics(snapshotMetrics.score(new Generator(core.model(true))), i + 1, kimg,
+                                c.metrics().n(), metrics, tb, run);
                     }
                     Checkpoint.write(run.resolve(Checkpoint.fileName(i + 1)), start.config(), st, loader.position(),
                             cfg.resolvedYaml());
@@ -226,20 +228,6 @@ public final class TrainJob {
         out = out.with(out.tensors(), meta);
         out.write(run.resolve("model.safetensors"));
         return out;
-    }
-
-    /** FID / KID at snapshots as the config asks (nothing when snapshots.metrics is empty). */
-    private static SnapshotMetrics snapshotMetrics(TrainConfig c) {
-        return snapshotMetrics(c, c.snapshots().metrics());
-    }
-
-    /** FID and/or KID ({@code which}) of generators against the config's data, with its metrics settings. */
-    public static SnapshotMetrics snapshotMetrics(TrainConfig c, List<String> which) {
-        TrainConfig.Metrics m = c.metrics();
-        Path inception = m.inception() == null ? null : Path.of(m.inception());
-        return new SnapshotMetrics(new InceptionMetrics.Options(inception, m.n(), m.batch(), 1.0,
-                m.cache() == null ? InceptionMetrics.defaultCacheDir() : Path.of(m.cache())), Path.of(c.data().path()),
-                which, m.kidSubsets(), m.kidSubsetSize());
     }
 
     private static void writeSnapshotMetrics(Map<String, Double> values, long step, double kimg, int images,
@@ -308,7 +296,7 @@ public final class TrainJob {
     static void writeGrid(StyleGanModel m, List<Long> seeds, RunFolder run, String name) {
         Generator g = new Generator(m);
         List<BufferedImage> cells = new ArrayList<>();
-        io.ukiyoe.eval.ImageSets.generate(g, seeds, 1, 8, img -> cells.add(Images.toImage(
+        SeedImages.generate(g, seeds, 1, 8, img -> cells.add(Images.toImage(
                 org.nd4j.linalg.factory.Nd4j.create(img, new long[] {3, m.config().resolution(), m.config().resolution()},
                         org.nd4j.linalg.api.buffer.DataType.FLOAT))));
         try {

@@ -76,16 +76,25 @@ public record ExperimentConfig<T>(String kind, Path file, Binder.Bound<T> bound,
             throw new UserError("--set " + override + ": expected key.path=value", 2, null);
         }
         String path = override.substring(0, eq).strip();
-        Pos pos = Pos.override(override);
+        for (String k : path.split("\\.", -1)) {
+            if (k.isEmpty()) {
+                throw new UserError("--set " + override + ": empty key in '" + path + "'", 2, null);
+            }
+        }
+        set(root, path, override.substring(eq + 1), Pos.override(override));
+    }
+
+    /**
+     * Sets a dotted key of the tree to a value parsed as YAML, making the mappings on its way;
+     * {@code pos} says where the value came from (a {@code --set}, a command's flag) in errors.
+     */
+    public static void set(Node.Mapping root, String path, String yamlValue, Pos pos) {
         String[] parts = path.split("\\.", -1);
         Node.Mapping cur = root;
         for (int i = 0; i < parts.length; i++) {
             String k = parts[i];
-            if (k.isEmpty()) {
-                throw new UserError("--set " + override + ": empty key in '" + path + "'", 2, null);
-            }
             if (i == parts.length - 1) {
-                Node value = YamlTree.parseValue(override.substring(eq + 1), pos);
+                Node value = YamlTree.parseValue(yamlValue, pos);
                 cur.entries().put(k, new Node.Mapping.Entry(new Node.Key(k, pos), value));
                 return;
             }

@@ -1,6 +1,7 @@
 package io.ukiyoe.data.align;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.io.Csv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +182,7 @@ public final class LandmarkFiles {
             if (line.isBlank()) {
                 continue;
             }
-            String[] cells = line.split(",");
+            String[] cells = cells(line);
             int first = 1;
             if (keys != null && !keys.contains(cells[0].strip())) {
                 continue;
@@ -204,5 +205,14 @@ public final class LandmarkFiles {
             out.add(fromPoints(file, p, f));
         }
         return keys != null && out.isEmpty() ? null : out;
+    }
+
+    /** The cells of a CSV line (quoted file names allowed), without trailing empty cells. */
+    private static String[] cells(String line) {
+        List<String> c = new ArrayList<>(Csv.split(line));
+        while (c.size() > 1 && c.get(c.size() - 1).isEmpty()) {
+            c.remove(c.size() - 1);
+        }
+        return c.isEmpty() ? new String[] {""} : c.toArray(String[]::new);
     }
 }

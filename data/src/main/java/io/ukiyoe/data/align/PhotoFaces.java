@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -81,6 +83,11 @@ public final class PhotoFaces {
             }
             return new Summary(names.size(), handled, skipped, without, report.toString());
         }
+    }
+
+    /** An aligned face as a network's input: [1, 3, S, S] in [-1, 1] (what translators and projections take). */
+    public static INDArray input(BufferedImage face, int size) {
+        return Nd4j.create(Resample.toSquare(face, size, Resample.Fit.CROP), new long[] {1, 3, size, size}, DataType.FLOAT);
     }
 
     /** The whole photo fitted into a square of {@code size} px (padded, not cropped): the first column of face grids. */

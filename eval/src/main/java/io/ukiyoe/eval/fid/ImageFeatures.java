@@ -5,7 +5,7 @@ import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.data.Decoder;
 import io.ukiyoe.data.ImageSource;
-import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.graphs.vision.FidInception;
@@ -120,13 +120,13 @@ public final class ImageFeatures {
     public void ofGenerator(Generator g, List<Long> seeds, double psi, Consumer<INDArray> sink) {
         int res = g.config().resolution();
         Batcher b = new Batcher(sink);
-        ImageSets.generate(g, seeds, psi, batch, img -> b.add(quantised(img), res, res));
+        SeedImages.generate(g, seeds, psi, batch, img -> b.add(quantised(img), res, res));
         b.flush();
     }
 
     /** Features of a generator's images for seeds 0..n-1 with truncation {@code psi}. */
     public void ofGenerator(Generator g, int n, double psi, Consumer<INDArray> sink) {
-        ofGenerator(g, ImageSets.range(n), psi, sink);
+        ofGenerator(g, SeedImages.range(n), psi, sink);
     }
 
     /** Features of float NCHW images in [0, 1] (any size). */

@@ -88,17 +88,11 @@ public final class FaceTranslateJob {
 
     /** One aligned face through the network, as an RGB picture (a one-channel output is shown grey). */
     static BufferedImage translate(Translator t, BufferedImage face, int size) {
-        return translate(t, input(face, size));
-    }
-
-    /** An aligned face as the network's input: [1, 3, S, S] in [-1, 1] (what projection targets are too). */
-    public static INDArray input(BufferedImage face, int size) {
-        return Ops.array(new Tensor(new long[] {1, 3, size, size}, Resample.toSquare(face, size, Resample.Fit.CROP)));
+        return translate(t, PhotoFaces.input(face, size));
     }
 
     /** An image [1, 3, S, S] in [-1, 1] through the network, as an RGB picture (a one-channel output is shown grey). */
     public static BufferedImage translate(Translator t, INDArray x) {
-        INDArray y = t.translate(x).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup();
-        return Images.toImage(y.size(0) == 1 ? Nd4j.concat(0, y, y, y) : y);
+        return Images.toImage(t.firstAsRgb(x));
     }
 }

@@ -2,6 +2,8 @@ package io.ukiyoe.graphs.translate;
 
 import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A feed-forward image-to-image network (pix2pixHD generator; later CycleGAN, the distilled student):
@@ -10,6 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public interface Translator {
     /** The network on a batch; H and W must be multiples of {@link #sizeMultiple()}. */
     INDArray translate(INDArray nchw);
+
+    /** The first image of a batch through the network as [3, H, W] (a one-channel output repeated as grey). */
+    default INDArray firstAsRgb(INDArray nchw) {
+        INDArray y = translate(nchw).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup();
+        return y.size(0) == 1 ? Nd4j.concat(0, y, y, y) : y;
+    }
 
     /** H and W of inputs must be multiples of this. */
     int sizeMultiple();

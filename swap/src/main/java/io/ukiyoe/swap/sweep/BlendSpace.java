@@ -14,7 +14,7 @@ import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterS
  * continuous. Only dimensions that some chosen schedule type uses, and that have more than one
  * value, become Arbiter leaves, so grids do not repeat candidates.
  */
-public final class BlendSpace extends io.ukiyoe.eval.sweep.CompositeSpace<Schedule> {
+public final class BlendSpace extends io.ukiyoe.core.sweep.CompositeSpace<Schedule> {
     private final Function<double[], String> type;
     private final Function<double[], Integer> resolution;
     private final Function<double[], Integer> end;

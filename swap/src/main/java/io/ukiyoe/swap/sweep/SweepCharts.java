@@ -21,16 +21,16 @@ public final class SweepCharts {
 
     private SweepCharts() {}
 
-    public static Chart of(List<SweepRunner.Row> rows, String title) {
-        List<SweepRunner.Row> ok = rows.stream().filter(r -> r.status().equals("ok")).toList();
-        double[] index = ok.stream().mapToDouble(SweepRunner.Row::index).toArray();
-        double[] objective = ok.stream().mapToDouble(SweepRunner.Row::objective).toArray();
+    public static Chart of(List<SweepResults.Row> rows, String title) {
+        List<SweepResults.Row> ok = rows.stream().filter(r -> r.status().equals("ok")).toList();
+        double[] index = ok.stream().mapToDouble(SweepResults.Row::index).toArray();
+        double[] objective = ok.stream().mapToDouble(SweepResults.Row::objective).toArray();
         List<Chart.Panel> panels = new ArrayList<>();
         panels.add(new Chart.Panel("objective per candidate", "candidate", "objective (lower is better)", true,
                 List.of(new Chart.Series("objective", index, objective))));
         Map<String, List<double[]>> byParameter = new LinkedHashMap<>();
         var json = JsonMapper.builder().build();
-        for (SweepRunner.Row r : ok) {
+        for (SweepResults.Row r : ok) {
             JsonNode schedule = json.readTree(r.schedule());
             for (var e : schedule.properties()) {
                 if (e.getValue().isNumber()) {
@@ -47,8 +47,8 @@ public final class SweepCharts {
 
     /** The chart of the {@code results.csv} in a sweep's run folder. */
     public static Chart of(Path runDir) {
-        List<SweepRunner.Row> rows = new ArrayList<>(SweepRunner.readFinished(runDir.resolve(SweepRunner.RESULTS)).values());
-        return of(rows, runDir.getFileName() + ": " + SweepRunner.RESULTS);
+        List<SweepResults.Row> rows = new ArrayList<>(SweepResults.read(runDir.resolve(SweepResults.FILE)).values());
+        return of(rows, runDir.getFileName() + ": " + SweepResults.FILE);
     }
 
     /** Draws {@code results.png} from the {@code results.csv} in a sweep's run folder. */

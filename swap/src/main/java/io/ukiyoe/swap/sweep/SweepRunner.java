@@ -5,22 +5,21 @@ import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.Shipped;
 import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.core.io.Hashing;
+import io.ukiyoe.core.sweep.ArbiterSweep;
 import io.ukiyoe.eval.Swd;
-import io.ukiyoe.eval.sweep.ArbiterSweep;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;
+import io.ukiyoe.swap.sweep.SweepResults.Row;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
@@ -41,17 +40,6 @@ import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
  * draws differently).
  */
 public final class SweepRunner {
-    public static final String RESULTS = "results.csv";
-    static final String HEADER = "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,objective,seconds,status,error";
-
-    /** One finished candidate. */
-    public record Row(int index, String schedule, double swd, double correlation16, double ssim32, double yawDifference,
-                      double objective, double seconds, String status, String error) implements Serializable {
-        String csv() {
-            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, quote(schedule), swd,
-                    correlation16, ssim32, yawDifference, objective, seconds, status, quote(error == null ? "" : error));
-        }
-    }
 
     /** The finished table and the best row (null when every candidate failed). */
     public record Result(List<Row> rows, Row best, StyleGanModel bestModel) {}
@@ -81,7 +69,7 @@ public final class SweepRunner {
             throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is "
                     + base.config().resolution() + ")");
         }
-        finished = readFinished(runDir.resolve(RESULTS));
+        finished = SweepResults.read(runDir.resolve(SweepResults.FILE));
         rows.addAll(finished.values());
     }
 
@@ -101,7 +89,7 @@ public final class SweepRunner {
 
     private void record(Row r) {
         rows.add(r);
-        io.ukiyoe.core.io.Csv.appendRow(runDir.resolve(RESULTS), HEADER, r.csv());
+        SweepResults.append(runDir, r);
         progress.accept(rows.size());
     }
 
@@ -183,51 +171,9 @@ public final class SweepRunner {
         return target;
     }
 
-    /** Sorted rows, best first (failed rows last). */
-    public static List<Row> ranked(List<Row> rows) {
-        List<Row> out = new ArrayList<>(rows);
-        out.sort(Comparator.comparing((Row r) -> !r.status().equals("ok")).thenComparingDouble(Row::objective));
-        return out;
-    }
-
     /** A schedule back from its JSON key. */
     public static Schedule parse(String json) {
         var node = io.ukiyoe.core.config.YamlTree.parseValue(json, new io.ukiyoe.core.config.Pos("results.csv", 0, 0));
         return io.ukiyoe.core.config.Binder.bind(node, Schedule.class).value();
-    }
-
-    // ---- results.csv -------------------------------------------------------------------------------
-
-    static String quote(String s) {
-        return io.ukiyoe.core.io.Csv.quote(s);
-    }
-
-    /** Finished candidates of an earlier (interrupted) run, by schedule key. */
-    static Map<String, Row> readFinished(Path file) {
-        Map<String, Row> out = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        try {
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 1; i < lines.size(); i++) {
-                List<String> cells = splitCsv(lines.get(i));
-                if (cells.size() < 10) {
-                    continue; // a line cut short by a crash: computed again
-                }
-                Row r = new Row(Integer.parseInt(cells.get(0)), cells.get(1), Double.parseDouble(cells.get(2)),
-                        Double.parseDouble(cells.get(3)), Double.parseDouble(cells.get(4)), Double.parseDouble(cells.get(5)),
-                        Double.parseDouble(cells.get(6)), Double.parseDouble(cells.get(7)), cells.get(8),
-                        cells.get(9).isEmpty() ? null : cells.get(9));
-                out.put(r.schedule(), r);
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new UserError(file + ": cannot read the results of the earlier run: " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    static List<String> splitCsv(String line) {
-        return io.ukiyoe.core.io.Csv.split(line);
     }
 }

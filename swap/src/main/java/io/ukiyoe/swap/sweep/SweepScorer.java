@@ -5,6 +5,7 @@ import io.ukiyoe.core.config.ConfigWriter;
 import io.ukiyoe.eval.Compare;
 import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.Swd;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
@@ -54,9 +55,9 @@ public final class SweepScorer {
             for (long i = 0; i < c.styleImages(); i++) {
                 seeds.add(STYLE_SEED_OFFSET + i);
             }
-            ImageSets.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
+            SeedImages.generate(new Generator(target), seeds, c.truncation(), 16, img -> style.add(ImageSets.to255(img)));
         }
-        ImageSets.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
+        SeedImages.generate(new Generator(base), c.seeds().values(), c.truncation(), 16, baseImages::add);
         // the gap every candidate is measured against: the base's style distance, the target's structure loss
         Measures baseM = measure(base);
         Measures targetM = measure(target);
@@ -77,10 +78,10 @@ public final class SweepScorer {
     private Measures measure(StyleGanModel m) {
         Generator g = new Generator(m);
         Swd.Descriptors d = new Swd.Descriptors(base.config().resolution(), c.seed() + 1);
-        ImageSets.generate(g, ImageSets.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
+        SeedImages.generate(g, SeedImages.range(c.styleImages()), c.truncation(), 16, img -> d.add(ImageSets.to255(img)));
         double swd = Swd.compute(style, d, c.seed()).average();
         List<float[]> imgs = new ArrayList<>();
-        ImageSets.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
+        SeedImages.generate(g, c.seeds().values(), c.truncation(), 16, imgs::add);
         return new Measures(swd, Compare.compare(baseImages, imgs, base.config().resolution()));
     }
 
@@ -104,11 +105,11 @@ public final class SweepScorer {
     }
 
     /** Scores one schedule: SWD of blended images vs the style reference, structure and pose vs the base. */
-    SweepRunner.Row score(int index, Schedule s) {
+    SweepResults.Row score(int index, Schedule s) {
         long t0 = System.nanoTime();
         Measures m = measure(Blender.blend(base, target, options(c, s), Map.of()).model());
         Compare.Result cmp = m.compare();
-        return new SweepRunner.Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
+        return new SweepResults.Row(index, key(s), m.swd(), cmp.correlation16(), cmp.ssim32(), cmp.yawDifference(),
                 objective(m.swd(), cmp), (System.nanoTime() - t0) / 1e9, "ok", null);
     }
 }

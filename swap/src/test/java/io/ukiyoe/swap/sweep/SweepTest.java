@@ -75,21 +75,36 @@ class SweepTest {
     }
 
     @Test
+    void theContactSheetHasARowPerTopCandidateAndSkipsFailedOnes() {
+        StyleGanModel b = Importer.importFile(base, Importer.Format.AUTO);
+        StyleGanModel t = Importer.importFile(target, Importer.Format.AUTO);
+        SweepConfig c = config(dir.resolve("sheet.safetensors"), SweepConfig.Search.GRID, 4);
+        SweepResults.Row swap8 = new SweepResults.Row(0, "{\"type\":\"swap\",\"resolution\":8}", 1, 0.9, 0.8, 0, 0.5, 1, "ok", null);
+        SweepResults.Row swap16 = new SweepResults.Row(1, "{\"type\":\"swap\",\"resolution\":16}", 1, 0.9, 0.8, 0, 0.25, 1, "ok", null);
+        SweepResults.Row failed = new SweepResults.Row(2, "{\"type\":\"swap\",\"resolution\":32}", 0, 0, 0, 0, 0, 1, "failed", "boom");
+        java.awt.image.BufferedImage one = ContactSheet.of(b, t, List.of(swap8, failed), c);
+        java.awt.image.BufferedImage two = ContactSheet.of(b, t, List.of(swap8, failed, swap16), c);
+        int res = b.config().resolution();
+        assertTrue(one.getWidth() >= 4 * res, one.getWidth() + " px wide");
+        assertTrue(two.getHeight() >= one.getHeight() + res, one.getHeight() + " -> " + two.getHeight());
+    }
+
+    @Test
     void theKnownBestScheduleRanksFirst() throws Exception {
         Path run = Files.createDirectories(dir.resolve("grid"));
         SweepRunner runner = new SweepRunner(config(run.resolve("best.safetensors"), SweepConfig.Search.GRID, 4), run, i -> { });
         SweepRunner.Result r = runner.run();
         assertEquals(4, r.rows().size(), r.rows().toString());
         assertNotNull(r.best());
-        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows());
+        List<SweepResults.Row> ranked = SweepResults.ranked(r.rows());
         List<Schedule> order = ranked.stream().map(x -> SweepRunner.parse(x.schedule())).toList();
         assertTrue(List.of(new Schedule.Swap(4), new Schedule.Swap(8)).contains(order.get(0)), ranked.toString());
         assertTrue(List.of(new Schedule.Swap(4), new Schedule.Swap(8)).contains(order.get(1)), ranked.toString());
         assertEquals(ranked.get(0).objective(), ranked.get(1).objective(), 1e-9, "4 and 8 give the same model");
         assertTrue(ranked.get(2).objective() > ranked.get(0).objective() * 1.1, "the others are clearly worse");
-        List<String> csv = Files.readAllLines(run.resolve(SweepRunner.RESULTS));
+        List<String> csv = Files.readAllLines(run.resolve(SweepResults.FILE));
         assertEquals(5, csv.size());
-        assertEquals(SweepRunner.HEADER, csv.get(0));
+        assertEquals(SweepResults.HEADER, csv.get(0));
     }
 
     @Test
@@ -98,10 +113,10 @@ class SweepTest {
         double floor = 0.999;          // the target (swap at 4 or 8) changed 16 px: its correlation is below this
         SweepRunner.Result r = new SweepRunner(config(run.resolve("best.safetensors"), SweepConfig.Search.GRID, 4,
                 new SweepConfig.Objective(1, 1, 0, floor)), run, i -> { }).run();
-        List<SweepRunner.Row> ranked = SweepRunner.ranked(r.rows());
-        SweepRunner.Row best = ranked.get(0);
+        List<SweepResults.Row> ranked = SweepResults.ranked(r.rows());
+        SweepResults.Row best = ranked.get(0);
         assertTrue(best.correlation16() >= floor, "the best keeps the base's structure: " + ranked);
-        SweepRunner.Row asTarget = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(4)))
+        SweepResults.Row asTarget = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(4)))
                 .findFirst().orElseThrow();
         assertTrue(asTarget.correlation16() < floor, asTarget.toString());
         assertTrue(asTarget.objective() >= SweepRunner.BELOW_FLOOR, asTarget.toString());
@@ -109,7 +124,7 @@ class SweepTest {
         // (what remains is a sampling distance between its own images and others of its own)
         double t = asTarget.objective() - SweepRunner.BELOW_FLOOR;
         assertTrue(t >= 1.0 && t < 2.0, asTarget.toString());
-        SweepRunner.Row asBase = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(32)))
+        SweepResults.Row asBase = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(32)))
                 .findFirst().orElseThrow();
         assertEquals(1.0, asBase.objective(), 1e-6, "the base: style term 1, structure term 0: " + asBase);
     }
@@ -121,10 +136,10 @@ class SweepTest {
                 full, i -> { }).run();
         // the same sweep, "interrupted" after two rows: keep the first two lines of the table, then resume
         Path part = Files.createDirectories(dir.resolve("part"));
-        List<String> lines = Files.readAllLines(full.resolve(SweepRunner.RESULTS));
-        Files.write(part.resolve(SweepRunner.RESULTS), lines.subList(0, 3));
+        List<String> lines = Files.readAllLines(full.resolve(SweepResults.FILE));
+        Files.write(part.resolve(SweepResults.FILE), lines.subList(0, 3));
         new SweepRunner(config(part.resolve("b.safetensors"), SweepConfig.Search.RANDOM, 5), part, i -> { }).run();
-        List<String> resumed = Files.readAllLines(part.resolve(SweepRunner.RESULTS));
+        List<String> resumed = Files.readAllLines(part.resolve(SweepResults.FILE));
         assertEquals(stripSeconds(lines), stripSeconds(resumed));
         assertTrue(whole.rows().size() >= 2);
 
@@ -139,7 +154,7 @@ class SweepTest {
 
     static List<String> stripSeconds(List<String> lines) {
         return lines.stream().map(l -> {
-            List<String> c = SweepRunner.splitCsv(l);
+            List<String> c = io.ukiyoe.core.io.Csv.split(l);
             if (c.size() > 7) {
                 c.set(7, "");
             }
@@ -154,7 +169,7 @@ class SweepTest {
                 i -> { }).run();
         assertTrue(r.rows().size() >= 1 && r.rows().size() <= 4, r.rows().toString());
         assertNotNull(r.best());
-        assertEquals(r.rows().size() + 1, Files.readAllLines(run.resolve(SweepRunner.RESULTS)).size());
+        assertEquals(r.rows().size() + 1, Files.readAllLines(run.resolve(SweepResults.FILE)).size());
     }
 
     /** Runs here, but the blend of one schedule fails, as a worker's failing blend would. */

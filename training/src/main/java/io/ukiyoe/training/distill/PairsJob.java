@@ -10,8 +10,8 @@ import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.Resample;
-import io.ukiyoe.eval.ImageSets;
-import io.ukiyoe.eval.Structure;
+import io.ukiyoe.data.Structure;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
@@ -208,7 +208,7 @@ public final class PairsJob {
         ArrayList<Long> dropped = new ArrayList<>();
         for (int s = 0; s < seeds.size(); s += c.batch()) {
             List<Long> part = seeds.subList(s, Math.min(seeds.size(), s + c.batch()));
-            INDArray z = ImageSets.z(part, r.zDim());
+            INDArray z = SeedImages.z(part, r.zDim());
             long[] noiseSeeds = part.stream().mapToLong(Long::longValue).toArray(); // as 'generate --seeds' seeds random noise
             INDArray imgA = r.a().synthesis(r.a().ws(z, truncation, null, 0), mode, noiseSeeds);
             INDArray imgB = r.b().synthesis(r.b().ws(z, truncation, null, 0), mode, noiseSeeds);

@@ -7,8 +7,6 @@ import io.ukiyoe.core.io.Outputs;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.data.align.AlignJob;
 import io.ukiyoe.data.align.PhotoFaces;
-import io.ukiyoe.eval.faces.Faces;
-import io.ukiyoe.eval.translate.FaceTranslateJob;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.translate.Translator;
@@ -20,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -58,20 +57,24 @@ public final class ToonifyJob {
     /** The models and the projector, loaded and checked before any photo is read. */
     private record Models(StyleGanModel base, StyleGanModel blended, Translator student, PerceptualLoss loss, Projector projector) {}
 
-    public static Summary run(ToonifyConfig c, boolean force, Listener listener) {
+    /**
+     * Runs a toonify config. {@code faceSource} opens the config's face source (its {@code detector:} or
+     * {@code landmarks:}; the face code lives in eval, which training does not depend on) or returns null
+     * when the photos are to be used whole.
+     */
+    public static Summary run(ToonifyConfig c, Function<ToonifyConfig, AlignJob.FaceSource> faceSource, boolean force, Listener listener) {
         if (c.detector() != null && c.landmarks() != null) {
             throw new UserError("toonify: faces come from landmarks or from the detector, not both", 2, null);
         }
         Models m = load(c);
         int size = m.projector().targetSize();
-        AlignJob.FaceSource source = c.detector() != null ? Faces.detected(c.detector())
-                : c.landmarks() != null ? Faces.landmarks(c.landmarks().file(), c.landmarks().format()) : null;
+        AlignJob.FaceSource source = faceSource.apply(c);
         List<Face> faces = new ArrayList<>();
         PhotoFaces.Summary walk = null;
         if (source != null) {
             walk = PhotoFaces.run(c.images(), source, size, f -> {
                 faces.add(new Face(f.name(), PhotoFaces.thumbnail(f.image(), size), f.aligned(),
-                        FaceTranslateJob.input(f.aligned(), size)));
+                        PhotoFaces.input(f.aligned(), size)));
                 return f.name() + "-ukiyoe.png";
             }, listener::photos);
         } else {
@@ -158,7 +161,7 @@ public final class ToonifyJob {
             row.add(ukiyoe);
             write(out.resolve(f.name() + "-ukiyoe.png"), ukiyoe);
             if (m.student() != null) {
-                BufferedImage student = FaceTranslateJob.translate(m.student(), f.target());
+                BufferedImage student = Images.toImage(m.student().firstAsRgb(f.target()));
                 row.add(student);
                 write(out.resolve(f.name() + "-student.png"), student);
             }

@@ -11,7 +11,7 @@ import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterS
  * the train config ({@code training.learning_rate} -> {@code 0.001}, ...), in a fixed order. Settings
  * with one value are fixed overrides; only those with several become Arbiter leaves.
  */
-final class TrainSpace extends io.ukiyoe.eval.sweep.CompositeSpace<Map<String, String>> {
+final class TrainSpace extends io.ukiyoe.core.sweep.CompositeSpace<Map<String, String>> {
     private final Map<String, Function<double[], String>> settings = new LinkedHashMap<>();
 
     TrainSpace(TrainSweepConfig.Space s) {

@@ -3,15 +3,15 @@ package io.ukiyoe.training.sweep;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.config.ConfigKinds;
 import io.ukiyoe.core.config.ExperimentConfig;
+import io.ukiyoe.core.io.Csv;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
-import io.ukiyoe.eval.ImageSets;
-import io.ukiyoe.eval.Swd;
-import io.ukiyoe.eval.fid.SnapshotMetrics;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.training.SnapshotMetric;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainJob;
+import io.ukiyoe.training.TrainMetrics;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import io.ukiyoe.eval.sweep.ArbiterSweep;
+import io.ukiyoe.core.sweep.ArbiterSweep;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.BaseCandidateGenerator;
@@ -54,8 +54,9 @@ public final class TrainSweepRunner {
     public record Row(int index, String settings, double swd, double fid, double kid, double objective,
                       double seconds, String status, String error) {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, io.ukiyoe.core.io.Csv.quote(settings), swd, fid,
-                    kid, objective, seconds, status, io.ukiyoe.core.io.Csv.quote(error == null ? "" : error));
+            return Csv.row(Csv.number("%d", index), settings, Csv.number("%.6f", swd), Csv.number("%.6f", fid),
+                    Csv.number("%.6f", kid), Csv.number("%.6f", objective), Csv.number("%.2f", seconds), new Csv.Raw(status),
+                    error == null ? "" : error);
         }
     }
 
@@ -65,32 +66,29 @@ public final class TrainSweepRunner {
     private final TrainSweepConfig c;
     private final Path dir;
     private final IntConsumer progress;
-    private final Path data;
-    private final int resolution;
-    private final Swd.Descriptors real;
-    private final SnapshotMetrics inception;       // null when neither fid nor kid is asked for
+    private final TrainMetrics metrics;
+    private final SnapshotMetric<Generator> swd;
+    private final SnapshotMetric<Generator> inception;
     private final Map<String, Row> finished;
     private final List<Row> rows = new ArrayList<>();
     /** Test hook: runs after each candidate is recorded (a test interrupts the sweep here). */
     Consumer<Row> afterRecord = r -> { };
 
-    public TrainSweepRunner(TrainSweepConfig c, Path dir, IntConsumer progress) {
+    /** {@code metrics} scores the candidates (SWD, and FID / KID when asked) and their snapshots. */
+    public TrainSweepRunner(TrainSweepConfig c, Path dir, TrainMetrics metrics, IntConsumer progress) {
         if (!"train".equals(c.target())) {
             throw new UserError("a training sweep has target: train, got " + c.target());
         }
         this.c = c;
         this.dir = dir;
         this.progress = progress;
+        this.metrics = metrics;
         ExperimentConfig<TrainConfig> template = trainConfig(Map.of());
         TrainConfig t = template.value();
         StyleGanModel start = TrainJob.startingModel(template);   // checks the config and the model up front
-        resolution = start.config().resolution();
-        if (resolution < Swd.MIN_RESOLUTION) {
-            throw new UserError("training sweeps score with SWD, which needs models of at least " + Swd.MIN_RESOLUTION
-                    + " px (this one is " + resolution + ")");
-        }
+        int resolution = start.config().resolution();
+        swd = metrics.swd(Path.of(t.data().path()), resolution, c.images(), c.seed());
         new TrainSpace(c.space());                               // an unusable space fails before any training
-        data = Path.of(t.data().path());
         List<String> which = new ArrayList<>(c.metrics());
         if (c.objective() != TrainSweepConfig.Objective.SWD) {
             String needed = c.objective().name().toLowerCase(Locale.ROOT);
@@ -98,11 +96,7 @@ public final class TrainSweepRunner {
                 which.add(needed);
             }
         }
-        inception = which.isEmpty() ? null : TrainJob.snapshotMetrics(t, which);
-        real = new Swd.Descriptors(resolution, c.seed());
-        if (ImageSets.read(data, resolution, c.images(), c.seed(), img -> real.add(ImageSets.to255(img))) == 0) {
-            throw new UserError(data + ": no readable images to score the candidates against");
-        }
+        inception = metrics.inception(t, which);
         finished = readFinished(dir.resolve(RESULTS));
         rows.addAll(finished.values());
     }
@@ -134,7 +128,7 @@ public final class TrainSweepRunner {
         StyleGanModel model;
         try {
             run.writeConfig(cfg.resolvedYaml());
-            model = TrainJob.run(cfg, run, start, step -> { });
+            model = TrainJob.run(cfg, run, start, metrics, step -> { });
             run.finished();
         } catch (RuntimeException e) {
             run.failed(e, true);
@@ -142,11 +136,9 @@ public final class TrainSweepRunner {
         } finally {
             run.close();
         }
-        Swd.Descriptors fake = new Swd.Descriptors(resolution, c.seed() + 1);
         Generator g = new Generator(model);
-        ImageSets.generate(g, ImageSets.range(c.images()), 1.0, 16, img -> fake.add(ImageSets.to255(img)));
-        double swd = Swd.compute(real, fake, c.seed()).average();
-        Map<String, Double> inc = inception == null ? Map.of() : inception.of(g);
+        double swd = this.swd.score(g).get("swd_x1e3");
+        Map<String, Double> inc = inception.score(g);
         double fid = inc.getOrDefault("fid", Double.NaN);
         double kid = inc.getOrDefault("kid_x1e3", Double.NaN);
         double objective = switch (c.objective()) {
@@ -172,7 +164,7 @@ public final class TrainSweepRunner {
 
     private synchronized void record(Row r) {
         rows.add(r);
-        io.ukiyoe.core.io.Csv.appendRow(dir.resolve(RESULTS), HEADER, r.csv());
+        Csv.appendRow(dir.resolve(RESULTS), HEADER, r.csv());
         progress.accept(rows.size());
         afterRecord.accept(r);
     }
@@ -261,7 +253,7 @@ public final class TrainSweepRunner {
             List<String> lines = Files.readAllLines(file);
             List<String> whole = new ArrayList<>(List.of(HEADER));
             for (int i = 1; i < lines.size(); i++) {
-                List<String> cells = io.ukiyoe.core.io.Csv.split(lines.get(i));
+                List<String> cells = Csv.split(lines.get(i));
                 if (cells.size() < 9) {
                     continue;
                 }

@@ -1,5 +1,6 @@
 package io.ukiyoe.training.distill;
 
+import io.ukiyoe.graphs.generate.SeedImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,7 +107,7 @@ class PairsJobTest {
                 .path("inputs").path("base").path("sha256").asString());
         var z = Npy.read(whole.resolve("latents/shard-00001.npy"));
         assertArrayEquals(new long[] {4, 64}, z.shape());
-        var zSeed7 = io.ukiyoe.eval.ImageSets.z(java.util.List.of(7L), 64);
+        var zSeed7 = SeedImages.z(java.util.List.of(7L), 64);
         assertEquals(zSeed7.getFloat(0, 5), z.data()[3 * 64 + 5], 0f);     // row 3 of shard 1 is seed 7
     }
 

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.core.config.ConfigKinds;
 import io.ukiyoe.core.config.ExperimentConfig;
+import io.ukiyoe.graphs.generate.SeedImages;
+import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.training.SnapshotMetric;
+import io.ukiyoe.training.TrainConfig;
+import io.ukiyoe.training.TrainMetrics;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import javax.imageio.ImageIO;
@@ -21,6 +27,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Four tiny training candidates: run folders, results.csv as they finish, and a resume after an interruption. */
 class TrainSweepRunnerTest {
+    /**
+     * A stand-in for eval's SWD (training does not depend on eval; the CLI's tests run the real one): the
+     * mean squared pixel of a candidate's images, a figure that differs between candidates.
+     */
+    private static final TrainMetrics METRICS = new TrainMetrics() {
+        @Override
+        public SnapshotMetric<Generator> inception(TrainConfig c, List<String> which) {
+            return TrainMetrics.NONE.inception(c, which);
+        }
+
+        @Override
+        public SnapshotMetric<Generator> swd(Path data, int resolution, int images, long seed) {
+            return g -> {
+                double[] sum = new double[1];
+                SeedImages.generate(g, SeedImages.range(images), 1.0, 8, img -> {
+                    for (float v : img) {
+                        sum[0] += v * v / (double) img.length / images;
+                    }
+                });
+                return Map.of("swd_x1e3", sum[0]);
+            };
+        }
+    };
+
     @TempDir
     Path dir;
 
@@ -55,7 +85,7 @@ class TrainSweepRunnerTest {
         TrainSweepConfig c = config();
         Path out = dir.resolve("sweep");
         Files.createDirectories(out);
-        TrainSweepRunner.Result r = new TrainSweepRunner(c, out, n -> { }).run();
+        TrainSweepRunner.Result r = new TrainSweepRunner(c, out, METRICS, n -> { }).run();
         assertEquals(4, r.rows().size(), r.rows().toString());
         Set<String> settings = new HashSet<>();
         for (TrainSweepRunner.Row row : r.rows()) {
@@ -75,7 +105,7 @@ class TrainSweepRunnerTest {
         List<String> lines = Files.readAllLines(out.resolve(TrainSweepRunner.RESULTS));
         assertEquals(5, lines.size());
         assertTrue(lines.get(0).startsWith("index,settings,swd_x1e3"));
-        Path sheet = new TrainSweepRunner(c, out, n -> { }).writeContactSheet(r);
+        Path sheet = new TrainSweepRunner(c, out, METRICS, n -> { }).writeContactSheet(r);
         assertTrue(Files.size(sheet) > 0);
 
         // as a kill -9 during the third candidate leaves it: two rows, a torn third line, a half-made folder
@@ -91,7 +121,7 @@ class TrainSweepRunnerTest {
         int third = Integer.parseInt(lines.get(3).split(",")[0]);
         Path half = out.resolve(String.format("candidate-%03d", third));
         Files.delete(half.resolve("model.safetensors"));
-        TrainSweepRunner.Result resumed = new TrainSweepRunner(c, out, n -> { }).run();
+        TrainSweepRunner.Result resumed = new TrainSweepRunner(c, out, METRICS, n -> { }).run();
         assertEquals(4, resumed.rows().size(), resumed.rows().toString());
         List<String> after = Files.readAllLines(out.resolve(TrainSweepRunner.RESULTS));
         assertEquals(lines.subList(0, 3), after.subList(0, 3), "finished rows stay as they were");

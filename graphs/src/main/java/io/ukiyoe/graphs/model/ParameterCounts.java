@@ -1,15 +1,12 @@
-package io.ukiyoe.cli;
+package io.ukiyoe.graphs.model;
 
-import io.ukiyoe.graphs.model.Names;
-import io.ukiyoe.graphs.model.StyleGanModel;
+/**
+ * Parameter counts of a model by part (trainable tensors; the buffers, w_avg and the constant noise
+ * maps, are counted apart), as {@code import} and {@code inspect} report them.
+ */
+public record ParameterCounts(long mapping, long synthesis, long discriminator, long buffers) {
 
-/** Parameter counts of a model by part (trainable tensors only; buffers are not counted). */
-final class Inspect {
-    private Inspect() {}
-
-    record Counts(long mapping, long synthesis, long discriminator, long buffers) {}
-
-    static Counts counts(StyleGanModel m) {
+    public static ParameterCounts of(StyleGanModel m) {
         long map = 0;
         long syn = 0;
         long disc = 0;
@@ -27,6 +24,6 @@ final class Inspect {
                 disc += n;
             }
         }
-        return new Counts(map, syn, disc, buf);
+        return new ParameterCounts(map, syn, disc, buf);
     }
 }

@@ -1,4 +1,4 @@
-package io.ukiyoe.eval.sweep;
+package io.ukiyoe.core.sweep;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ukiyoe.eval.sweep;
+package io.ukiyoe.core.sweep;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.ukiyoe.eval;
+package io.ukiyoe.data;
 
 /**
  * How much two images of the same latent and noise share their structure: Pearson correlation of
