@@ -56,6 +56,7 @@ final class BenchTranslateCommand implements Callable<Integer> {
                 ngf, nDownsampling, nBlocks, c.parameterCount(), size, size, batch);
         Pix2PixHDTranslator t = Pix2PixHDTranslator.random(c, 17);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).muli(2).subi(1);
+        double weightsGb = org.bytedeco.javacpp.Pointer.totalBytes() / 1073741824.0;
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
@@ -64,6 +65,9 @@ final class BenchTranslateCommand implements Callable<Integer> {
         double cpuPerPass = (os.getProcessCpuTime() - cpu0) / 1e9 / (warmup + iters);
         out.printf("cpu seconds/image: %.3f (all passes; wall %.3f)%n", cpuPerPass / batch,
                 (System.nanoTime() - wall0) / 1e9 / (warmup + iters) / batch);
+        // ND4J's arrays as JavaCPP counts them: the graph's weights and input, then also the pooled activations
+        out.printf("native arrays: %.2f GB built, %.2f GB after the passes%n", weightsGb,
+                org.bytedeco.javacpp.Pointer.totalBytes() / 1073741824.0);
         out.printf("peak memory: %s%n", peakMemory());
         out.printf("seconds/image: %.3f%n", median / batch);
         return 0;
