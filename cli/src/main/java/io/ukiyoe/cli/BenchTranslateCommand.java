@@ -56,7 +56,6 @@ final class BenchTranslateCommand implements Callable<Integer> {
                 ngf, nDownsampling, nBlocks, c.parameterCount(), size, size, batch);
         Pix2PixHDTranslator t = Pix2PixHDTranslator.random(c, 17);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).muli(2).subi(1);
-        double weightsGb = org.bytedeco.javacpp.Pointer.totalBytes() / 1073741824.0;
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
@@ -65,9 +64,6 @@ final class BenchTranslateCommand implements Callable<Integer> {
         double cpuPerPass = (os.getProcessCpuTime() - cpu0) / 1e9 / (warmup + iters);
         out.printf("cpu seconds/image: %.3f (all passes; wall %.3f)%n", cpuPerPass / batch,
                 (System.nanoTime() - wall0) / 1e9 / (warmup + iters) / batch);
-        // ND4J's arrays as JavaCPP counts them: the graph's weights and input, then also the pooled activations
-        out.printf("native arrays: %.2f GB built, %.2f GB after the passes%n", weightsGb,
-                org.bytedeco.javacpp.Pointer.totalBytes() / 1073741824.0);
         out.printf("peak memory: %s%n", peakMemory());
         out.printf("seconds/image: %.3f%n", median / batch);
         return 0;
@@ -75,16 +71,26 @@ final class BenchTranslateCommand implements Callable<Integer> {
 
     /** The process's peak resident memory (VmHWM: heap, JVM and native arrays together), or "unknown" off Linux. */
     static String peakMemory() {
+        long peak = statusKb("VmHWM:");
+        if (peak < 0) {
+            return "unknown";
+        }
+        // what the resident set holds at the end: anonymous memory (heap, arrays, pools) vs mapped files (libraries)
+        return String.format("%.2f GB (peak resident set, VmHWM; at the end %.2f GB anonymous, %.2f GB files)",
+                peak / 1048576.0, statusKb("RssAnon:") / 1048576.0, statusKb("RssFile:") / 1048576.0);
+    }
+
+    /** A kB figure of /proc/self/status, or -1 off Linux. */
+    private static long statusKb(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format("%.2f GB (peak resident set, VmHWM)", kb / 1048576.0);
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux
         }
-        return "unknown";
+        return -1;
     }
 }
