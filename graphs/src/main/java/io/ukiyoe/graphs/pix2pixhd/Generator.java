@@ -26,7 +26,7 @@ public final class Generator {
         for (int n = 1; n <= levels; n++) {
             String first = "model" + n + "_1/";
             String second = "model" + n + "_2/";
-            SDVariable y = GlobalGenerator.convInRelu(sd, Convs.reflectPad(sd, pyramid[levels - n], 3), w, first + "1/", 1, 0);
+            SDVariable y = GlobalGenerator.convInRelu(sd, Layers.reflectPad(sd, pyramid[levels - n], 3), w, first + "1/", 1, 0);
             y = GlobalGenerator.convInRelu(sd, y, w, first + "4/", 2, 1).add(out);
             for (int b = 0; b < c.nBlocksLocal(); b++) {
                 y = ResnetBlock.forward(sd, y, w, second + b + "/");

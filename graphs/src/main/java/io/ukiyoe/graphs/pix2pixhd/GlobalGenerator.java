@@ -22,7 +22,7 @@ public final class GlobalGenerator {
      */
     public static SDVariable forward(SameDiff sd, SDVariable x, GlobalGeneratorConfig c, TorchWeights w, String prefix) {
         checkInput(x, c.inputNc(), c.sizeMultiple());
-        SDVariable y = convInRelu(sd, Convs.reflectPad(sd, x, 3), w, prefix + "1/", 1, 0);
+        SDVariable y = convInRelu(sd, Layers.reflectPad(sd, x, 3), w, prefix + "1/", 1, 0);
         for (int i = 0; i < c.nDownsampling(); i++) {
             y = convInRelu(sd, y, w, prefix + c.downConvIndex(i) + "/", 2, 1);
         }
@@ -41,18 +41,18 @@ public final class GlobalGenerator {
     /** Conv (zero padding {@code pad}), instance norm, ReLU. */
     static SDVariable convInRelu(SameDiff sd, SDVariable x, TorchWeights w, String conv, int stride, int pad) {
         SDVariable y = Convs.conv2d(sd, x, w, conv, stride, pad);
-        return Layers.relu(sd, Convs.instanceNorm(sd, y, IN_EPS));
+        return Layers.relu(sd, Layers.instanceNorm(sd, y, IN_EPS));
     }
 
     /** Transposed 3x3 conv, stride 2, padding 1, output_padding 1 (doubles H and W), instance norm, ReLU. */
     static SDVariable upConvInRelu(SameDiff sd, SDVariable x, TorchWeights w, String conv) {
-        SDVariable y = Convs.convTranspose2d(sd, x, w, conv, 2, 1, 1);
-        return Layers.relu(sd, Convs.instanceNorm(sd, y, IN_EPS));
+        SDVariable y = Layers.convTranspose2d(sd, x, w.get(conv + "weight"), w.optional(conv + "bias"), 2, 1, 1);
+        return Layers.relu(sd, Layers.instanceNorm(sd, y, IN_EPS));
     }
 
     /** Reflect pad 3, 7x7 conv, tanh. */
     static SDVariable head(SameDiff sd, SDVariable x, TorchWeights w, String conv) {
-        SDVariable y = Convs.conv2d(sd, Convs.reflectPad(sd, x, 3), w, conv, 1, 0);
+        SDVariable y = Convs.conv2d(sd, Layers.reflectPad(sd, x, 3), w, conv, 1, 0);
         return sd.math().tanh(y);
     }
 
@@ -62,12 +62,11 @@ public final class GlobalGenerator {
         if (s == null) {
             return;
         }
-        int c = Convs.channelAxis(x.getSameDiff());
-        if (s.length != 4 || (s[c] > 0 && s[c] != channels)) {
+        if (s.length != 4 || (s[1] > 0 && s[1] != channels)) {
             throw new IllegalArgumentException("generator input must be [N, " + channels + ", H, W], got "
                     + java.util.Arrays.toString(s));
         }
-        for (int a = c == 1 ? 2 : 1; a < (c == 1 ? 4 : 3); a++) {
+        for (int a = 2; a < 4; a++) {
             if (s[a] > 0 && s[a] % multiple != 0) {
                 throw new IllegalArgumentException("generator input H and W must be multiples of " + multiple + ", got "
                         + java.util.Arrays.toString(s));

@@ -38,14 +38,7 @@ public final class Pix2PixHDTranslator implements Translator {
         this.parameters = config.parameterCount();
         this.graph = SameDiff.create();
         SDVariable x = graph.placeHolder(INPUT, DataType.FLOAT, -1, config.inputNc(), -1, -1);
-        if (config.nLocalEnhancers() == 0) {
-            // a global generator computes in NHWC between its input and output (Convs: the conv layouts)
-            Convs.useChannelsLast(graph);
-            SDVariable nhwc = Generator.forward(graph, x.permute(0, 2, 3, 1), config, weights.apply(graph));
-            graph.identity(OUTPUT, nhwc.permute(0, 3, 1, 2));
-        } else {
-            graph.identity(OUTPUT, Generator.forward(graph, x, config, weights.apply(graph)));
-        }
+        graph.identity(OUTPUT, Generator.forward(graph, x, config, weights.apply(graph)));
     }
 
     /**

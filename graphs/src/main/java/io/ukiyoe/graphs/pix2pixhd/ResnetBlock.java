@@ -25,9 +25,9 @@ public final class ResnetBlock {
 
     /** The block with its two convs under the given prefixes (for nets that number their modules otherwise). */
     public static SDVariable forward(SameDiff sd, SDVariable x, TorchWeights w, String conv1, String conv2) {
-        SDVariable y = Convs.instanceNorm(sd, Convs.conv2d(sd, Convs.reflectPad(sd, x, 1), w, conv1, 1, 0), IN_EPS);
+        SDVariable y = Layers.instanceNorm(sd, Convs.conv2d(sd, Layers.reflectPad(sd, x, 1), w, conv1, 1, 0), IN_EPS);
         y = Layers.relu(sd, y);
-        y = Convs.instanceNorm(sd, Convs.conv2d(sd, Convs.reflectPad(sd, y, 1), w, conv2, 1, 0), IN_EPS);
+        y = Layers.instanceNorm(sd, Convs.conv2d(sd, Layers.reflectPad(sd, y, 1), w, conv2, 1, 0), IN_EPS);
         return x.add(y);
     }
 

@@ -45,9 +45,9 @@ class TranslatorTest {
         assertTrue(e.getMessage().contains("not a generator"), e.getMessage());
     }
 
-    /** A global generator's translator computes in NHWC (Convs): the same output as the torch-layout graph. */
+    /** A global generator's translator (random weights made on demand, laid out once): PyTorch's output. */
     @Test
-    void globalGeneratorInChannelsLastMatchesPyTorchAndTheTorchLayoutGraph() {
+    void globalGeneratorTranslatesAsPyTorchAndAsItsLayerGraph() {
         Path g = dir.resolve("G_global.safetensors");
         Importer.importAny(Fixtures.file("p2p/tiny_net_G_global.pth"), Importer.Format.AUTO).network().write(g);
         Translator t = Translators.load(g);
@@ -59,12 +59,15 @@ class TranslatorTest {
                 .get(Pix2PixHDTranslator.OUTPUT);
         Fixtures.assertClose(P2pFixtures.npy("tiny_G_global_out.npy"), exported, "exported graph (global)");
 
-        // other widths, depths, a batch of two non-square images: against the NCHW graph of the same weights
+        // other widths, depths, a batch of two non-square images: against the trainable-form graph's layers
         GlobalGeneratorConfig c = GlobalGeneratorConfig.of(2, 1, 4, 3, 2);
         var sdict = P2pFixtures.random(c.expectedShapes("model/"), 5, 0.2);
         INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 2, 40, 24).muli(2).subi(1);
-        INDArray expected = GlobalGeneratorTest.run(sdict, c, x);
+        SameDiff trainable = SameDiff.create();
+        var in = trainable.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, -1, c.inputNc(), -1, -1);
+        INDArray expected = GlobalGenerator.forward(trainable, in, c, new io.ukiyoe.graphs.layers.TorchWeights(trainable, sdict, true, "G/"),
+                "model/").eval(Map.of("x", x));
         INDArray got = new Pix2PixHDTranslator(new Pix2PixHDFiles.GeneratorNet(GeneratorConfig.global(c), sdict)).translate(x);
-        Fixtures.assertClose(expected, got, "channels-last vs torch layout");
+        Fixtures.assertClose(expected, got, "translator vs layer graph");
     }
 }
