@@ -71,16 +71,26 @@ final class BenchTranslateCommand implements Callable<Integer> {
 
     /** The process's peak resident memory (VmHWM: heap, JVM and native arrays together), or "unknown" off Linux. */
     static String peakMemory() {
+        long peak = statusKb("VmHWM:");
+        if (peak < 0) {
+            return "unknown";
+        }
+        // what the resident set holds at the end: anonymous memory (heap, arrays, pools) vs mapped files (libraries)
+        return String.format("%.2f GB (peak resident set, VmHWM; at the end %.2f GB anonymous, %.2f GB files)",
+                peak / 1048576.0, statusKb("RssAnon:") / 1048576.0, statusKb("RssFile:") / 1048576.0);
+    }
+
+    /** A kB figure of /proc/self/status, or -1 off Linux. */
+    private static long statusKb(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format("%.2f GB (peak resident set, VmHWM)", kb / 1048576.0);
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux
         }
-        return "unknown";
+        return -1;
     }
 }

@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        NativeBuild.select();          // before ND4J loads: the AVX-512 build where the CPU has it
         System.exit(execute(args, System.out, System.err));
     }
 

@@ -44,4 +44,30 @@ class TranslatorTest {
         e = assertThrows(UserError.class, () -> Translators.load(d));
         assertTrue(e.getMessage().contains("not a generator"), e.getMessage());
     }
+
+    /** A global generator's translator (random weights made on demand, laid out once): PyTorch's output. */
+    @Test
+    void globalGeneratorTranslatesAsPyTorchAndAsItsLayerGraph() {
+        Path g = dir.resolve("G_global.safetensors");
+        Importer.importAny(Fixtures.file("p2p/tiny_net_G_global.pth"), Importer.Format.AUTO).network().write(g);
+        Translator t = Translators.load(g);
+        Fixtures.assertClose(P2pFixtures.npy("tiny_G_global_out.npy"), t.translate(P2pFixtures.npy("tiny_A.npy")), "translate (global)");
+        Path fb = dir.resolve("G_global.fb");
+        t.export(fb);
+        INDArray a = P2pFixtures.npy("tiny_A.npy");
+        INDArray exported = SameDiff.load(fb.toFile(), true).output(Map.of(Pix2PixHDTranslator.INPUT, a), Pix2PixHDTranslator.OUTPUT)
+                .get(Pix2PixHDTranslator.OUTPUT);
+        Fixtures.assertClose(P2pFixtures.npy("tiny_G_global_out.npy"), exported, "exported graph (global)");
+
+        // other widths, depths, a batch of two non-square images: against the trainable-form graph's layers
+        GlobalGeneratorConfig c = GlobalGeneratorConfig.of(2, 1, 4, 3, 2);
+        var sdict = P2pFixtures.random(c.expectedShapes("model/"), 5, 0.2);
+        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 2, 40, 24).muli(2).subi(1);
+        SameDiff trainable = SameDiff.create();
+        var in = trainable.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, -1, c.inputNc(), -1, -1);
+        INDArray expected = GlobalGenerator.forward(trainable, in, c, new io.ukiyoe.graphs.layers.TorchWeights(trainable, sdict, true, "G/"),
+                "model/").eval(Map.of("x", x));
+        INDArray got = new Pix2PixHDTranslator(new Pix2PixHDFiles.GeneratorNet(GeneratorConfig.global(c), sdict)).translate(x);
+        Fixtures.assertClose(expected, got, "translator vs layer graph");
+    }
 }
