@@ -42,14 +42,17 @@ import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
  */
 public final class SweepRunner {
     public static final String RESULTS = "results.csv";
-    static final String HEADER = "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,objective,seconds,status,error";
+    static final String HEADER =
+            "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,fid,kid_x1e3,objective,seconds,status,error";
 
-    /** One finished candidate. */
+    /** One finished candidate; fid and kid (x1e3) are NaN without {@code metrics.inception}. */
     public record Row(int index, String schedule, double swd, double correlation16, double ssim32, double yawDifference,
-                      double objective, double seconds, String status, String error) implements Serializable {
+                      double fid, double kid, double objective, double seconds, String status, String error)
+            implements Serializable {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, quote(schedule), swd,
-                    correlation16, ssim32, yawDifference, objective, seconds, status, quote(error == null ? "" : error));
+            return String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%s,%s", index, quote(schedule),
+                    swd, correlation16, ssim32, yawDifference, fid, kid, objective, seconds, status,
+                    quote(error == null ? "" : error));
         }
     }
 
@@ -81,6 +84,14 @@ public final class SweepRunner {
             throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is "
                     + base.config().resolution() + ")");
         }
+        SweepConfig.Objective o = c.objective();
+        if ((o.fid() > 0 || o.kid() > 0) && c.metrics().inception() == null) {
+            throw new UserError("objective." + (o.fid() > 0 ? "fid" : "kid") + " needs metrics.inception: the Inception "
+                    + "weights file (pt_inception-2015-12-05-6726825d.pth)");
+        }
+        if (c.metrics().inception() != null && c.styleImages() < 2) {
+            throw new UserError("FID and KID need at least 2 images per set: style_images is " + c.styleImages());
+        }
         finished = readFinished(runDir.resolve(RESULTS));
         rows.addAll(finished.values());
     }
@@ -96,7 +107,8 @@ public final class SweepRunner {
     }
 
     static Row failed(Work w, String why) {
-        return new Row(w.index(), w.schedule(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, "failed", why);
+        return new Row(w.index(), w.schedule(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, 0, "failed", why);
     }
 
     private void record(Row r) {
@@ -210,17 +222,22 @@ public final class SweepRunner {
         }
         try {
             List<String> lines = Files.readAllLines(file);
+            if (!lines.isEmpty() && !lines.get(0).equals(HEADER)) {
+                throw new UserError(file + ": written by another version (columns " + lines.get(0) + "); start a new run");
+            }
             for (int i = 1; i < lines.size(); i++) {
                 List<String> cells = splitCsv(lines.get(i));
-                if (cells.size() < 10) {
+                if (cells.size() < 12) {
                     continue; // a line cut short by a crash: computed again
                 }
                 Row r = new Row(Integer.parseInt(cells.get(0)), cells.get(1), Double.parseDouble(cells.get(2)),
                         Double.parseDouble(cells.get(3)), Double.parseDouble(cells.get(4)), Double.parseDouble(cells.get(5)),
-                        Double.parseDouble(cells.get(6)), Double.parseDouble(cells.get(7)), cells.get(8),
-                        cells.get(9).isEmpty() ? null : cells.get(9));
+                        Double.parseDouble(cells.get(6)), Double.parseDouble(cells.get(7)), Double.parseDouble(cells.get(8)),
+                        Double.parseDouble(cells.get(9)), cells.get(10), cells.get(11).isEmpty() ? null : cells.get(11));
                 out.put(r.schedule(), r);
             }
+        } catch (UserError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new UserError(file + ": cannot read the results of the earlier run: " + e.getMessage(), e);
         }
