@@ -5,6 +5,8 @@ import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.eval.Compare;
 import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.Swd;
+import io.ukiyoe.eval.SwdSets;
+import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.Generator;
 import java.nio.file.Path;
@@ -34,23 +36,18 @@ final class EvalCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Descriptors of an image set: a model (n generated images, seeds 0..n-1) or images. */
-    static Swd.Descriptors descriptors(Path source, int n, int resolution, long seed, Progress p) {
-        Swd.Descriptors d = new Swd.Descriptors(resolution, seed);
-        java.util.function.Consumer<float[]> sink = img -> {
-            d.add(ImageSets.to255(img));
-            p.update(d.images());
-        };
+    /** Descriptors of an image set: a model (n generated images, seeds 0..n-1) or images, computed on {@code cluster}. */
+    static Swd.Descriptors descriptors(Path source, int n, int resolution, long seed, Progress p, Cluster cluster) {
         if (ImageSets.isModel(source)) {
             StyleGanModel m = Models.load(source);
             if (m.config().resolution() != resolution) {
                 throw new UserError(source + ": generates " + m.config().resolution() + " px images, the comparison is at "
                         + resolution + " px");
             }
-            ImageSets.generate(new Generator(m), ImageSets.range(n), 1, 8, sink);
-        } else {
-            ImageSets.read(source, resolution, n, seed, sink);
+        } else if (!java.nio.file.Files.exists(source)) {
+            throw new UserError(source + ": no such file or folder");
         }
+        Swd.Descriptors d = SwdSets.descriptors(source, n, resolution, seed, cluster, p::update);
         p.done();
         return d;
     }
@@ -79,6 +76,9 @@ final class EvalCommand implements Runnable {
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
         Path json;
 
+        @picocli.CommandLine.Mixin
+        SparkOption spark = new SparkOption();
+
         @Spec
         CommandSpec spec;
 
@@ -94,8 +94,12 @@ final class EvalCommand implements Runnable {
             }
             // the same patch positions on both sides: a set against itself scores exactly 0
             var err = spec.commandLine().getErr();
-            Swd.Descriptors da = descriptors(a, n, res, seed, new Progress(err, "swd A", n));
-            Swd.Descriptors db = descriptors(b, n, res, seed, new Progress(err, "swd B", n));
+            Swd.Descriptors da;
+            Swd.Descriptors db;
+            try (Cluster cluster = spark.open()) {
+                da = descriptors(a, n, res, seed, new Progress(err, "swd A", n), cluster);
+                db = descriptors(b, n, res, seed, new Progress(err, "swd B", n), cluster);
+            }
             Swd.Result r = Swd.compute(da, db, seed);
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "compared at %d px: %d images of A, %d of B%s%n", res, da.images(), db.images(),
