@@ -3,6 +3,8 @@ package io.ukiyoe.cli;
 import io.ukiyoe.training.distill.DistillCheckpoint;
 import io.ukiyoe.training.distill.DistillConfig;
 import io.ukiyoe.training.distill.DistillJob;
+import io.ukiyoe.training.distill.StudentMetrics;
+import io.ukiyoe.eval.fid.TranslationMetrics;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -24,7 +26,19 @@ final class DistillTrainCommand implements Callable<Integer> {
             DistillJob::validate, DistillConfig::name, DistillConfig::seed,
             c -> Stream.of(c.initFrom(), c.vgg19()).filter(Objects::nonNull).toList(),
             DistillJob::lastCheckpoint, DistillCheckpoint.Contents::trainConfig, k -> k.state().step(),
-            DistillJob::train);
+            (cfg, run, from, total, progress) -> DistillJob.train(cfg, run, from, studentMetrics(cfg.value()), total,
+                    progress));
+
+    /** snapshots.metrics as eval's Inception metrics (training itself does not depend on eval). */
+    static StudentMetrics studentMetrics(DistillConfig c) {
+        if (c.snapshots().metrics().isEmpty()) {
+            return StudentMetrics.NONE;
+        }
+        DistillConfig.Metrics m = c.metrics();
+        TranslationMetrics t = new TranslationMetrics(java.nio.file.Path.of(m.inception()), m.batch(),
+                c.snapshots().metrics(), m.kidSubsets(), m.kidSubsetSize());
+        return t::of;
+    }
 
     @Mixin
     TrainRunArgs args = new TrainRunArgs();

@@ -1,6 +1,7 @@
 package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
+import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.eval.Compare;
 import io.ukiyoe.eval.ImageSets;
@@ -59,6 +60,9 @@ final class EvalCommand implements Runnable {
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
         Path json;
 
+        @picocli.CommandLine.Mixin
+        SparkOption spark = new SparkOption();
+
         @Spec
         CommandSpec spec;
 
@@ -74,8 +78,12 @@ final class EvalCommand implements Runnable {
             }
             // the same patch positions on both sides: a set against itself scores exactly 0
             var err = spec.commandLine().getErr();
-            Swd.Descriptors da = descriptors(a, res, new Progress(err, "swd A", n));
-            Swd.Descriptors db = descriptors(b, res, new Progress(err, "swd B", n));
+            Swd.Descriptors da;
+            Swd.Descriptors db;
+            try (Cluster cluster = spark.open()) {
+                da = descriptors(a, res, new Progress(err, "swd A", n), cluster);
+                db = descriptors(b, res, new Progress(err, "swd B", n), cluster);
+            }
             Swd.Result r = Swd.compute(da, db, seed);
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "compared at %d px: %d images of A, %d of B%s%n", res, da.images(), db.images(),
@@ -94,8 +102,8 @@ final class EvalCommand implements Runnable {
             return 0;
         }
 
-        private Swd.Descriptors descriptors(Path source, int res, Progress p) {
-            Swd.Descriptors d = SwdSets.descriptors(source, n, res, seed, p::update);
+        private Swd.Descriptors descriptors(Path source, int res, Progress p, Cluster cluster) {
+            Swd.Descriptors d = SwdSets.descriptors(source, n, res, seed, cluster, p::update);
             p.done();
             return d;
         }

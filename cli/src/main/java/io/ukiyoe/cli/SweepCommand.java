@@ -105,8 +105,10 @@ final class SweepCommand implements Callable<Integer> {
             Path sheet = dir.resolve(ContactSheet.FILE);
             Images.writePng(sheet, ContactSheet.of(runner.base(), runner.target(), r.rows(), c));
             out.printf(Locale.ROOT, "%d candidates in %s%n", r.rows().size(), dir.resolve(SweepResults.FILE));
-            out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f, correlation16 %.4f) -> %s%n",
-                    r.best().schedule(), r.best().objective(), r.best().swd(), r.best().correlation16(), c.out());
+            out.printf(Locale.ROOT, "best: %s  objective %.4f (SWD x1e3 %.3f%s, correlation16 %.4f) -> %s%n",
+                    r.best().schedule(), r.best().objective(), r.best().swd(), Double.isNaN(r.best().fid()) ? ""
+                            : String.format(Locale.ROOT, ", FID %.3f, KID x1e3 %.3f", r.best().fid(), r.best().kid()),
+                    r.best().correlation16(), c.out());
             out.printf("contact sheet: %s%n", sheet);
         };
         if (run == null) {

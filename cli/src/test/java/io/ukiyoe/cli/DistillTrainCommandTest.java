@@ -99,6 +99,50 @@ class DistillTrainCommandTest {
                 "each step and snapshot logged once");
     }
 
+    /**
+     * snapshots.metrics: [fid, kid] logs the student's FID and KID against the held-out B images at each
+     * snapshot (fixture Inception weights: random, so only the arithmetic is checked); the FID equals
+     * {@code eval fid} of the finished student's translations of the held-out A against those B files.
+     */
+    @Test
+    void studentFidAgainstTheHeldOutTargets() throws Exception {
+        Path inception = io.ukiyoe.graphs.Fixtures.file("fid/pt_inception-random-seeded.pth");
+        Path run = dir.resolve("fid");
+        CliRun r = CliRun.of("distill", "train", cfg.toString(), "--run-dir", run.toString(), "--set", "data.held_out=2",
+                "--set", "training.niter=1", "--set", "training.niter_decay=0", "--set", "snapshots.metrics=[fid, kid]",
+                "--set", "metrics.inception=" + inception, "--set", "metrics.batch=2");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        String last = lines.get(lines.size() - 1);
+        var m = java.util.regex.Pattern.compile("\"fid\":([0-9.]+),\"kid_x1e3\":(-?[0-9.]+)").matcher(last);
+        assertTrue(last.contains("heldout_l1") && m.find(), last);
+        double fid = Double.parseDouble(m.group(1));
+
+        Path heldA = Files.createDirectories(dir.resolve("heldA"));
+        Path heldB = Files.createDirectories(dir.resolve("heldB"));
+        for (String name : List.of("p4.png", "p5.png")) {   // the last two by name
+            Files.copy(pairs.resolve("train_A").resolve(name), heldA.resolve(name));
+            Files.copy(pairs.resolve("train_B").resolve(name), heldB.resolve(name));
+        }
+        Path translated = dir.resolve("heldA-student");
+        CliRun t = CliRun.of("translate", "--model", run.resolve("student.safetensors").toString(), "--images",
+                heldA.toString(), "--out", translated.toString());
+        assertEquals(0, t.exit(), t.err());
+        CliRun e = CliRun.of("eval", "fid", "--a", translated.toString(), "--b", heldB.toString(), "--inception",
+                inception.toString(), "--n", "2", "--batch", "2", "--cache", dir.resolve("fid-cache").toString());
+        assertEquals(0, e.exit(), e.err());
+        String[] out = e.out().strip().split("\n");
+        double expected = Double.parseDouble(out[out.length - 1].replace("FID: ", ""));
+        assertTrue(expected > 0, e.out());
+        assertEquals(expected, fid, 1e-6 * expected + 1e-6, last);
+
+        CliRun noWeights = CliRun.of("distill", "train", cfg.toString(), "--set", "data.held_out=2", "--set",
+                "snapshots.metrics=[fid]");
+        assertEquals(2, noWeights.exit(), noWeights.err());
+        assertTrue(noWeights.err().contains("metrics.inception") && noWeights.err().contains("pt_inception"), noWeights.err());
+        assertEquals(1, noWeights.err().strip().lines().count(), noWeights.err());
+    }
+
     @Test
     void badInputIsAOneLineErrorNamingTheFile() throws Exception {
         Path missing = dir.resolve("missing.safetensors");

@@ -26,67 +26,41 @@ public final class Swd {
     /** Per pyramid level (finest first, down to 16 px), x1e3, and their average. */
     public record Result(List<Integer> resolutions, double[] perLevel, double average) {}
 
-    /** Collects descriptors of one image set, level by level, without keeping the images. */
+    /**
+     * Collects descriptors of one image set, level by level, without keeping the images. Image {@code i}
+     * (in the order added) draws its patch positions from its own random stream, seeded by the set's seed
+     * and {@code i}, so an image's descriptors depend on nothing else: any partition of the set into
+     * windows ({@link SwdSets}) gives the same descriptors, and two sets with the same seed use the same
+     * positions image by image.
+     */
     public static final class Descriptors {
         final int resolution;
+        final long seed;
         final List<List<float[]>> byLevel = new ArrayList<>();
-        private final Random rnd;
 
         public Descriptors(int resolution, long seed) {
             if (resolution < MIN_RESOLUTION || Integer.bitCount(resolution) != 1) {
                 throw new IllegalArgumentException("SWD needs power-of-two images of at least 16 px, got " + resolution);
             }
             this.resolution = resolution;
-            this.rnd = new Random(seed);
+            this.seed = seed;
             for (int r = resolution; r >= MIN_RESOLUTION; r /= 2) {
                 byLevel.add(new ArrayList<>());
             }
         }
 
-        /** Adds one image: planar RGB [3, R, R] with values in 0..255. */
+        /** Adds the next image: planar RGB [3, R, R] with values in 0..255. */
         public void add(float[] chw) {
-            int r = resolution;
-            if (chw.length != 3 * r * r) {
-                throw new IllegalArgumentException("expected a [3, " + r + ", " + r + "] image");
+            addDescribed(describe(chw, resolution, seed, images()));
+        }
+
+        /** Adds an image's descriptors from {@link #describe} (in image order). */
+        void addDescribed(float[][][] perLevel) {
+            if (perLevel.length != byLevel.size()) {
+                throw new IllegalArgumentException("descriptors of " + perLevel.length + " levels, the set has " + byLevel.size());
             }
-            float[][] level = {Arrays.copyOfRange(chw, 0, r * r), Arrays.copyOfRange(chw, r * r, 2 * r * r),
-                    Arrays.copyOfRange(chw, 2 * r * r, 3 * r * r)};
-            int size = r;
-            for (int l = 0; l < byLevel.size(); l++) {
-                float[][] band;
-                float[][] next = null;
-                if (size > MIN_RESOLUTION) {
-                    next = new float[3][];
-                    band = new float[3][];
-                    for (int c = 0; c < 3; c++) {
-                        next[c] = pyrDown(level[c], size);
-                        float[] up = pyrUp(next[c], size / 2);
-                        band[c] = new float[size * size];
-                        for (int i = 0; i < band[c].length; i++) {
-                            band[c][i] = level[c][i] - up[i];
-                        }
-                    }
-                } else {
-                    band = level; // the last level is the low-pass image itself
-                }
-                for (int p = 0; p < PATCHES_PER_IMAGE; p++) {
-                    int cy = 3 + rnd.nextInt(size - 6);
-                    int cx = 3 + rnd.nextInt(size - 6);
-                    float[] d = new float[3 * PATCH * PATCH];
-                    int k = 0;
-                    for (int c = 0; c < 3; c++) {
-                        for (int y = -3; y <= 3; y++) {
-                            for (int x = -3; x <= 3; x++) {
-                                d[k++] = band[c][(cy + y) * size + cx + x];
-                            }
-                        }
-                    }
-                    byLevel.get(l).add(d);
-                }
-                if (next != null) {
-                    level = next;
-                    size /= 2;
-                }
+            for (int l = 0; l < perLevel.length; l++) {
+                byLevel.get(l).addAll(Arrays.asList(perLevel[l]));
             }
         }
 
@@ -94,6 +68,68 @@ public final class Swd {
         public int images() {
             return byLevel.get(0).size() / PATCHES_PER_IMAGE;
         }
+    }
+
+    /** The random stream of image {@code index}'s patch positions in a set of seed {@code seed}. */
+    static Random patchRandom(long seed, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + (index + 1) * 0xBF58476D1CE4E5B9L;   // splitmix64's finaliser
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return new Random(z ^ (z >>> 31));
+    }
+
+    /**
+     * One image's descriptors {@code [level][patch][3 x 7 x 7]} (finest level first): planar RGB
+     * {@code [3, R, R]} in 0..255, image {@code index} of a set of seed {@code seed}.
+     */
+    static float[][][] describe(float[] chw, int resolution, long seed, long index) {
+        int r = resolution;
+        if (chw.length != 3 * r * r) {
+            throw new IllegalArgumentException("expected a [3, " + r + ", " + r + "] image");
+        }
+        Random rnd = patchRandom(seed, index);
+        int levels = Integer.numberOfTrailingZeros(r) - Integer.numberOfTrailingZeros(MIN_RESOLUTION) + 1;
+        float[][][] out = new float[levels][PATCHES_PER_IMAGE][];
+        float[][] level = {Arrays.copyOfRange(chw, 0, r * r), Arrays.copyOfRange(chw, r * r, 2 * r * r),
+                Arrays.copyOfRange(chw, 2 * r * r, 3 * r * r)};
+        int size = r;
+        for (int l = 0; l < levels; l++) {
+            float[][] band;
+            float[][] next = null;
+            if (size > MIN_RESOLUTION) {
+                next = new float[3][];
+                band = new float[3][];
+                for (int c = 0; c < 3; c++) {
+                    next[c] = pyrDown(level[c], size);
+                    float[] up = pyrUp(next[c], size / 2);
+                    band[c] = new float[size * size];
+                    for (int i = 0; i < band[c].length; i++) {
+                        band[c][i] = level[c][i] - up[i];
+                    }
+                }
+            } else {
+                band = level; // the last level is the low-pass image itself
+            }
+            for (int p = 0; p < PATCHES_PER_IMAGE; p++) {
+                int cy = 3 + rnd.nextInt(size - 6);
+                int cx = 3 + rnd.nextInt(size - 6);
+                float[] d = new float[3 * PATCH * PATCH];
+                int k = 0;
+                for (int c = 0; c < 3; c++) {
+                    for (int y = -3; y <= 3; y++) {
+                        for (int x = -3; x <= 3; x++) {
+                            d[k++] = band[c][(cy + y) * size + cx + x];
+                        }
+                    }
+                }
+                out[l][p] = d;
+            }
+            if (next != null) {
+                level = next;
+                size /= 2;
+            }
+        }
+        return out;
     }
 
     static final float[] BINOMIAL = {1 / 16f, 4 / 16f, 6 / 16f, 4 / 16f, 1 / 16f};

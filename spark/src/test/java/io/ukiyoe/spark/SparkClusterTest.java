@@ -115,4 +115,30 @@ class SparkClusterTest {
         assertEquals(plain, onSpark, 1e-6 * plain, "FID on Spark");
         assertNotEquals(Cluster.local().describe(), spark.describe());
     }
+
+    @Test
+    void swdOnSparkEqualsThePlainSwd() throws Exception {
+        // the tiny model's seeds 0..23 against 12 random PNGs: windows of 8 images on 2 workers vs one pass here
+        Path images = Files.createDirectories(dir.resolve("swd-images"));
+        java.util.Random r = new java.util.Random(6);
+        for (int n = 0; n < 12; n++) {
+            BufferedImage img = new BufferedImage(40, 36, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 36; y++) {
+                for (int x = 0; x < 40; x++) {
+                    img.setRGB(x, y, (x * 6 << 16) | (y * 7 << 8) | r.nextInt(256));
+                }
+            }
+            Images.writePng(images.resolve(String.format("%03d.png", n)), img);
+        }
+        Path model = Fixtures.file("rosinality_tiny.pt");
+        io.ukiyoe.eval.Swd.Result plain = io.ukiyoe.eval.Swd.compute(
+                io.ukiyoe.eval.SwdSets.descriptors(images, 24, 32, 3, Cluster.local(), k -> { }),
+                io.ukiyoe.eval.SwdSets.descriptors(model, 24, 32, 3, Cluster.local(), k -> { }), 3);
+        io.ukiyoe.eval.Swd.Result onSpark = io.ukiyoe.eval.Swd.compute(
+                io.ukiyoe.eval.SwdSets.descriptors(images, 24, 32, 3, spark, k -> { }),
+                io.ukiyoe.eval.SwdSets.descriptors(model, 24, 32, 3, spark, k -> { }), 3);
+        assertTrue(plain.average() > 0, "SWD " + plain.average());
+        assertEquals(plain.average(), onSpark.average(), 0.0, "SWD on Spark");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain.perLevel(), onSpark.perLevel(), 0.0);
+    }
 }

@@ -61,7 +61,8 @@ class SparkSweepTest {
         return new SweepConfig(null, base, target, null,
                 new SweepConfig.Space(List.of("swap", "sigmoid"), List.of(4, 8, 16, 32), new SweepConfig.Interval(0.3, 2),
                         List.of(0, 1), new SweepConfig.Interval(0, 1)),
-                SweepConfig.Search.RANDOM, 4, 4, null, new SweepConfig.Objective(1, 0.25, 0, 0.8), Seeds.parse("0-7"), 16,
+                SweepConfig.Search.RANDOM, 4, 4, null, new SweepConfig.Objective(1, 0.25, 0, 0, 0, 0.8),
+                new SweepConfig.Metrics(null, 32, 100, 1000), Seeds.parse("0-7"), 16,
                 0.7, BlendOptions.Source.BASE, BlendOptions.Side.BASE, 3, 11, run.resolve("best.safetensors"));
     }
 

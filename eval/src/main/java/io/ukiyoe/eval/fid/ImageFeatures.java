@@ -84,6 +84,17 @@ public final class ImageFeatures {
         return out;
     }
 
+    /**
+     * Features of a weights file's network (loaded once per JVM), {@code batch} images per pass; a missing
+     * or unset file is the one-line error naming the file people use.
+     */
+    public static ImageFeatures of(Path inception, int batch) {
+        if (inception == null || !java.nio.file.Files.isRegularFile(inception)) {
+            FidInception.load(inception);
+        }
+        return new ImageFeatures(network(inception), batch, done -> { });
+    }
+
     /** The network of a weights file, loaded once per JVM. */
     static FidInception network(Path inception) {
         return WorkerCache.get("fid-inception " + WorkerCache.fileKey(inception), () -> FidInception.load(inception));
@@ -127,6 +138,39 @@ public final class ImageFeatures {
     /** Features of a generator's images for seeds 0..n-1 with truncation {@code psi}. */
     public void ofGenerator(Generator g, int n, double psi, Consumer<INDArray> sink) {
         ofGenerator(g, SeedImages.range(n), psi, sink);
+    }
+
+    /**
+     * A sink for generated images of {@code res} px (CHW in [-1, 1]) as they are made, taken as
+     * {@link #ofGenerator} takes them; {@link Collected#features()} after the last.
+     */
+    public Collected collect(int res) {
+        return new Collected(res);
+    }
+
+    /** Generated images' features, run through the network a batch at a time (see {@link #collect}). */
+    public final class Collected implements Consumer<float[]> {
+        private final int res;
+        private final List<INDArray> parts = new ArrayList<>();
+        private final Batcher batcher = new Batcher(parts::add);
+
+        private Collected(int res) {
+            this.res = res;
+        }
+
+        @Override
+        public void accept(float[] chw) {
+            batcher.add(quantised(chw), res, res);
+        }
+
+        /** Pool3 features {@code [n, 2048]} of every image given so far. */
+        public INDArray features() {
+            batcher.flush();
+            if (parts.isEmpty()) {
+                throw new IllegalStateException("no images were collected");
+            }
+            return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new));
+        }
     }
 
     /** Features of float NCHW images in [0, 1] (any size). */

@@ -68,7 +68,7 @@ public final class SnapshotMetrics {
         }
         if (which.contains(KID)) {
             INDArray gen = Nd4j.concat(0, parts.toArray(INDArray[]::new));
-            out.put("kid_x1e3", Kid.compute(realFeatures, gen, kidSubsets, kidSubsetSize, 123) * 1e3);
+            out.put("kid_x1e3", Kid.compute(realFeatures, gen, kidSubsets, kidSubsetSize, ReferenceFeatures.KID_SEED) * 1e3);
         }
         return out;
     }

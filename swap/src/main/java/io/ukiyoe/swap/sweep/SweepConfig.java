@@ -21,6 +21,7 @@ public record SweepConfig(
         @Default("20") @Positive int candidates,        // stop after this many candidates
         @Default("null") Double maxMinutes,             // also stop after this many minutes; null = no limit
         @Default("{}") Objective objective,             // what "better" means (lower is better)
+        @Default("{}") Metrics metrics,                 // FID / KID of every candidate (needs the Inception weights)
         @Default("0-31") Seeds seeds,                   // latents for structure and pose, same for every candidate
         @Default("128") @Positive int styleImages,      // generated images per candidate for SWD
         @Default("0.7") @Range(min = 0, max = 1) double truncation, // psi for every image
@@ -54,7 +55,8 @@ public record SweepConfig(
      * Both terms are fractions of the gap between the two models, so the weights mean what they say:
      * objective = style x SWD(blend, style) / SWD(base, style)              (1 for the base, near 0 for the target)
      *           + structure x (1 - corr16(blend)) / (1 - corr16(target))    (0 for the base, 1 for the target)
-     *           + pose x |yaw difference| / |yaw difference of the target|,
+     *           + pose x |yaw difference| / |yaw difference of the target|
+     *           + fid x FID(blend, style) / FID(base, style) + kid x KID(blend, style) / KID(base, style),
      * plus {@link SweepRunner#BELOW_FLOOR} for a blend whose correlation with the base at 16 px is under
      * {@code min_correlation16}: such blends have lost the face they were meant to keep, and rank last.
      */
@@ -62,5 +64,19 @@ public record SweepConfig(
             @Default("1.0") @NonNegative double style,      // weight of the remaining style distance to the target domain
             @Default("0.25") @NonNegative double structure, // weight of the structure lost against the base (the floor guards it; this breaks ties)
             @Default("0.0") @NonNegative double pose,       // weight of the pose change against the base
+            @Default("0.0") @NonNegative double fid,        // weight of the remaining FID to the style domain (needs metrics.inception)
+            @Default("0.0") @NonNegative double kid,        // weight of the remaining KID to the style domain (needs metrics.inception)
             @Default("0.8") @Range(min = 0, max = 1) double minCorrelation16) {} // structure floor; 0 = none
+
+    /**
+     * FID and KID with pytorch-fid's Inception: with {@code inception} set, every candidate's
+     * {@code style_images} generated images (seeds 0..n-1, the sweep's truncation) against the style
+     * reference (those images of {@code style_data} at their own size, or the target's images), into
+     * results.csv; the objective weighs them with {@code objective.fid} / {@code objective.kid}.
+     */
+    public record Metrics(
+            @Default("null") Path inception,                // pt_inception-2015-12-05-6726825d.pth or its imported .safetensors; null = no FID / KID
+            @Default("32") @Positive int batch,             // images per Inception pass
+            @Default("100") @Positive int kidSubsets,       // KID: random subsets (stylegan2-ada: 100)
+            @Default("1000") @Positive int kidSubsetSize) {} // KID: largest subset (stylegan2-ada: 1000)
 }

@@ -18,16 +18,19 @@ import java.util.Map;
  */
 public final class SweepResults {
     public static final String FILE = "results.csv";
-    static final String HEADER = "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,objective,seconds,status,error";
+    static final String HEADER = 
+            "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,fid,kid_x1e3,objective,seconds,status,error";
 
     private SweepResults() {}
 
-    /** One finished candidate. */
+    /** One finished candidate; fid and kid (x1e3) are NaN without {@code metrics.inception}. */
     public record Row(int index, String schedule, double swd, double correlation16, double ssim32, double yawDifference,
-                      double objective, double seconds, String status, String error) implements Serializable {
+                      double fid, double kid, double objective, double seconds, String status, String error)
+            implements Serializable {
         public String csv() {
             return Csv.row(Csv.number("%d", index), schedule, Csv.number("%.6f", swd), Csv.number("%.6f", correlation16),
-                    Csv.number("%.6f", ssim32), Csv.number("%.6f", yawDifference), Csv.number("%.6f", objective),
+                    Csv.number("%.6f", ssim32), Csv.number("%.6f", yawDifference), Csv.number("%.6f", fid), Csv.number("%.6f", kid),
+                    Csv.number("%.6f", objective),
                     Csv.number("%.2f", seconds), new Csv.Raw(status), error == null ? "" : error);
         }
     }
@@ -52,17 +55,22 @@ public final class SweepResults {
         }
         try {
             List<String> lines = Files.readAllLines(file);
+            if (!lines.isEmpty() && !lines.get(0).equals(HEADER)) {
+                throw new UserError(file + ": written by another version (columns " + lines.get(0) + "); start a new run");
+            }
             for (int i = 1; i < lines.size(); i++) {
                 List<String> cells = Csv.split(lines.get(i));
-                if (cells.size() < 10) {
+                if (cells.size() < 12) {
                     continue; // a line cut short by a crash: computed again
                 }
                 Row r = new Row(Integer.parseInt(cells.get(0)), cells.get(1), Double.parseDouble(cells.get(2)),
                         Double.parseDouble(cells.get(3)), Double.parseDouble(cells.get(4)), Double.parseDouble(cells.get(5)),
-                        Double.parseDouble(cells.get(6)), Double.parseDouble(cells.get(7)), cells.get(8),
-                        cells.get(9).isEmpty() ? null : cells.get(9));
+                        Double.parseDouble(cells.get(6)), Double.parseDouble(cells.get(7)), Double.parseDouble(cells.get(8)),
+                        Double.parseDouble(cells.get(9)), cells.get(10), cells.get(11).isEmpty() ? null : cells.get(11));
                 out.put(r.schedule(), r);
             }
+        } catch (UserError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new UserError(file + ": cannot read the results of the earlier run: " + e.getMessage(), e);
         }

@@ -69,6 +69,14 @@ public final class SweepRunner {
             throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is "
                     + base.config().resolution() + ")");
         }
+        SweepConfig.Objective o = c.objective();
+        if ((o.fid() > 0 || o.kid() > 0) && c.metrics().inception() == null) {
+            throw new UserError("objective." + (o.fid() > 0 ? "fid" : "kid") + " needs metrics.inception: the Inception "
+                    + "weights file (pt_inception-2015-12-05-6726825d.pth)");
+        }
+        if (c.metrics().inception() != null && c.styleImages() < 2) {
+            throw new UserError("FID and KID need at least 2 images per set: style_images is " + c.styleImages());
+        }
         finished = SweepResults.read(runDir.resolve(SweepResults.FILE));
         rows.addAll(finished.values());
     }
@@ -84,7 +92,8 @@ public final class SweepRunner {
     }
 
     static Row failed(Work w, String why) {
-        return new Row(w.index(), w.schedule(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, "failed", why);
+        return new Row(w.index(), w.schedule(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, 0, "failed", why);
     }
 
     private void record(Row r) {

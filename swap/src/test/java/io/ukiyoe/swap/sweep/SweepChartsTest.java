@@ -18,10 +18,10 @@ class SweepChartsTest {
     @Test
     void objectivePerCandidateAndEachNumericParameterAgainstIt() throws Exception {
         List<SweepResults.Row> rows = List.of(
-                new SweepResults.Row(0, "{\"type\":\"sigmoid\",\"resolution\":16,\"width\":0.5}", 1, 0.9, 0.8, 0, 0.25, 1, "ok", null),
-                new SweepResults.Row(1, "{\"type\":\"swap\",\"resolution\":8}", 1, 0.9, 0.8, 0, 0.5, 1, "ok", null),
-                new SweepResults.Row(2, "{\"type\":\"swap\",\"resolution\":32}", 0, 0, 0, 0, 0, 1, "failed", "boom"),
-                new SweepResults.Row(3, "{\"type\":\"sigmoid\",\"resolution\":32,\"width\":1.5}", 1, 0.9, 0.8, 0, 0.125, 1, "ok", null));
+                new SweepResults.Row(0, "{\"type\":\"sigmoid\",\"resolution\":16,\"width\":0.5}", 1, 0.9, 0.8, 0, Double.NaN, Double.NaN, 0.25, 1, "ok", null),
+                new SweepResults.Row(1, "{\"type\":\"swap\",\"resolution\":8}", 1, 0.9, 0.8, 0, Double.NaN, Double.NaN, 0.5, 1, "ok", null),
+                new SweepResults.Row(2, "{\"type\":\"swap\",\"resolution\":32}", 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 1, "failed", "boom"),
+                new SweepResults.Row(3, "{\"type\":\"sigmoid\",\"resolution\":32,\"width\":1.5}", 1, 0.9, 0.8, 0, Double.NaN, Double.NaN, 0.125, 1, "ok", null));
         Files.writeString(dir.resolve(SweepResults.FILE), SweepResults.HEADER + "\n"
                 + String.join("\n", rows.stream().map(SweepResults.Row::csv).toList()) + "\n");
         Chart c = SweepCharts.of(dir);

@@ -2,13 +2,19 @@ package io.ukiyoe.swap.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.core.Seeds;
 import io.ukiyoe.core.cluster.Cluster;
 import io.ukiyoe.core.cluster.Task;
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.eval.ImageSets;
+import io.ukiyoe.eval.fid.ImageFeatures;
+import io.ukiyoe.eval.fid.ReferenceFeatures;
+import io.ukiyoe.graphs.nn.Generator;
 import io.ukiyoe.graphs.Fixtures;
+import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
@@ -63,14 +69,14 @@ class SweepTest {
     }
 
     static SweepConfig config(Path out, SweepConfig.Search search, int candidates) {
-        return config(out, search, candidates, new SweepConfig.Objective(1, 0, 0, 0));
+        return config(out, search, candidates, new SweepConfig.Objective(1, 0, 0, 0, 0, 0));
     }
 
     static SweepConfig config(Path out, SweepConfig.Search search, int candidates, SweepConfig.Objective objective) {
         return new SweepConfig(null, base, target, null,
                 new SweepConfig.Space(List.of("swap"), List.of(4, 8, 16, 32), new SweepConfig.Interval(0.3, 2),
                         List.of(0, 1), new SweepConfig.Interval(0, 1)),
-                search, 4, candidates, null, objective, Seeds.parse("0-15"), 48, 0.7,
+                search, 4, candidates, null, objective, new SweepConfig.Metrics(null, 32, 100, 1000), Seeds.parse("0-15"), 48, 0.7,
                 BlendOptions.Source.BASE, BlendOptions.Side.BASE, 3, 7, out);
     }
 
@@ -79,9 +85,9 @@ class SweepTest {
         StyleGanModel b = Importer.importFile(base, Importer.Format.AUTO);
         StyleGanModel t = Importer.importFile(target, Importer.Format.AUTO);
         SweepConfig c = config(dir.resolve("sheet.safetensors"), SweepConfig.Search.GRID, 4);
-        SweepResults.Row swap8 = new SweepResults.Row(0, "{\"type\":\"swap\",\"resolution\":8}", 1, 0.9, 0.8, 0, 0.5, 1, "ok", null);
-        SweepResults.Row swap16 = new SweepResults.Row(1, "{\"type\":\"swap\",\"resolution\":16}", 1, 0.9, 0.8, 0, 0.25, 1, "ok", null);
-        SweepResults.Row failed = new SweepResults.Row(2, "{\"type\":\"swap\",\"resolution\":32}", 0, 0, 0, 0, 0, 1, "failed", "boom");
+        SweepResults.Row swap8 = new SweepResults.Row(0, "{\"type\":\"swap\",\"resolution\":8}", 1, 0.9, 0.8, 0, Double.NaN, Double.NaN, 0.5, 1, "ok", null);
+        SweepResults.Row swap16 = new SweepResults.Row(1, "{\"type\":\"swap\",\"resolution\":16}", 1, 0.9, 0.8, 0, Double.NaN, Double.NaN, 0.25, 1, "ok", null);
+        SweepResults.Row failed = new SweepResults.Row(2, "{\"type\":\"swap\",\"resolution\":32}", 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 1, "failed", "boom");
         java.awt.image.BufferedImage one = ContactSheet.of(b, t, List.of(swap8, failed), c);
         java.awt.image.BufferedImage two = ContactSheet.of(b, t, List.of(swap8, failed, swap16), c);
         int res = b.config().resolution();
@@ -112,7 +118,7 @@ class SweepTest {
         Path run = Files.createDirectories(dir.resolve("floor"));
         double floor = 0.999;          // the target (swap at 4 or 8) changed 16 px: its correlation is below this
         SweepRunner.Result r = new SweepRunner(config(run.resolve("best.safetensors"), SweepConfig.Search.GRID, 4,
-                new SweepConfig.Objective(1, 1, 0, floor)), run, i -> { }).run();
+                new SweepConfig.Objective(1, 1, 0, 0, 0, floor)), run, i -> { }).run();
         List<SweepResults.Row> ranked = SweepResults.ranked(r.rows());
         SweepResults.Row best = ranked.get(0);
         assertTrue(best.correlation16() >= floor, "the best keeps the base's structure: " + ranked);
@@ -127,6 +133,62 @@ class SweepTest {
         SweepResults.Row asBase = ranked.stream().filter(x -> SweepRunner.parse(x.schedule()).equals(new Schedule.Swap(32)))
                 .findFirst().orElseThrow();
         assertEquals(1.0, asBase.objective(), 1e-6, "the base: style term 1, structure term 0: " + asBase);
+    }
+
+    /**
+     * With the fixture's Inception weights: the base's FID to the style reference is the whole gap (its
+     * fid term is 1), the target's row (a swap at 4) has the FID and KID of its own images against its
+     * style images computed independently, and the objective is exactly fid / FID(base). (KID is reported;
+     * with two images per set it is not positive, so it cannot be a term here.)
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES) // 14 Inception passes at 299 px
+    void fidAndKidTermsAgainstTheStyleReference() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("fid"));
+        Path inception = Fixtures.file("fid/pt_inception-random-seeded.pth");
+        int n = 2;   // Inception runs at 299 px: the fewest images FID and KID take
+        SweepConfig c = new SweepConfig(null, base, target, null,
+                new SweepConfig.Space(List.of("swap"), List.of(4, 32), new SweepConfig.Interval(0.3, 2), List.of(0, 1),
+                        new SweepConfig.Interval(0, 1)),
+                SweepConfig.Search.GRID, 4, 2, null, new SweepConfig.Objective(0, 0, 0, 1, 0, 0),
+                new SweepConfig.Metrics(inception, 2, 7, 1000), Seeds.parse("0-3"), n, 0.7, BlendOptions.Source.BASE,
+                BlendOptions.Side.BASE, 2, 7, run.resolve("best.safetensors"));
+        SweepRunner.Result r = new SweepRunner(c, run, i -> { }).run();
+        assertEquals(2, r.rows().size(), r.rows().toString());
+        SweepResults.Row asTarget = row(r, new Schedule.Swap(4));
+        SweepResults.Row asBase = row(r, new Schedule.Swap(32));
+
+        ImageFeatures features = ImageFeatures.of(inception, 2);
+        Generator g = new Generator(Importer.importFile(target, Importer.Format.AUTO));
+        ImageFeatures.Collected style = features.collect(32);
+        List<Long> styleSeeds = SeedImages.range(n).stream().map(s -> s + SweepScorer.STYLE_SEED_OFFSET).toList();
+        SeedImages.generate(g, styleSeeds, 0.7, 16, style);
+        ImageFeatures.Collected own = features.collect(32);
+        SeedImages.generate(g, SeedImages.range(n), 0.7, 16, own);
+        ReferenceFeatures ref = new ReferenceFeatures(style.features(), 7, 1000);
+        double fid = ref.fid(own.features());
+        double kid = ref.kidX1e3(own.features());
+        assertTrue(fid > 0, "FID of different seeds is positive: " + fid);
+        assertEquals(fid, asTarget.fid(), 1e-6 * fid, asTarget.toString());
+        assertEquals(kid, asTarget.kid(), 1e-6 * Math.max(1, Math.abs(kid)), asTarget.toString());
+        assertTrue(asBase.fid() > 0 && asBase.fid() != asTarget.fid(), asBase.toString());
+        assertEquals(1.0, asBase.objective(), 1e-9, "the base: the fid term is the whole gap: " + asBase);
+        assertEquals(asTarget.fid() / asBase.fid(), asTarget.objective(), 1e-9, asTarget.toString());
+        List<String> csv = Files.readAllLines(run.resolve(SweepResults.FILE));
+        assertEquals(3, csv.size());
+        assertTrue(io.ukiyoe.core.io.Csv.split(csv.get(1)).get(6).matches("[0-9.]+"), csv.get(1));
+    }
+
+    @Test
+    void anFidTermWithoutTheInceptionWeightsIsAOneLineError() {
+        SweepConfig c = config(dir.resolve("x.safetensors"), SweepConfig.Search.GRID, 1,
+                new SweepConfig.Objective(1, 0, 0, 1, 0, 0));
+        var e = assertThrows(io.ukiyoe.core.UserError.class, () -> new SweepRunner(c, dir, i -> { }));
+        assertTrue(e.getMessage().contains("metrics.inception") && e.getMessage().contains("pt_inception"), e.getMessage());
+    }
+
+    static SweepResults.Row row(SweepRunner.Result r, Schedule s) {
+        return r.rows().stream().filter(x -> SweepRunner.parse(x.schedule()).equals(s)).findFirst().orElseThrow();
     }
 
     @Test
@@ -155,8 +217,8 @@ class SweepTest {
     static List<String> stripSeconds(List<String> lines) {
         return lines.stream().map(l -> {
             List<String> c = io.ukiyoe.core.io.Csv.split(l);
-            if (c.size() > 7) {
-                c.set(7, "");
+            if (c.size() > 9) {
+                c.set(9, "");
             }
             return String.join("|", c);
         }).toList();

@@ -20,7 +20,8 @@ public record DistillConfig(
         Data data,                                       // the pairs (required)
         @Default("{}") Training training,                // losses, optimiser and schedule
         @Default("{}") PairAugment.Settings augment,     // augmentation of the pairs (all 0 and flip false: none)
-        @Default("{}") Snapshots snapshots) {            // checkpoints, sample grids, TensorBoard
+        @Default("{}") Snapshots snapshots,             // checkpoints, sample grids, TensorBoard
+        @Default("{}") Metrics metrics) {                // FID / KID settings (snapshots.metrics turns them on)
 
     /** Architecture (pix2pixHD's defaults: netG global, 4 downsamplings, 9 blocks; D 2 scales of 3 layers). */
     public record Model(
@@ -56,5 +57,13 @@ public record DistillConfig(
             @Default("500") @Positive int everySteps,    // a checkpoint, a sample grid and the held-out error every this many steps
             @Default("3") @Positive int keep,            // checkpoints kept (the newest); older ones are deleted
             @Default("8") @Positive int samples,         // held-out pairs in the sample grids (A | student | B)
-            @Default("true") boolean tensorboard) {}     // write TensorBoard events beside metrics.jsonl
+            @Default("true") boolean tensorboard,        // write TensorBoard events beside metrics.jsonl
+            @Default("[]") java.util.List<String> metrics) {} // at every snapshot, student(held-out A) against held-out B: fid, kid
+
+    /** FID / KID with pytorch-fid's Inception (used when snapshots.metrics lists any). */
+    public record Metrics(
+            @Default("null") String inception,           // pt_inception-2015-12-05-6726825d.pth or its imported .safetensors
+            @Default("32") @Positive int batch,          // images per Inception pass
+            @Default("100") @Positive int kidSubsets,    // KID: random subsets (stylegan2-ada: 100)
+            @Default("1000") @Positive int kidSubsetSize) {} // KID: largest subset (stylegan2-ada: 1000)
 }

@@ -46,7 +46,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class DistillJob {
     /** Settings that {@code --resume} may change with {@code --set}: they do not alter the steps already taken. */
     public static final List<String> RESUMABLE_OVERRIDES = List.of("snapshots.every_steps", "snapshots.keep",
-            "snapshots.samples", "snapshots.tensorboard");
+            "snapshots.samples", "snapshots.tensorboard", "snapshots.metrics", "metrics.inception", "metrics.batch",
+            "metrics.kid_subsets", "metrics.kid_subset_size");
+    /** What {@code snapshots.metrics} may list. */
+    public static final List<String> METRICS = List.of("fid", "kid");
     public static final String STUDENT = "student.safetensors";
     public static final String DISCRIMINATOR = "discriminator.safetensors";
 
@@ -76,7 +79,23 @@ public final class DistillJob {
         if (c.training().niterFixGlobal() > 0 && !c.model().netG().equals("local")) {
             throw cfg.bound().error("training.niter_fix_global", "only a local generator (model.netG: local) has a global part to fix");
         }
-        for (String[] f : new String[][] {{"init_from", c.initFrom()}, {"vgg19", c.vgg19()}}) {
+        for (String m : c.snapshots().metrics()) {
+            if (!METRICS.contains(m)) {
+                throw cfg.bound().error("snapshots.metrics", "unknown metric '" + m + "' (known: fid, kid)");
+            }
+        }
+        if (!c.snapshots().metrics().isEmpty()) {
+            if (c.metrics().inception() == null) {
+                throw cfg.bound().error("snapshots.metrics", "FID and KID need metrics.inception: the Inception weights "
+                        + "file (pt_inception-2015-12-05-6726825d.pth)");
+            }
+            if (c.data().heldOut() < 2) {
+                throw cfg.bound().error("data.held_out", "FID and KID of the student need at least 2 held-out pairs, got "
+                        + c.data().heldOut());
+            }
+        }
+        for (String[] f : new String[][] {{"init_from", c.initFrom()}, {"vgg19", c.vgg19()}, {"metrics.inception",
+                c.snapshots().metrics().isEmpty() ? null : c.metrics().inception()}}) {
             if (f[1] != null && !Files.isRegularFile(Path.of(f[1]))) {
                 throw cfg.bound().error(f[0], f[1] + ": no such file");
             }
@@ -166,6 +185,17 @@ public final class DistillJob {
     /** Trains from the start ({@code from} null) or continues from a checkpoint read with {@link #lastCheckpoint}. */
     public static Pix2PixHDFiles.GeneratorNet train(ExperimentConfig<DistillConfig> cfg, RunFolder run,
                                                      DistillCheckpoint.Contents from, IntConsumer total, IntConsumer progress) {
+        return train(cfg, run, from, StudentMetrics.NONE, total, progress);
+    }
+
+    /**
+     * As {@link #train(ExperimentConfig, RunFolder, DistillCheckpoint.Contents, IntConsumer, IntConsumer)},
+     * with {@code metrics} (the config's {@code snapshots.metrics}, wired by the caller) logged at every
+     * snapshot beside the held-out errors.
+     */
+    public static Pix2PixHDFiles.GeneratorNet train(ExperimentConfig<DistillConfig> cfg, RunFolder run,
+                                                     DistillCheckpoint.Contents from, StudentMetrics metrics,
+                                                     IntConsumer total, IntConsumer progress) {
         DistillConfig c = cfg.value();
         checkSettings(cfg);
         int batch = c.training().batch();
@@ -201,7 +231,9 @@ public final class DistillJob {
                         log.checkFinite(i + 1, "G", st.g());
                         log.checkFinite(i + 1, "D", st.d());
                         INDArray student = translate(gc, st.g(), held[0]);
-                        log.snapshot(i + 1, heldOutErrors(held, student));
+                        Map<String, Double> values = heldOutErrors(held, student);
+                        values.putAll(metrics.of(student, held[1]));
+                        log.snapshot(i + 1, values);
                         writeSamples(held, student, c.snapshots().samples(), run.resolve(String.format("samples%08d.png", i + 1)));
                         DistillCheckpoint.write(run.resolve(Checkpoint.fileName(i + 1)), st, loader.position(), cfg.resolvedYaml());
                         Checkpoint.prune(run.dir(), c.snapshots().keep());
