@@ -7,6 +7,7 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.DiscriminatorGraph;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
 import io.ukiyoe.graphs.nn.GeneratorInputGradient;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class StepGradients {
     private final StyleGanModel model;
 
     public StepGradients(StyleGanModel model) {
+        SessionMemory.install();
         if (!model.hasDiscriminator()) {
             throw new io.ukiyoe.core.UserError("the model has no discriminator: gradients of D need one");
         }

@@ -7,6 +7,8 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.DiscriminatorGraph;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
 import io.ukiyoe.graphs.nn.PreparedWeights;
+import io.ukiyoe.graphs.nn.Weights;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,7 @@ public final class TrainerCore {
     private PathLengthGraph plGraph;       // the lazy path-length step's graph, G's views in it
 
     public TrainerCore(StyleGanModel start, Settings s, Predicate<String> frozen) {
+        SessionMemory.install();            // every step reuses its activations' memory
         this.s = s;
         this.template = start;
         this.frozen = frozen;
@@ -224,7 +227,7 @@ public final class TrainerCore {
         int group = (int) Math.min(template.config().mbstdGroup(), s.batch());
         StyleGanModel current = model(false);
         gGraph = SameDiff.create();
-        GeneratorGraph gg = new GeneratorGraph(gGraph, current, true).fixedBatch(s.batch()).preparedWeights();
+        GeneratorGraph gg = new GeneratorGraph(gGraph, current, Weights.Form.PREPARED).fixedBatch(s.batch());
         int numWs = template.config().numWs();
         SDVariable z = gGraph.placeHolder("z", DataType.FLOAT, s.batch(), template.config().zDim());
         SDVariable z2 = gGraph.placeHolder("z2", DataType.FLOAT, s.batch(), template.config().zDim());
@@ -245,21 +248,21 @@ public final class TrainerCore {
             gGraph.sum("loss_g_through_aug", img.mul(upstream));
             gGraph.setLossVariables("loss_g_through_aug");
             dInput = SameDiff.create();
-            DiscriminatorGraph di = new DiscriminatorGraph(dInput, current, true).preparedWeights();
+            DiscriminatorGraph di = new DiscriminatorGraph(dInput, current, Weights.Form.PREPARED);
             SDVariable x = dInput.placeHolder("x", DataType.FLOAT, s.batch(), 3, res, res);
             dInput.identity("loss_g", dInput.nn().softplus(di.logits(x, group).neg()).mean());
             dInput.setLossVariables("loss_g");
             dInput.createGradFunction("x");
             dInGWeights = di.weights();
         } else {
-            DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, true).preparedWeights();
+            DiscriminatorGraph dInG = new DiscriminatorGraph(gGraph, current, Weights.Form.PREPARED);
             gGraph.identity("loss_g", gGraph.nn().softplus(dInG.logits(img, group).neg()).mean());
             gGraph.setLossVariables("loss_g");
             dInGWeights = dInG.weights();
         }
         gWeights = gg.weights();
         dGraph = SameDiff.create();
-        DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, true).preparedWeights();
+        DiscriminatorGraph dg = new DiscriminatorGraph(dGraph, current, Weights.Form.PREPARED);
         SDVariable fake = dGraph.placeHolder("fake", DataType.FLOAT, s.batch(), 3, res, res);
         SDVariable real = dGraph.placeHolder("real", DataType.FLOAT, s.batch(), 3, res, res);
         SDVariable[] logits = dg.logitsPair(fake, real, group, s.batch());

@@ -20,6 +20,7 @@ public final class Discriminator {
         if (!model.hasDiscriminator()) {
             throw new UserError("the model has no discriminator (import a checkpoint that carries one)");
         }
+        SessionMemory.install();            // repeated passes reuse their activations' memory
         this.model = model;
     }
 

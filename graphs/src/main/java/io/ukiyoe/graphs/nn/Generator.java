@@ -31,6 +31,7 @@ public final class Generator {
     private final Map<GeneratorGraph.Noise, SameDiff> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
 
     public Generator(StyleGanModel model) {
+        SessionMemory.install();            // repeated passes reuse their activations' memory
         this.model = model;
     }
 

@@ -6,6 +6,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class LatentRenderer {
 
     public LatentRenderer(StyleGanModel model) {
         this.c = model.config();
+        SessionMemory.install();
         sd = SameDiff.create();
         var ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         sd.identity(IMG, new GeneratorGraph(sd, model, false).synthesis(ws, GeneratorGraph.Noise.INPUT));

@@ -4,6 +4,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ final class ProjectionGraph {
     ProjectionGraph(StyleGanModel model, PerceptualLoss perceptual, double mseWeight) {
         this.c = model.config();
         this.perceptual = perceptual;
+        SessionMemory.install();
         sd = SameDiff.create();
         SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         int cmp = compareSize(c.resolution());
