@@ -72,7 +72,7 @@ public final class TrainJob {
                 if (res > 0 && res <= f.generatorUpTo()) {
                     return true;
                 }
-                if (name.startsWith("mapping/") && !f.trainMapping()) {
+                if (io.ukiyoe.graphs.model.Names.isMapping(name) && !f.trainMapping()) {
                     return true;
                 }
             }

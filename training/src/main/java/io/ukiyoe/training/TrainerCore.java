@@ -246,10 +246,9 @@ public final class TrainerCore {
 
     private Map<String, INDArray> noise(long batch) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (int r = 4; r <= config.resolution(); r *= 2) {
-            for (String conv : r == 4 ? new String[] {"conv1"} : new String[] {"conv0", "conv1"}) {
-                m.put(GeneratorGraph.noiseInput(Names.layer(r, conv)), normal(batch, 1, r, r));
-            }
+        for (int i = 0; i < Names.numNoises(config); i++) {
+            int r = Names.noiseResolution(i);
+            m.put(GeneratorGraph.noiseInput(Names.noiseLayer(i)), normal(batch, 1, r, r));
         }
         return m;
     }

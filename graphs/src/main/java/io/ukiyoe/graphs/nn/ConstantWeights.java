@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.nn;
 
+import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.fast.Polyphase;
 import java.util.Collections;
@@ -115,8 +116,8 @@ final class ConstantWeights implements Weights {
     /** One constant map: one add. */
     @Override
     public SDVariable constNoise(String layer, int res, double gain) {
-        String name = layer + "/noise_const";
-        double strength = model.tensor(layer + "/noise_strength").data()[0] * gain;
+        String name = Names.noiseConst(layer);
+        double strength = model.tensor(Names.noiseStrength(layer)).data()[0] * gain;
         return constant(name + "/prepared", array(name).reshape(1, res, res, 1).mul(strength));
     }
 

@@ -235,7 +235,7 @@ public final class GeneratorGraph {
             case CONST -> y.add(weights.constNoise(layer, res, gain));
             // the public input is NCHW [N, 1, r, r]; with one channel that is a reshape away from NHWC
             case INPUT -> y.add(sd.placeHolder(noiseInput(layer), dtype, -1, 1, res, res)
-                    .reshape(-1, res, res, 1).mul(weights.scaled(layer + "/noise_strength", gain)));
+                    .reshape(-1, res, res, 1).mul(weights.scaled(Names.noiseStrength(layer), gain)));
         };
     }
 

@@ -71,7 +71,7 @@ final class PlainWeights implements Weights {
 
     @Override
     public SDVariable constNoise(String layer, int res, double gain) {
-        return get(layer + "/noise_const").reshape(1, res, res, 1).mul(scaled(layer + "/noise_strength", gain));
+        return get(Names.noiseConst(layer)).reshape(1, res, res, 1).mul(scaled(Names.noiseStrength(layer), gain));
     }
 
     @Override

@@ -44,8 +44,8 @@ public final class LatentRenderer {
         feed.put(WS, Nd4j.create(w.data(), w.shape(), 'c'));
         int n = ProjectionGraph.numNoises(c);
         for (int i = 0; i < n; i++) {
-            String layer = Names.noiseOfLayer(i).replace("/noise_const", "");
-            int r = Names.synthesisResolution(Names.noiseOfLayer(i));
+            String layer = Names.noiseLayer(i);
+            int r = Names.noiseResolution(i);
             Tensor t = state.get("noise_" + i);
             if (t == null || t.numel() != (long) r * r) {
                 throw new UserError("projection state: 'noise_" + i + "' must be [1, 1, " + r + ", " + r + "] for this model, got "

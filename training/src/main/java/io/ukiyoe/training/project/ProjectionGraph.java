@@ -57,9 +57,8 @@ final class ProjectionGraph {
         sd.identity(LOSS, mseWeight == 0 ? p.add(mse.mul(0)) : p.add(mse.mul(mseWeight)));
         sd.setLossVariables(LOSS);
         for (int i = 0; i < numNoises(c); i++) {
-            String layer = Names.noiseOfLayer(i).replace("/noise_const", "");
-            noiseInputs.add(GeneratorGraph.noiseInput(layer));
-            noiseSizes.add(Names.synthesisResolution(Names.noiseOfLayer(i)));
+            noiseInputs.add(GeneratorGraph.noiseInput(Names.noiseLayer(i)));
+            noiseSizes.add(Names.noiseResolution(i));
         }
         List<String> wrt = new ArrayList<>(noiseInputs);
         wrt.add(0, WS);
@@ -73,7 +72,7 @@ final class ProjectionGraph {
 
     /** Noise layers of a generator: one at 4 px, two per higher resolution. */
     static int numNoises(StyleGanConfig c) {
-        return 2 * c.log2Resolution() - 3;
+        return Names.numNoises(c);
     }
 
     List<Integer> noiseSizes() {
