@@ -3,7 +3,6 @@ package io.ukiyoe.graphs.nn;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -91,7 +90,6 @@ public final class DiscriminatorGraph {
 
     /** One resnet block on NHWC activations: [N, res, res, C(res)] -> [N, res/2, res/2, C(res/2)]. */
     private SDVariable block(SDVariable x, int res, Map<String, SDVariable> pre) {
-        checkShape(x, res, c.channels(res));
         int ch = c.channels(res);
         double half = Math.sqrt(0.5);
         Double clamp = c.convClamp();
@@ -101,15 +99,6 @@ public final class DiscriminatorGraph {
         y = act(downConv(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 1).add(param(Names.disc(res, "conv1/bias"))),
                 half, clamp, res + "/conv1", pre);
         return skip.add(y);
-    }
-
-    /** Block boundaries: the map a block receives is [N, res, res, channels] (checked where shapes are static). */
-    private static void checkShape(SDVariable x, int res, int channels) {
-        long[] s = x.getShape();
-        if (s != null && s.length == 4 && (s[1] != res || s[2] != res || s[3] != channels)) {
-            throw new IllegalStateException("discriminator block input " + Arrays.toString(s) + ", expected [N, "
-                    + res + ", " + res + ", " + channels + "]");
-        }
     }
 
     /** minibatch stddev, 3x3 conv, fc, out on the last block's output x [N, C4, 4, 4] (NCHW) -> logits [N, 1]. */

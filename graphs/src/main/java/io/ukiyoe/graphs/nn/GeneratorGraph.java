@@ -6,7 +6,6 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.fast.BatchedChannelScale;
 import io.ukiyoe.graphs.nn.fast.FusedModConv;
 import io.ukiyoe.graphs.nn.fast.Polyphase;
-import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -21,6 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Weights} form; the speed-ups a caller may ask for ({@link #fixedBatch}, {@link #singleSample})
  * each replace one step of the plain definition. Feature maps and the skip image run channels-last
  * (NHWC), where oneDNN's convolutions are about twice as fast here; only the output is permuted.
+ * Blocks meet by construction: every tensor's shape was checked against the config when the
+ * {@link StyleGanModel} was made (SameDiff M2.1 knows no activation shapes while a graph is built).
  */
 public final class GeneratorGraph {
     /** Where the per-layer noise comes from. */
@@ -147,21 +148,11 @@ public final class GeneratorGraph {
 
     /** One synthesis block, res / 2 -> res: conv0 (2x up), conv1, toRGB added to the upsampled skip image. */
     private SDVariable[] block(SDVariable x, SDVariable img, SDVariable ws, int res, Noise noise) {
-        checkShape(x, res / 2, c.channels(res / 2));
         int l = Integer.numberOfTrailingZeros(res);
         x = modulatedConv(x, ws, 2 * l - 5, res, "conv0", true, noise);
         x = modulatedConv(x, ws, 2 * l - 4, res, "conv1", false, noise);
         img = Polyphase.upsample2dNhwc(sd, img, 3, res / 2).add(toRgb(x, ws, 2 * l - 3, res));
         return new SDVariable[] {x, img};
-    }
-
-    /** Block boundaries: the map a block receives is [N, res, res, channels] (checked where shapes are static). */
-    private static void checkShape(SDVariable x, int res, int channels) {
-        long[] s = x.getShape();
-        if (s != null && s.length == 4 && (s[1] != res || s[2] != res || s[3] != channels)) {
-            throw new IllegalStateException("synthesis block input " + Arrays.toString(s) + ", expected [N, "
-                    + res + ", " + res + ", " + channels + "]");
-        }
     }
 
     /** The style of one layer times {@code gain}: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
