@@ -155,7 +155,7 @@ public final class BenchCommand implements Runnable {
             }
             Map<Integer, Integer> ch = Map.of(4, 96, 8, 96, 16, 64, 32, 48, 64, 32);
             StyleGanConfig c = StyleGanConfig.of(64, 512, 512, 8, ch);
-            var settings = new io.ukiyoe.training.TrainerCore.Settings(batch, 0.002, 10,
+            var settings = io.ukiyoe.training.TrainSettings.of(batch, 0.002, 10,
                     r1Interval == 0 ? Integer.MAX_VALUE : r1Interval, 10, null, 0.9, 3);
             if (plInterval > 0) {
                 settings = settings.withPathLength(2, plInterval, 2, 0.01);

@@ -4,6 +4,8 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
 import io.ukiyoe.graphs.nn.GeneratorInputGradient;
 import io.ukiyoe.graphs.nn.PreparedWeights;
+import io.ukiyoe.graphs.nn.Weights;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,17 +37,16 @@ final class PathLengthGraph {
     private final List<String> trainable = new ArrayList<>();
 
     /**
-     * @param prepared parameters as prepared views ({@link GeneratorGraph#preparedWeights}): the trainer's
+     * @param prepared parameters as prepared views ({@link Weights.Form#PREPARED}): the trainer's
      *                 fast form; false: variables under canonical names (for checking)
      */
     PathLengthGraph(StyleGanModel model, int batch, double decay, GeneratorGraph.Noise noise, boolean prepared) {
+        SessionMemory.install();
         this.noise = noise;
         var c = model.config();
         int r = c.resolution();
-        GeneratorGraph gg = new GeneratorGraph(sd, model, true).fixedBatch(batch);
-        if (prepared) {
-            gg.preparedWeights();
-        }
+        GeneratorGraph gg = new GeneratorGraph(sd, model, prepared ? Weights.Form.PREPARED : Weights.Form.TRAINABLE)
+                .fixedBatch(batch);
         SDVariable z = sd.placeHolder("z", DataType.FLOAT, batch, c.zDim());
         SDVariable plNoise = sd.placeHolder("pl_noise", DataType.FLOAT, batch, 3, r, r);
         SDVariable before = sd.placeHolder("pl_mean_before", DataType.FLOAT, 1);

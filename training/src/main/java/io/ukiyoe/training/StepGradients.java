@@ -7,6 +7,7 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.DiscriminatorGraph;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
 import io.ukiyoe.graphs.nn.GeneratorInputGradient;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,14 +37,11 @@ public final class StepGradients {
     private final StyleGanModel model;
 
     public StepGradients(StyleGanModel model) {
+        SessionMemory.install();
         if (!model.hasDiscriminator()) {
             throw new io.ukiyoe.core.UserError("the model has no discriminator: gradients of D need one");
         }
         this.model = model;
-    }
-
-    private int groupFor(long batch) {
-        return model.config().mbstdGroupFor(batch);
     }
 
     /** R1 = mean over the batch of |grad_x sum D(x)|^2, and the gradient of gamma/2 x R1 w.r.t. D. */
@@ -77,7 +75,7 @@ public final class StepGradients {
         int r = model.config().resolution();
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, 3, r, r);
-        sd.identity("input_grad", new DiscriminatorGraph(sd, model, true).inputGradient(x, groupFor(batch)));
+        sd.identity("input_grad", new DiscriminatorGraph(sd, model, true).inputGradient(x, model.config().mbstdGroupFor(batch)));
         return sd;
     }
 
@@ -86,7 +84,7 @@ public final class StepGradients {
         SameDiff d = SameDiff.create();
         int r = model.config().resolution();
         SDVariable x = d.placeHolder("x", DataType.FLOAT, real.size(0), 3, r, r);
-        d.sum("sum", new DiscriminatorGraph(d, model, true).logits(x, groupFor(real.size(0))));
+        d.sum("sum", new DiscriminatorGraph(d, model, true).logits(x, model.config().mbstdGroupFor(real.size(0))));
         d.setLossVariables("sum");
         d.createGradFunction("x");
         return d.calculateGradients(Map.of("x", real.castTo(DataType.FLOAT)), "x").get("x");
@@ -157,8 +155,8 @@ public final class StepGradients {
         DiscriminatorGraph dgl = new DiscriminatorGraph(dl, model, true);
         SDVariable fakeIn = dl.placeHolder("fake", DataType.FLOAT, batch, 3, r, r);
         SDVariable realIn = dl.placeHolder("real", DataType.FLOAT, batch, 3, r, r);
-        SDVariable dFake = dgl.logits(fakeIn, groupFor(batch));
-        SDVariable dReal = dgl.logits(realIn, groupFor(batch));
+        SDVariable dFake = dgl.logits(fakeIn, model.config().mbstdGroupFor(batch));
+        SDVariable dReal = dgl.logits(realIn, model.config().mbstdGroupFor(batch));
         SDVariable lossD = dl.nn().softplus(dFake).mean().add(dl.nn().softplus(dReal.neg()).mean());
         dl.identity("loss_d", lossD);
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", real);
@@ -168,7 +166,7 @@ public final class StepGradients {
 
         // ---- G loss: softplus(-D(G(z)))
         DiscriminatorGraph dgInG = new DiscriminatorGraph(g, model, false);
-        SDVariable lossG = g.nn().softplus(dgInG.logits(img, groupFor(batch)).neg()).mean();
+        SDVariable lossG = g.nn().softplus(dgInG.logits(img, model.config().mbstdGroupFor(batch)).neg()).mean();
         g.identity("loss_g", lossG);
         double lossGv = g.output(Map.of("z", z), "loss_g").get("loss_g").getDouble(0);
         List<String> gVars = trainable(g);

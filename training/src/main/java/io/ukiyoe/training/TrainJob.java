@@ -71,7 +71,7 @@ public final class TrainJob {
                 if (res > 0 && res <= f.generatorUpTo()) {
                     return true;
                 }
-                if (name.startsWith("mapping/") && !f.trainMapping()) {
+                if (io.ukiyoe.graphs.model.Names.isMapping(name) && !f.trainMapping()) {
                     return true;
                 }
             }
@@ -157,10 +157,7 @@ public final class TrainJob {
         TrainConfig c = cfg.value();
         int res = start.config().resolution();
         TrainConfig.Training t = c.training();
-        TrainerCore core = new TrainerCore(start, new TrainerCore.Settings(t.batch(), t.learningRate(), t.r1Gamma(),
-                t.r1Interval(), t.emaKimg(), t.emaRampup(), t.styleMixing(), c.seed())
-                .withPathLength(t.plWeight(), t.plInterval(), t.plBatchShrink(), t.plDecay())
-                .withAugment(t.augment()), frozen(c.freeze(), start.config()));
+        TrainerCore core = new TrainerCore(start, TrainSettings.from(c), frozen(c.freeze(), start.config()));
         BatchLoader.Position position = new BatchLoader.Position(0, 0);
         if (from != null) {
             core.restore(from.state());

@@ -22,7 +22,7 @@ class TrainerCoreTest {
     Path dir;
 
     private static final StyleGanConfig TINY = StyleGanConfig.of(16, 16, 16, 2, Map.of(4, 16, 8, 16, 16, 8));
-    private static final TrainerCore.Settings SETTINGS = new TrainerCore.Settings(4, 0.002, 1, 2, 10, 0.05, 0.9, 5);
+    private static final TrainSettings SETTINGS = TrainSettings.of(4, 0.002, 1, 2, 10, 0.05, 0.9, 5);
 
     /** Runs {@code steps} steps on synthetic 16 px faces (batch 4), {@code before} called with each step's index first. */
     private java.util.List<TrainerCore.StepLosses> run(TrainerCore t, int steps, java.util.function.IntConsumer before)
@@ -98,7 +98,7 @@ class TrainerCoreTest {
         Init.random(TINY, 11, true).tensors().forEach((k, v) -> assertEquals(v, start.tensor(k), "start model " + k));
     }
 
-    private StyleGanModel[] train(StyleGanModel start, TrainerCore.Settings settings, int steps,
+    private StyleGanModel[] train(StyleGanModel start, TrainSettings settings, int steps,
                                   java.util.List<TrainerCore.StepLosses> losses) throws Exception {
         TrainerCore t = new TrainerCore(start, settings, k -> false);
         losses.addAll(run(t, steps, i -> { }));
@@ -128,8 +128,8 @@ class TrainerCoreTest {
     @Test
     void augmentationAtProbabilityZeroTrainsLikeNoAugmentation() throws Exception {
         StyleGanModel start = Init.random(TINY, 11, true);
-        TrainerCore.Settings plain = SETTINGS;
-        TrainerCore.Settings fixedZero = plain.withAugment(
+        TrainSettings plain = SETTINGS;
+        TrainSettings fixedZero = plain.withAugment(
                 new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 0, 0.6, 4, 500));
         java.util.List<TrainerCore.StepLosses> la = new java.util.ArrayList<>();
         java.util.List<TrainerCore.StepLosses> lb = new java.util.ArrayList<>();
@@ -146,7 +146,7 @@ class TrainerCoreTest {
     void adaMovesPAndPathLengthRegularisationRuns() throws Exception {
         StyleGanModel start = Init.random(TINY, 11, true);
         double adaKimg = 0.1; // p moves 4 x 4 / 100 = 0.16 per adjustment
-        TrainerCore.Settings s = SETTINGS
+        TrainSettings s = SETTINGS
                 .withPathLength(2, 2, 2, 0.01)
                 .withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0.5, 0.6, 4, adaKimg));
         java.util.List<TrainerCore.StepLosses> losses = new java.util.ArrayList<>();

@@ -198,7 +198,7 @@ public final class Importer {
         }
         Map<String, Tensor> t = c.tensors();
         Converted conv;
-        if (t.keySet().stream().anyMatch(k -> k.startsWith("mapping/"))) {
+        if (t.keySet().stream().anyMatch(Names::isMapping)) {
             conv = new Converted(t, null, null, 4, 1, 0.01);
         } else if (t.keySet().stream().anyMatch(k -> k.startsWith("style."))) {
             conv = Pickles.orFail(src, () -> Rosinality.convert(Map.of("g_ema", t)));

@@ -96,7 +96,7 @@ final class Rosinality {
             case "conv.weight" -> new Slot(layer + "/weight", 4);
             case "conv.modulation.weight" -> new Slot(layer + "/affine/weight", -1);
             case "conv.modulation.bias" -> new Slot(layer + "/affine/bias", -1);
-            case "noise.weight" -> new Slot(layer + "/noise_strength", 0);
+            case "noise.weight" -> new Slot(Names.noiseStrength(layer), 0);
             case "activate.bias" -> new Slot(layer + "/bias", -1);
             case "conv.blur.kernel" -> null;
             default -> throw new IllegalArgumentException("unexpected tensor '" + rest + "' in " + layer);

@@ -123,7 +123,7 @@ final class TfPkl {
                 }
                 out.put(layer + "/affine/bias", new Tensor(v.shape(), b));
             }
-            case "noise_strength" -> out.put(layer + "/noise_strength", v.reshape());
+            case "noise_strength" -> out.put(Names.noiseStrength(layer), v.reshape());
             case "bias" -> out.put(layer + "/bias", v.reshape(v.numel()));
             default -> throw new IllegalArgumentException("unexpected synthesis variable '" + k + "'");
         }

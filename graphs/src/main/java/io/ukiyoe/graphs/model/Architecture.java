@@ -21,7 +21,7 @@ public final class Architecture {
             Names.parse(name).filter(q -> q.part() == Names.Part.SYNTHESIS && q.layer().equals("conv1")
                     && q.tensor().equals("weight")).ifPresent(q -> channels.put(q.resolution(), (int) t.get(name).shape()[0]));
         }
-        Tensor fc0 = t.get("mapping/fc0/weight");
+        Tensor fc0 = t.get(Names.fc(0, "weight"));
         if (fc0 == null || nMlp == 0 || channels.isEmpty()) {
             throw new IllegalArgumentException("cannot infer the architecture: no mapping or synthesis tensors");
         }

@@ -56,6 +56,10 @@ public final class Names {
         return name.startsWith(DISC);
     }
 
+    public static boolean isMapping(String name) {
+        return name.startsWith("mapping/");
+    }
+
     /** The resolution of a synthesis tensor's block, or 0 for any other tensor. */
     public static int synthesisResolution(String name) {
         return parse(name).filter(p -> p.part() == Part.SYNTHESIS).map(Parsed::resolution).orElse(0);
@@ -108,8 +112,8 @@ public final class Names {
         m.put(p + "/affine/weight", new long[] {cin, d});
         m.put(p + "/affine/bias", new long[] {cin});
         m.put(p + "/bias", new long[] {cout});
-        m.put(p + "/noise_strength", new long[] {});
-        m.put(p + "/noise_const", new long[] {res, res});
+        m.put(noiseStrength(p), new long[] {});
+        m.put(noiseConst(p), new long[] {res, res});
     }
 
     /** Every discriminator tensor with its shape, from the input side. */
@@ -144,11 +148,45 @@ public final class Names {
 
     /** Noise-map tensor of forward layer i (0 = b4.conv1, 2k+1 = b{r}.conv0, 2k+2 = b{r}.conv1, r = 2^(k+3)). */
     public static String noiseOfLayer(int i) {
+        return noiseConst(noiseLayer(i));
+    }
+
+    /** The synthesis layer that takes noise number i, in forward order (see {@link #noiseOfLayer}). */
+    public static String noiseLayer(int i) {
         if (i == 0) {
-            return layer(4, "conv1") + "/noise_const";
+            return layer(4, "conv1");
         }
         int k = (i - 1) / 2;
         int res = 1 << (k + 3);
-        return layer(res, (i % 2 == 1) ? "conv0" : "conv1") + "/noise_const";
+        return layer(res, (i % 2 == 1) ? "conv0" : "conv1");
+    }
+
+    /** The resolution of noise number i's map. */
+    public static int noiseResolution(int i) {
+        return i == 0 ? 4 : 1 << ((i - 1) / 2 + 3);
+    }
+
+    /** Number of per-layer noise inputs of a generator: every modulated conv takes one. */
+    public static int numNoises(StyleGanConfig c) {
+        return 2 * c.log2Resolution() - 3;
+    }
+
+    /** The layers that take noise, in forward order. */
+    public static java.util.List<String> noiseLayers(StyleGanConfig c) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < numNoises(c); i++) {
+            out.add(noiseLayer(i));
+        }
+        return out;
+    }
+
+    /** A layer's stored noise map [r, r]. */
+    public static String noiseConst(String layer) {
+        return layer + "/noise_const";
+    }
+
+    /** A layer's noise strength (a scalar). */
+    public static String noiseStrength(String layer) {
+        return layer + "/noise_strength";
     }
 }

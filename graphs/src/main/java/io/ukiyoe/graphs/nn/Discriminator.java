@@ -20,12 +20,8 @@ public final class Discriminator {
         if (!model.hasDiscriminator()) {
             throw new UserError("the model has no discriminator (import a checkpoint that carries one)");
         }
+        SessionMemory.install();            // repeated passes reuse their activations' memory
         this.model = model;
-    }
-
-    /** min(mbstd group, N); N must be a multiple of it, as in the references. */
-    public int groupFor(long batch) {
-        return model.config().mbstdGroupFor(batch);
     }
 
     public synchronized INDArray logits(INDArray images) {
@@ -34,7 +30,7 @@ public final class Discriminator {
         if (s.length != 4 || s[1] != 3 || s[2] != r || s[3] != r) {
             throw new UserError("images must be [N, 3, " + r + ", " + r + "], got " + java.util.Arrays.toString(s));
         }
-        int g = groupFor(s[0]);
+        int g = model.config().mbstdGroupFor(s[0]);   // N must be a multiple of it, as in the references
         SameDiff sd = byGroup.computeIfAbsent(g, k -> {
             SameDiff d = SameDiff.create();
             var in = d.placeHolder(IMAGES, DataType.FLOAT, -1, 3, r, r);

@@ -31,6 +31,7 @@ public final class Generator {
     private final Map<GeneratorGraph.Noise, SameDiff> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
 
     public Generator(StyleGanModel model) {
+        SessionMemory.install();            // repeated passes reuse their activations' memory
         this.model = model;
     }
 
@@ -136,10 +137,9 @@ public final class Generator {
     public Map<String, INDArray> randomNoise(long[] seeds) {
         int batch = seeds.length;
         Map<String, float[]> maps = new java.util.LinkedHashMap<>();
-        for (int res = 4; res <= config().resolution(); res *= 2) {
-            for (String conv : res == 4 ? new String[] {"conv1"} : new String[] {"conv0", "conv1"}) {
-                maps.put(Names.layer(res, conv), new float[batch * res * res]);
-            }
+        for (int i = 0; i < Names.numNoises(config()); i++) {
+            int res = Names.noiseResolution(i);
+            maps.put(Names.noiseLayer(i), new float[batch * res * res]);
         }
         for (int b = 0; b < batch; b++) {
             Random rnd = new Random(seeds[b]);

@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.nn;
 
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
+import io.ukiyoe.graphs.nn.fast.Polyphase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class GeneratorInputGradient {
             gx = convBackward(tape.convs.get(Names.layer(res, "conv1")), gx, res > 4);
             if (res > 4) {
                 gx = convBackward(tape.convs.get(Names.layer(res, "conv0")), gx, true);
-                gImg = Ops.upsample2dAdjointNhwc(sd, gImg, 3, res / 2);
+                gImg = Polyphase.upsample2dAdjointNhwc(sd, gImg, 3, res / 2);
             }
         }
         SDVariable[] layers = new SDVariable[c.numWs()];
@@ -119,7 +120,7 @@ public final class GeneratorInputGradient {
         SDVariable gConv = g.scaleChannels(gz, site.d(), site.res(), site.cout());
         int inRes = site.up() ? site.res() / 2 : site.res();
         SDVariable gxs = site.up()
-                ? Ops.upConvFoldedAdjointNhwc(sd, gConv, site.kernel(), inRes, site.cout())
+                ? Polyphase.upConvFoldedAdjointNhwc(sd, gConv, site.kernel(), inRes, site.cout())
                 : Ops.convAdjointNhwc(sd, gConv, site.kernel(), 3, 1, 1);             // [N, H, W, Cin]
         // d = sqrt(2) (sum_i s_i^2 W2[i, o] + eps)^(-1/2), so dd / d(sum) = -d^3 / 4
         SDVariable gSum = gd.mul(sd.math().pow(site.d(), 3)).mul(-0.25);              // [N, Cout]

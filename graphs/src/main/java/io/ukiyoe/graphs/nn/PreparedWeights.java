@@ -15,10 +15,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The parameters of a training graph built with prepared weights ({@link GeneratorGraph#preparedWeights},
- * {@link DiscriminatorGraph#preparedWeights}): each parameter enters the graph as one or more views
- * (scaled, in the layout its op takes, FIR folded in) that live outside the graph's ops. This moves
- * parameters in ({@link #load}) and gradients out ({@link #gradients}) in canonical names.
+ * The parameters of a training graph built with prepared weights ({@link Weights.Form#PREPARED}): each
+ * parameter enters the graph as one or more views (scaled, in the layout its op takes, FIR folded in)
+ * that live outside the graph's ops. This moves parameters in ({@link #load}) and gradients out
+ * ({@link #gradients}) in canonical names.
  */
 public final class PreparedWeights {
     private final List<WeightView> views;

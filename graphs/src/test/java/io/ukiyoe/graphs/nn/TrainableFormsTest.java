@@ -63,12 +63,9 @@ class TrainableFormsTest {
     private static Map<String, INDArray> generator(StyleGanModel built, StyleGanModel model, INDArray input,
                                                    INDArray upstream, boolean fixedBatch, boolean prepared) {
         SameDiff sd = SameDiff.create();
-        GeneratorGraph g = new GeneratorGraph(sd, built, true);
+        GeneratorGraph g = new GeneratorGraph(sd, built, prepared ? Weights.Form.PREPARED : Weights.Form.TRAINABLE);
         if (fixedBatch) {
             g.fixedBatch(N);
-        }
-        if (prepared) {
-            g.preparedWeights();
         }
         SDVariable in = sd.placeHolder("in", DataType.FLOAT, input.shape());
         SDVariable ws = input.rank() == 2 ? g.broadcastAndTruncate(g.mapping(in), 1, CONFIG.numWs()) : in;
@@ -140,10 +137,7 @@ class TrainableFormsTest {
     private static Map<String, INDArray> discriminate(StyleGanModel built, StyleGanModel model, INDArray a, INDArray b,
                                                       boolean pair, boolean prepared) {
         SameDiff sd = SameDiff.create();
-        DiscriminatorGraph d = new DiscriminatorGraph(sd, built, true);
-        if (prepared) {
-            d.preparedWeights();
-        }
+        DiscriminatorGraph d = new DiscriminatorGraph(sd, built, prepared ? Weights.Form.PREPARED : Weights.Form.TRAINABLE);
         SDVariable ina = sd.placeHolder("a", DataType.FLOAT, a.shape());
         SDVariable inb = sd.placeHolder("b", DataType.FLOAT, b.shape());
         SDVariable[] logits = pair ? d.logitsPair(ina, inb, 2, a.size(0))

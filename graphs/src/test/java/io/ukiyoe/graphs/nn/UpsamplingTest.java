@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ukiyoe.graphs.nn.fast.Polyphase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -46,7 +47,7 @@ class UpsamplingTest {
         // the constant-kernel form used by inference graphs
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, H, H, CIN);
-        Ops.upConvNhwc(sd, in, Ops.upConvKernels(sd, "w", w), H, COUT).rename("y");
+        Polyphase.upConvNhwc(sd, in, Polyphase.upConvKernels(sd, "w", w), H, COUT).rename("y");
         double diff = maxAbs(sd.output(Map.of("x", x), "y").get("y").sub(ref[0]));
         assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[0])), "constant kernel differs by " + diff);
     }
@@ -60,8 +61,8 @@ class UpsamplingTest {
         SDVariable weight = sd.var("w", w.dup());
         SDVariable y = switch (form) {
             case TRANSPOSED_THEN_BLUR -> transposedThenBlur(sd, in, weight);
-            case POLYPHASE -> Ops.upConvNhwc(sd, in, Ops.rowKernels(Ops.upConvKernel(sd, weight, COUT, CIN, false), COUT), H, COUT);
-            case FOLDED -> Ops.upConvFoldedNhwc(sd, in, Ops.upConvKernel(sd, weight, COUT, CIN, true), H, COUT);
+            case POLYPHASE -> Polyphase.upConvNhwc(sd, in, Polyphase.rowKernels(Polyphase.upConvKernel(sd, weight, COUT, CIN, false), COUT), H, COUT);
+            case FOLDED -> Polyphase.upConvFoldedNhwc(sd, in, Polyphase.upConvKernel(sd, weight, COUT, CIN, true), H, COUT);
         };
         y.rename("y");
         y.mul(sd.constant(upstream)).sum().rename("loss");
@@ -77,7 +78,7 @@ class UpsamplingTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, N, H, H, 3);
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, H, H, 3);
-        Ops.upsample2dNhwc(sd, in, 3, H).rename("y");
+        Polyphase.upsample2dNhwc(sd, in, 3, H).rename("y");
         INDArray got = sd.output(Map.of("x", x), "y").get("y");
         INDArray want = upfirdn2dUp2(x);
         assertArrayEquals(want.shape(), got.shape());

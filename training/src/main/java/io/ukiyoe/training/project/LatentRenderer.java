@@ -6,6 +6,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class LatentRenderer {
 
     public LatentRenderer(StyleGanModel model) {
         this.c = model.config();
+        SessionMemory.install();
         sd = SameDiff.create();
         var ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         sd.identity(IMG, new GeneratorGraph(sd, model, false).synthesis(ws, GeneratorGraph.Noise.INPUT));
@@ -42,8 +44,8 @@ public final class LatentRenderer {
         feed.put(WS, Nd4j.create(w.data(), w.shape(), 'c'));
         int n = ProjectionGraph.numNoises(c);
         for (int i = 0; i < n; i++) {
-            String layer = Names.noiseOfLayer(i).replace("/noise_const", "");
-            int r = Names.synthesisResolution(Names.noiseOfLayer(i));
+            String layer = Names.noiseLayer(i);
+            int r = Names.noiseResolution(i);
             Tensor t = state.get("noise_" + i);
             if (t == null || t.numel() != (long) r * r) {
                 throw new UserError("projection state: 'noise_" + i + "' must be [1, 1, " + r + ", " + r + "] for this model, got "

@@ -4,6 +4,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.nn.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ final class ProjectionGraph {
     ProjectionGraph(StyleGanModel model, PerceptualLoss perceptual, double mseWeight) {
         this.c = model.config();
         this.perceptual = perceptual;
+        SessionMemory.install();
         sd = SameDiff.create();
         SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         int cmp = compareSize(c.resolution());
@@ -55,9 +57,8 @@ final class ProjectionGraph {
         sd.identity(LOSS, mseWeight == 0 ? p.add(mse.mul(0)) : p.add(mse.mul(mseWeight)));
         sd.setLossVariables(LOSS);
         for (int i = 0; i < numNoises(c); i++) {
-            String layer = Names.noiseOfLayer(i).replace("/noise_const", "");
-            noiseInputs.add(GeneratorGraph.noiseInput(layer));
-            noiseSizes.add(Names.synthesisResolution(Names.noiseOfLayer(i)));
+            noiseInputs.add(GeneratorGraph.noiseInput(Names.noiseLayer(i)));
+            noiseSizes.add(Names.noiseResolution(i));
         }
         List<String> wrt = new ArrayList<>(noiseInputs);
         wrt.add(0, WS);
@@ -71,7 +72,7 @@ final class ProjectionGraph {
 
     /** Noise layers of a generator: one at 4 px, two per higher resolution. */
     static int numNoises(StyleGanConfig c) {
-        return 2 * c.log2Resolution() - 3;
+        return Names.numNoises(c);
     }
 
     List<Integer> noiseSizes() {

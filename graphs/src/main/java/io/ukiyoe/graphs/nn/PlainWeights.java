@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.nn;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.fast.Polyphase;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,52 +13,74 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * A model's tensors as graph variables under their canonical names, created on first use:
- * trainable variables for training graphs (buffers stay constants), constants for inference.
+ * The trainable weight forms ({@link Weights.Form#TRAINABLE}, {@link Weights.Form#PREPARED}): a model's
+ * tensors as graph variables under their canonical names, created on first use (buffers stay constants).
  *
- * <p>The layout methods ({@link #scaled}, {@link #hwio}, {@link #dense}, ...) give a parameter in
- * the form an op takes it. Normally that form is computed by ops on the parameter's variable, on
- * every pass. With {@link #prepare()} (float32 training graphs) each form is instead a variable of
- * its own, a {@link WeightView} filled from the parameter outside the graph ({@link PreparedWeights}):
- * no per-pass ops, and the parameter's gradient is the views' adjoint.
+ * <p>Normally a layout is computed by ops on the parameter's variable, on every pass. Prepared (float32
+ * training graphs), each layout is instead a variable of its own, a {@link WeightView} filled from the
+ * parameter outside the graph ({@link PreparedWeights}): no per-pass ops, and the parameter's gradient
+ * is the views' adjoint.
  */
-final class GraphParams {
-    static {
-        SessionMemory.install();            // every graph built from a model runs on pooled memory
-    }
-
+final class PlainWeights implements Weights {
     private final SameDiff sd;
     private final StyleGanModel model;
-    private final boolean trainable;
     private final DataType dtype;
+    private final boolean prepared;
     private final Map<String, SDVariable> vars = new LinkedHashMap<>();
     private final Map<String, WeightView> views = new LinkedHashMap<>();   // by variable name
-    private boolean prepared;
 
-    GraphParams(SameDiff sd, StyleGanModel model, boolean trainable, DataType dtype) {
-        this.sd = sd;
-        this.model = model;
-        this.trainable = trainable;
-        this.dtype = dtype;
-    }
-
-    /** Layout forms become variables filled outside the graph (before any variable is created). */
-    void prepare() {
-        if (!trainable || dtype != DataType.FLOAT) {
+    PlainWeights(SameDiff sd, StyleGanModel model, DataType dtype, boolean prepared) {
+        if (prepared && dtype != DataType.FLOAT) {
             throw new IllegalStateException("prepared weights are for float32 training graphs");
         }
-        if (!vars.isEmpty()) {
-            throw new IllegalStateException("prepare() must come before the graph is built");
-        }
-        prepared = true;
+        this.sd = sd;
+        this.model = model;
+        this.dtype = dtype;
+        this.prepared = prepared;
     }
 
-    boolean prepared() {
-        return prepared;
+    @Override
+    public Form form() {
+        return prepared ? Form.PREPARED : Form.TRAINABLE;
     }
 
-    /** The parameter as stored. */
-    SDVariable get(String name) {
+    @Override
+    public ConvForm upConv(int res) {
+        // the gradients of libnd4j's deconv2d and depthwise conv (the blur) cost more than the folded
+        // kernel's extra multiply-adds at training resolutions
+        return ConvForm.FOLDED_UP;
+    }
+
+    @Override
+    public SDVariable[] kernels(String name, double scale, ConvForm form) {
+        long[] s = model.tensor(name).shape();
+        return switch (form) {
+            case SAME -> new SDVariable[] {hwio(name, scale)};
+            case FOLDED_UP -> new SDVariable[] {upConvFolded(name, scale)};
+            case POLYPHASE_UP -> Polyphase.rowKernels(Polyphase.upConvKernel(sd, scaled(name, scale), s[0], s[1], false), s[0]);
+            case TRANSPOSED_UP -> new SDVariable[] {scaled(name, scale).permute(2, 3, 0, 1)};
+        };
+    }
+
+    @Override
+    public Demodulation demodulation(SDVariable styles, String weight, double scale) {
+        SDVariable squares = sd.math().square(hwio(weight, scale)).sum(0, 1);                 // [I, O]
+        SDVariable sumSq = sd.math().square(styles).mmul(squares);                              // [N, O]
+        return new Demodulation(sd.math().rsqrt(sumSq.add(1e-8)).mul(Ops.SQRT2), squares);
+    }
+
+    @Override
+    public SDVariable constNoise(String layer, int res, double gain) {
+        return get(Names.noiseConst(layer)).reshape(1, res, res, 1).mul(scaled(Names.noiseStrength(layer), gain));
+    }
+
+    @Override
+    public SDVariable firDownKernel(String name, double scale, int k) {
+        return firConv(name, scale, k);
+    }
+
+    @Override
+    public SDVariable get(String name) {
         if (prepared && !Names.isBuffer(name)) {
             long[] shape = model.tensor(name).shape();
             int n = Math.toIntExact(Tensor.numel(shape));
@@ -65,16 +88,18 @@ final class GraphParams {
         }
         return vars.computeIfAbsent(name, n -> {
             var arr = Ops.array(model.tensor(n)).castTo(dtype);
-            return trainable && !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
+            return !Names.isBuffer(n) ? sd.var(n, arr) : sd.constant(n, arr);
         });
     }
 
-    Map<String, SDVariable> all() {
+    @Override
+    public Map<String, SDVariable> all() {
         return Collections.unmodifiableMap(vars);
     }
 
     /** The views of a prepared graph, in creation order. */
-    PreparedWeights weights() {
+    @Override
+    public PreparedWeights prepared() {
         if (!prepared) {
             throw new IllegalStateException("the graph was not built with prepared weights");
         }
@@ -82,7 +107,8 @@ final class GraphParams {
     }
 
     /** The parameter times {@code scale}, same shape. */
-    SDVariable scaled(String name, double scale) {
+    @Override
+    public SDVariable scaled(String name, double scale) {
         if (!prepared) {
             return scale == 1 ? get(name) : get(name).mul(scale);
         }
@@ -95,7 +121,8 @@ final class GraphParams {
     }
 
     /** x (W scale)^T for a dense weight W [out, in]. */
-    SDVariable dense(SDVariable x, String weight, double scale) {
+    @Override
+    public SDVariable dense(SDVariable x, String weight, double scale) {
         if (!prepared) {   // the transposed-operand flag: a third cheaper than a permute op, gradient included
             return sd.linalg().mmul(x, get(weight), false, true, false).mul(scale);
         }
@@ -107,7 +134,8 @@ final class GraphParams {
     }
 
     /** The adjoint of {@link #dense}: g (W scale) for g [N, out] -> [N, in], with the same variable or view. */
-    SDVariable denseAdjoint(SDVariable g, String weight, double scale) {
+    @Override
+    public SDVariable denseAdjoint(SDVariable g, String weight, double scale) {
         if (!prepared) {
             return g.mmul(get(weight)).mul(scale);
         }
@@ -120,7 +148,8 @@ final class GraphParams {
     }
 
     /** A conv weight [O, I, k, k] times {@code scale} in SameDiff's [k, k, I, O] layout. */
-    SDVariable hwio(String name, double scale) {
+    @Override
+    public SDVariable hwio(String name, double scale) {
         if (!prepared) {
             return scaled(name, scale).permute(2, 3, 1, 0);
         }
@@ -133,7 +162,8 @@ final class GraphParams {
     }
 
     /** A [C, H, W] constant input as [H, W, C]. */
-    SDVariable hwc(String name) {
+    @Override
+    public SDVariable hwc(String name) {
         if (!prepared) {
             return get(name).permute(1, 2, 0);
         }
@@ -144,31 +174,31 @@ final class GraphParams {
     }
 
     /**
-     * The folded polyphase kernel of {@link Ops#upConvFoldedNhwc} for a [O, I, 3, 3] weight times
+     * The folded polyphase kernel of {@link Polyphase#upConvFoldedNhwc} for a [O, I, 3, 3] weight times
      * {@code scale}: [3, 3, I, (phase y, phase x, O)].
      */
-    SDVariable upConvFolded(String name, double scale) {
+    private SDVariable upConvFolded(String name, double scale) {
         long[] s = model.tensor(name).shape();
         if (!prepared) {
-            return Ops.upConvKernel(sd, scaled(name, scale), s[0], s[1], true);
+            return Polyphase.upConvKernel(sd, scaled(name, scale), s[0], s[1], true);
         }
         int o = (int) s[0];
         int in = (int) s[1];
         // columns of the tap matrix: ((dy, dx), phase y, phase x)
-        return view(name, name + "@up_folded", new long[] {3, 3, in, 4L * o}, o, in, 9, Ops.upConvTapMatrix(true),
+        return view(name, name + "@up_folded", new long[] {3, 3, in, 4L * o}, o, in, 9, Polyphase.upConvTapMatrix(true),
                 scale, (oo, i, m) -> ((m >> 2) * in + i) * 4 * o + (m & 3) * o + oo);
     }
 
-    /** The kernel of "FIR, then a k x k stride-2 conv" ({@link Ops#firConvKernel}) for a [O, I, k, k] weight times {@code scale}. */
-    SDVariable firConv(String name, double scale, int k) {
+    /** The kernel of "FIR, then a k x k stride-2 conv" ({@link Polyphase#firConvKernel}) for a [O, I, k, k] weight times {@code scale}. */
+    private SDVariable firConv(String name, double scale, int k) {
         long[] s = model.tensor(name).shape();
         if (!prepared) {
-            return Ops.firConvKernel(sd, scaled(name, scale), s[0], s[1], k);
+            return Polyphase.firConvKernel(sd, scaled(name, scale), s[0], s[1], k);
         }
         int o = (int) s[0];
         int in = (int) s[1];
         int m = k + 3;
-        return view(name, name + "@fir", new long[] {m, m, in, o}, o, in, k * k, Ops.firConvTapMatrix(k), scale,
+        return view(name, name + "@fir", new long[] {m, m, in, o}, o, in, k * k, Polyphase.firConvTapMatrix(k), scale,
                 (oo, i, col) -> (col * in + i) * o + oo);
     }
 

@@ -1,0 +1,139 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.graphs.model.Names;
+import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.nn.fast.Polyphase;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The inference weight form ({@link Weights.Form#CONSTANT}): every layout a graph constant computed
+ * once from the stored tensor, so that a forward pass spends no ops scaling or permuting weights
+ * (each op costs SameDiff's per-op overhead too; permuting a 512 x 512 weight cost about as much as
+ * the matmul using it).
+ */
+final class ConstantWeights implements Weights {
+    /**
+     * Output resolution from which upsampling convs run in polyphase form. Below it the transposed conv
+     * + blur is as fast: on small maps the polyphase kernels' 16/9 multiply-adds and larger weights cost
+     * what the faster conv saves.
+     */
+    static final int POLYPHASE_MIN_RES = 256;
+
+    private final SameDiff sd;
+    private final StyleGanModel model;
+    private final DataType dtype;
+    private final Map<String, SDVariable> vars = new LinkedHashMap<>();
+
+    ConstantWeights(SameDiff sd, StyleGanModel model, DataType dtype) {
+        this.sd = sd;
+        this.model = model;
+        this.dtype = dtype;
+    }
+
+    @Override
+    public Form form() {
+        return Form.CONSTANT;
+    }
+
+    private INDArray array(String name) {
+        return Ops.array(model.tensor(name)).castTo(dtype);
+    }
+
+    /** A constant made once per name (a graph may use a weight twice, e.g. D's epilogue on two batches). */
+    private SDVariable constant(String name, INDArray value) {
+        SDVariable v = vars.get(name);
+        if (v == null) {
+            v = sd.constant(name, value);
+            vars.put(name, v);
+        } else if (!v.getArr().equalsWithEps(value, 0)) {
+            throw new IllegalStateException(name + " is used in two different forms");
+        }
+        return v;
+    }
+
+    @Override
+    public SDVariable get(String name) {
+        SDVariable v = vars.get(name);
+        return v != null ? v : constant(name, array(name));
+    }
+
+    @Override
+    public Map<String, SDVariable> all() {
+        return Collections.unmodifiableMap(vars);
+    }
+
+    @Override
+    public SDVariable scaled(String name, double scale) {
+        return scale == 1 ? get(name) : constant(name + "/prepared", array(name).mul(scale));
+    }
+
+    @Override
+    public SDVariable dense(SDVariable x, String weight, double scale) {
+        return x.mmul(constant(weight + "/prepared", array(weight).mul(scale).transpose().dup('c')));
+    }
+
+    @Override
+    public SDVariable denseAdjoint(SDVariable g, String weight, double scale) {
+        return g.mmul(get(weight)).mul(scale);
+    }
+
+    @Override
+    public SDVariable hwc(String name) {
+        return constant(name + "/hwc", array(name).permute(1, 2, 0).dup('c'));
+    }
+
+    @Override
+    public SDVariable hwio(String name, double scale) {
+        return kernels(name, scale, ConvForm.SAME)[0];
+    }
+
+    @Override
+    public SDVariable[] kernels(String name, double scale, ConvForm form) {
+        INDArray w = array(name).mul(scale);
+        return switch (form) {
+            case SAME -> new SDVariable[] {constant(name + "/prepared", w.permute(2, 3, 1, 0).dup('c'))};
+            case TRANSPOSED_UP -> new SDVariable[] {constant(name + "/prepared", w.permute(2, 3, 0, 1).dup('c'))};
+            case POLYPHASE_UP -> Polyphase.upConvKernels(sd, name + "/prepared", w);
+            case FOLDED_UP -> throw new IllegalArgumentException("inference graphs run upsampling convs as "
+                    + ConvForm.TRANSPOSED_UP + " or " + ConvForm.POLYPHASE_UP);
+        };
+    }
+
+    /** The squares are stored halved, so that rsqrt(v / 2 + eps / 2) = sqrt(2) rsqrt(v + eps) needs no multiply. */
+    @Override
+    public Demodulation demodulation(SDVariable styles, String weight, double scale) {
+        INDArray w = array(weight).mul(scale);
+        SDVariable squares = constant(weight + "/squares", w.mul(w).sum(2, 3).mul(0.5).transpose().dup('c'));
+        return new Demodulation(sd.math().rsqrt(sd.math().square(styles).mmul(squares).add(0.5e-8)), squares);
+    }
+
+    /** One constant map: one add. */
+    @Override
+    public SDVariable constNoise(String layer, int res, double gain) {
+        String name = Names.noiseConst(layer);
+        double strength = model.tensor(Names.noiseStrength(layer)).data()[0] * gain;
+        return constant(name + "/prepared", array(name).reshape(1, res, res, 1).mul(strength));
+    }
+
+    @Override
+    public ConvForm upConv(int res) {
+        return res >= POLYPHASE_MIN_RES ? ConvForm.POLYPHASE_UP : ConvForm.TRANSPOSED_UP;
+    }
+
+    /** Inference keeps the blur and the strided conv apart (the reference form). */
+    @Override
+    public SDVariable firDownKernel(String name, double scale, int k) {
+        return null;
+    }
+
+    @Override
+    public PreparedWeights prepared() {
+        throw new IllegalStateException("the graph was not built with prepared weights");
+    }
+}

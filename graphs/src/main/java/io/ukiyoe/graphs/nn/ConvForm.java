@@ -1,0 +1,35 @@
+package io.ukiyoe.graphs.nn;
+
+import io.ukiyoe.graphs.nn.fast.Polyphase;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * The form in which a synthesis conv runs on NHWC maps, and so the layout of its kernel. All upsampling
+ * forms compute the same thing as the reference's (transposed conv, stride 2, then the [1,3,3,1] FIR with
+ * pad (1,1) and gain 4); {@link Weights#upConv} picks the one that is fastest for its weight form.
+ */
+public enum ConvForm {
+    /** Stride-1 k x k conv with padding k / 2; kernel [k, k, I, O]. */
+    SAME,
+    /** The reference: transposed 3x3 conv, stride 2, then the blur; kernel [3, 3, O, I]. */
+    TRANSPOSED_UP,
+    /** Two row-phase 2x2 convs and a small blur ({@link Polyphase#upConvNhwc}); kernels even rows, odd rows. */
+    POLYPHASE_UP,
+    /** One 3x3 conv to all four phases, the FIR folded in ({@link Polyphase#upConvFoldedNhwc}). */
+    FOLDED_UP;
+
+    public boolean up() {
+        return this != SAME;
+    }
+
+    /** x [N, H, W, Cin] -> [N, H, W, Cout] or, upsampling, [N, 2H, 2W, Cout]. */
+    SDVariable apply(SameDiff sd, SDVariable x, SDVariable[] kernels, int k, long inRes, long cout) {
+        return switch (this) {
+            case SAME -> Ops.convNhwc(sd, x, kernels[0], k, k / 2);
+            case TRANSPOSED_UP -> Ops.blurNhwc(sd, Ops.convTransposeStride2Nhwc(sd, x, kernels[0], k), cout, 1, 1, 4);
+            case POLYPHASE_UP -> Polyphase.upConvNhwc(sd, x, kernels, inRes, cout);
+            case FOLDED_UP -> Polyphase.upConvFoldedNhwc(sd, x, kernels[0], inRes, cout);
+        };
+    }
+}
