@@ -5,7 +5,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

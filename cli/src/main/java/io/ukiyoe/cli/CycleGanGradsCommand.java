@@ -4,7 +4,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Shapes;
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.training.cyclegan.CycleGanGraphs;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
 import io.ukiyoe.training.cyclegan.CycleGanNets;

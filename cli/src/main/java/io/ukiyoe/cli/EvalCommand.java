@@ -8,7 +8,7 @@ import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.Swd;
 import io.ukiyoe.eval.SwdSets;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -5,7 +5,7 @@ import io.ukiyoe.eval.DatasetSwd;
 import io.ukiyoe.eval.Swd;
 import io.ukiyoe.eval.fid.InceptionMetrics;
 import io.ukiyoe.eval.fid.SnapshotMetrics;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.training.SnapshotMetric;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainMetrics;

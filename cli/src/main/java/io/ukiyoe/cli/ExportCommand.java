@@ -2,7 +2,7 @@ package io.ukiyoe.cli;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Export;
+import io.ukiyoe.graphs.stylegan2.Export;
 import io.ukiyoe.graphs.onnx.StyleGanOnnx;
 import io.ukiyoe.graphs.translate.Translator;
 import io.ukiyoe.graphs.translate.Translators;

@@ -4,7 +4,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Shapes;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.training.StepGradients;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

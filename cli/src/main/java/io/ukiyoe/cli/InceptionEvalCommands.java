@@ -7,7 +7,7 @@ import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.eval.fid.ImageFeatures;
 import io.ukiyoe.eval.fid.InceptionMetrics;
 import io.ukiyoe.eval.fid.Kid;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.vision.FidInception;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,7 +4,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pix2pixhd.GradientStep;
 import io.ukiyoe.graphs.pix2pixhd.Losses;

@@ -3,7 +3,7 @@ package io.ukiyoe.cli;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.data.VideoWriter;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Videos;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.graphs.Fixtures;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.onnx.OnnxRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;

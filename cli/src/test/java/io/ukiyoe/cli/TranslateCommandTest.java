@@ -9,7 +9,7 @@ import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

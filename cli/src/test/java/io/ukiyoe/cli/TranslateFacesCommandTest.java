@@ -13,7 +13,7 @@ import io.ukiyoe.data.align.FaceAlign;
 import io.ukiyoe.data.synth.SynthFace;
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.translate.Translator;
 import io.ukiyoe.graphs.translate.Translators;
 import java.awt.image.BufferedImage;

@@ -4,7 +4,7 @@ import io.ukiyoe.data.Resample;
 import io.ukiyoe.data.Structure;
 import io.ukiyoe.data.synth.SynthFace;
 import io.ukiyoe.graphs.generate.SeedImages;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

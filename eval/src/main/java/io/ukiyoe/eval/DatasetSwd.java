@@ -2,7 +2,7 @@ package io.ukiyoe.eval;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.generate.SeedImages;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.nio.file.Path;
 
 /**

@@ -7,7 +7,7 @@ import io.ukiyoe.data.Resample;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;

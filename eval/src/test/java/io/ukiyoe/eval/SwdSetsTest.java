@@ -15,7 +15,7 @@ import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Init;
 import io.ukiyoe.graphs.model.StyleGanConfig;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.awt.image.BufferedImage;
 import java.io.Serializable;
 import java.nio.file.Files;

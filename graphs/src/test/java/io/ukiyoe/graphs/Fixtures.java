@@ -3,7 +3,7 @@ package io.ukiyoe.graphs;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ukiyoe.core.io.Npy;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import java.nio.file.Files;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Path;

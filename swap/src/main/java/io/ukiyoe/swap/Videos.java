@@ -4,7 +4,7 @@ import io.ukiyoe.data.Images;
 import io.ukiyoe.data.VideoWriter;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.GeneratorGraph;
-import io.ukiyoe.graphs.nn.GeneratorInputGradient;
-import io.ukiyoe.graphs.nn.PreparedWeights;
-import io.ukiyoe.graphs.nn.Weights;
-import io.ukiyoe.graphs.nn.SessionMemory;
+import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
+import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
+import io.ukiyoe.graphs.stylegan2.PreparedWeights;
+import io.ukiyoe.graphs.stylegan2.Weights;
+import io.ukiyoe.graphs.stylegan2.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.DiscriminatorGraph;
-import io.ukiyoe.graphs.nn.GeneratorGraph;
-import io.ukiyoe.graphs.nn.PreparedWeights;
-import io.ukiyoe.graphs.nn.Weights;
+import io.ukiyoe.graphs.stylegan2.DiscriminatorGraph;
+import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
+import io.ukiyoe.graphs.stylegan2.PreparedWeights;
+import io.ukiyoe.graphs.stylegan2.Weights;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

@@ -1,7 +1,7 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.nio.file.Path;
 import java.util.List;
 

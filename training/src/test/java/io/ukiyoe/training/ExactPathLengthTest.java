@@ -8,7 +8,7 @@ import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.GeneratorGraph;
+import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +81,7 @@ class ExactPathLengthTest {
         for (int res = 4; res <= r; res *= 2) {
             for (String conv : res == 4 ? new String[] {"conv1"} : new String[] {"conv0", "conv1"}) {
                 String layer = io.ukiyoe.graphs.model.Names.layer(res, conv);
-                constNoise.put(GeneratorGraph.noiseInput(layer), io.ukiyoe.graphs.nn.Ops.array(m.tensor(layer + "/noise_const"))
+                constNoise.put(GeneratorGraph.noiseInput(layer), io.ukiyoe.graphs.stylegan2.Ops.array(m.tensor(layer + "/noise_const"))
                         .reshape(1, 1, res, res).repeat(0, 2));
             }
         }

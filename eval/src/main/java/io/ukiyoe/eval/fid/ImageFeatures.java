@@ -7,7 +7,7 @@ import io.ukiyoe.data.Decoder;
 import io.ukiyoe.data.ImageSource;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.graphs.vision.FidInception;
 import java.awt.image.BufferedImage;
 import java.io.Serializable;

@@ -1,7 +1,7 @@
 package io.ukiyoe.eval.fid;
 
 import io.ukiyoe.core.UserError;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.graphs.vision.FidInception;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import io.ukiyoe.data.Images;
 import io.ukiyoe.data.Resample;
 import io.ukiyoe.data.align.AlignJob;
 import io.ukiyoe.data.align.PhotoFaces;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.translate.Translator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.ukiyoe.core.image.Upscaler;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import io.ukiyoe.graphs.model.NetworkFile;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.ukiyoe.graphs.generate;
 
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

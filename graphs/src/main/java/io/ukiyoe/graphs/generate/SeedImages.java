@@ -2,7 +2,7 @@ package io.ukiyoe.graphs.generate;
 
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.rng.NumpyRandomState;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package io.ukiyoe.graphs.layers;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.ukiyoe.graphs.mtcnn;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.util.Map;
 import java.util.function.Function;

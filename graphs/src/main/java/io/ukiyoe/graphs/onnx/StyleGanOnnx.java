@@ -2,7 +2,7 @@ package io.ukiyoe.graphs.onnx;
 
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Export;
+import io.ukiyoe.graphs.stylegan2.Export;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.graphs.model.Init;
 import io.ukiyoe.graphs.model.StyleGanConfig;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

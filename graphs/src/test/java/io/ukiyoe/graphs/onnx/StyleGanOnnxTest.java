@@ -9,7 +9,7 @@ import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Init;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Export;
+import io.ukiyoe.graphs.stylegan2.Export;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.Fixtures;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

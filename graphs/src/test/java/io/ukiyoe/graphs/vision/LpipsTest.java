@@ -9,7 +9,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Npy;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.Fixtures;
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.ukiyoe.swap.sweep;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;
 import java.awt.image.BufferedImage;

@@ -11,7 +11,7 @@ import io.ukiyoe.eval.fid.ReferenceFeatures;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.swap.BlendOptions;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;

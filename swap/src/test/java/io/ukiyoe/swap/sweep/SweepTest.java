@@ -12,7 +12,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.eval.ImageSets;
 import io.ukiyoe.eval.fid.ImageFeatures;
 import io.ukiyoe.eval.fid.ReferenceFeatures;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;

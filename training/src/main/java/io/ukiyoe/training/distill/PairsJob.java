@@ -16,7 +16,7 @@ import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serializable;

@@ -3,7 +3,7 @@ package io.ukiyoe.training.project;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.training.Adam;
 import java.util.ArrayList;
 import java.util.Arrays;

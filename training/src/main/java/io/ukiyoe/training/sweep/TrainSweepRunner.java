@@ -7,7 +7,7 @@ import io.ukiyoe.core.io.Csv;
 import io.ukiyoe.core.run.RunFolder;
 import io.ukiyoe.data.Images;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.training.SnapshotMetric;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainJob;

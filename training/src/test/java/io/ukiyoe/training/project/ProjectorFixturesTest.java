@@ -8,7 +8,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.Fixtures;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.graphs.vision.Lpips;
 import io.ukiyoe.training.Adam;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ukiyoe.core.config.ConfigKinds;
 import io.ukiyoe.core.config.ExperimentConfig;
 import io.ukiyoe.graphs.generate.SeedImages;
-import io.ukiyoe.graphs.nn.Generator;
+import io.ukiyoe.graphs.stylegan2.Generator;
 import io.ukiyoe.training.SnapshotMetric;
 import io.ukiyoe.training.TrainConfig;
 import io.ukiyoe.training.TrainMetrics;

@@ -1,6 +1,6 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
-import io.ukiyoe.graphs.nn.fast.Polyphase;
+import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 

@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.nn.fast;
+package io.ukiyoe.graphs.stylegan2.fast;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
-package io.ukiyoe.graphs.nn.fast;
+package io.ukiyoe.graphs.stylegan2.fast;
 
-import io.ukiyoe.graphs.nn.Ops;
+import io.ukiyoe.graphs.stylegan2.Ops;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

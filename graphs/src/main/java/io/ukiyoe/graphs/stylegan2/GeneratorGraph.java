@@ -1,11 +1,11 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.fast.BatchedChannelScale;
-import io.ukiyoe.graphs.nn.fast.FusedModConv;
-import io.ukiyoe.graphs.nn.fast.Polyphase;
+import io.ukiyoe.graphs.stylegan2.fast.BatchedChannelScale;
+import io.ukiyoe.graphs.stylegan2.fast.FusedModConv;
+import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;

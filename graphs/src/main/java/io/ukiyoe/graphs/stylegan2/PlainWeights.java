@@ -1,9 +1,9 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.nn.fast.Polyphase;
+import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

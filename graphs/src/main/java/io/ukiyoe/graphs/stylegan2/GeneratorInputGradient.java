@@ -1,8 +1,8 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
-import io.ukiyoe.graphs.nn.fast.Polyphase;
+import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ukiyoe.graphs.nn.fast.Polyphase;
+import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;

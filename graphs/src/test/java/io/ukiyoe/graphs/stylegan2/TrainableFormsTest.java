@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

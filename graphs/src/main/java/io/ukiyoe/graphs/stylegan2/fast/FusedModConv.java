@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.nn.fast;
+package io.ukiyoe.graphs.stylegan2.fast;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

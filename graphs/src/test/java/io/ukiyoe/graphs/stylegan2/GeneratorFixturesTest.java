@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import static io.ukiyoe.graphs.Fixtures.assertClose;
 import static io.ukiyoe.graphs.Fixtures.npy;

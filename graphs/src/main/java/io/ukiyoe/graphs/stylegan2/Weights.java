@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.util.Map;

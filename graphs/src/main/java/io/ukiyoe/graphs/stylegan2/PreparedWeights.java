@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.nn;
+package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Tensor;
