@@ -68,13 +68,14 @@ public record TrainConfig(
             @Default("null") Double emaRampup,          // ramp-up: half-life <= rampup x kimg so far (0.05 in ada); null = none
             @Default("{}") Augmentation augment) {}     // ADA: augment what D sees (reals and fakes)
 
-    /** Adaptive discriminator augmentation (stylegan2-ada's 'bgc' pipeline). */
+    /** Adaptive discriminator augmentation (stylegan2-ada's pipelines; 'bgc' is its default). */
     public record Augmentation(
             @Default("off") AugmentMode mode,           // off | ada (p adapts to D's overfitting) | fixed (p stays)
             @Default("0") @Range(min = 0, max = 1) double p, // probability of each transform: the start (ada) or the value (fixed)
             @Default("0.6") @Range(min = 0, max = 1) double target, // ada: wanted mean sign of D's logits on reals
             @Default("4") @Positive int interval,       // ada: adjust p every N minibatches
-            @Default("500") @Positive double adaKimg) {} // ada: kimg for p to move from 0 to 1 at full speed
+            @Default("500") @Positive double adaKimg,   // ada: kimg for p to move from 0 to 1 at full speed
+            @Default("bgc") Augment.Pipe pipe) {}       // bgc (blit, geometric, colour) | bgcf (+ band filter) | bgcfn (+ noise) | bgcfnc (+ cutout)
 
     /** How augmentation probability is chosen. */
     public enum AugmentMode { OFF, ADA, FIXED }

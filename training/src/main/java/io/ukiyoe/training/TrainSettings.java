@@ -31,7 +31,7 @@ public record TrainSettings(int batch, double lr, long seed, double styleMixing,
     }
 
     static final TrainConfig.Augmentation NO_AUGMENTATION =
-            new TrainConfig.Augmentation(TrainConfig.AugmentMode.OFF, 0, 0.6, 4, 500);
+            new TrainConfig.Augmentation(TrainConfig.AugmentMode.OFF, 0, 0.6, 4, 500, Augment.Pipe.BGC);
 
     /** The settings of a training config. */
     public static TrainSettings from(TrainConfig c) {

@@ -151,8 +151,8 @@ public final class TrainerCore {
         INDArray fake = outG.get("img");
         trackWAvg(outG.get("w_z"));
         if (s.augmenting()) { // D sees augmented reals and fakes (each sample its own transforms)
-            fake = Augment.apply(Augment.sample(rnd, s.batch(), res(), ada.p()), fake);
-            reals = Augment.apply(Augment.sample(rnd, s.batch(), res(), ada.p()), reals);
+            fake = Augment.apply(Augment.sample(rnd, s.batch(), res(), ada.p(), s.augment().pipe()), fake);
+            reals = Augment.apply(Augment.sample(rnd, s.batch(), res(), ada.p(), s.augment().pipe()), reals);
         }
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
         // one pass gives the loss, the real logits and the gradients (no separate forward pass)
@@ -177,7 +177,7 @@ public final class TrainerCore {
     private double generatorStep() {
         Map<String, INDArray> feedG = latents();
         if (s.augmenting()) {
-            Augment.Plan plan = Augment.sample(rnd, s.batch(), res(), ada.p());
+            Augment.Plan plan = Augment.sample(rnd, s.batch(), res(), ada.p(), s.augment().pipe());
             graphs.dInGWeights.load(graphs.dInput, params.d);
             Map<String, INDArray> feedX = Map.of("x", Augment.apply(plan, graphs.g.output(feedG, "img").get("img")));
             OutAndGrad dx = graphs.dInput.calculateGradientsAndOutputs(feedX, List.of("loss_g"), List.of("x"));

@@ -140,7 +140,7 @@ class TensorBoardEventsTest {
     @Test
     void stepScalarsCarryStylegan2AdasTags() throws Exception {
         TrainConfig.Training t = new TrainConfig.Training(1, 8, 0.002, 10, 16, 2, 4, 2, 0.01, 0.9, 10, null,
-                new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0, 0.6, 4, 500));
+                new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0, 0.6, 4, 500, Augment.Pipe.BGC));
         Path file;
         try (TensorBoardEvents tb = new TensorBoardEvents(dir)) {
             tb.scalars(4, TensorBoardTags.step(new TrainerCore.StepLosses(1.5, 0.75, 0.02, 0.9, 0.04, 0.125), t, 0.032, 40));

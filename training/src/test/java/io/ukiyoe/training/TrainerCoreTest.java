@@ -130,7 +130,7 @@ class TrainerCoreTest {
         StyleGanModel start = Init.random(TINY, 11, true);
         TrainSettings plain = SETTINGS;
         TrainSettings fixedZero = plain.withAugment(
-                new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 0, 0.6, 4, 500));
+                new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 0, 0.6, 4, 500, Augment.Pipe.BGC));
         java.util.List<TrainerCore.StepLosses> la = new java.util.ArrayList<>();
         java.util.List<TrainerCore.StepLosses> lb = new java.util.ArrayList<>();
         StyleGanModel a = train(start, plain, 3, la)[0];
@@ -148,7 +148,7 @@ class TrainerCoreTest {
         double adaKimg = 0.1; // p moves 4 x 4 / 100 = 0.16 per adjustment
         TrainSettings s = SETTINGS
                 .withPathLength(2, 2, 2, 0.01)
-                .withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0.5, 0.6, 4, adaKimg));
+                .withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.ADA, 0.5, 0.6, 4, adaKimg, Augment.Pipe.BGC));
         java.util.List<TrainerCore.StepLosses> losses = new java.util.ArrayList<>();
         StyleGanModel[] out = train(start, s, 4, losses);
         for (int i = 0; i < 4; i++) {
@@ -160,5 +160,19 @@ class TrainerCoreTest {
         assertEquals(0.16, Math.abs(losses.get(3).adaP() - 0.5), 1e-9, "p moved by one controller step");
         assertNotEquals(start.tensor("mapping/w_avg"), out[0].tensor("mapping/w_avg"), "w_avg is tracked");
         assertEquals(out[0].tensor("mapping/w_avg"), out[1].tensor("mapping/w_avg"), "EMA copies w_avg");
+    }
+
+    /** The config's pipe is what D sees: at p = 1 the full 'bgcfnc' pipe trains differently from 'bgc', and finitely. */
+    @Test
+    void theConfiguredPipeIsTheOneApplied() throws Exception {
+        StyleGanModel start = Init.random(TINY, 11, true);
+        java.util.List<TrainerCore.StepLosses> bgc = new java.util.ArrayList<>();
+        java.util.List<TrainerCore.StepLosses> full = new java.util.ArrayList<>();
+        train(start, SETTINGS.withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 1, 0.6, 4, 500,
+                Augment.Pipe.BGC)), 1, bgc);
+        train(start, SETTINGS.withAugment(new TrainConfig.Augmentation(TrainConfig.AugmentMode.FIXED, 1, 0.6, 4, 500,
+                Augment.Pipe.BGCFNC)), 1, full);
+        assertTrue(Double.isFinite(full.get(0).lossD()) && Double.isFinite(full.get(0).lossG()), full.toString());
+        assertNotEquals(bgc.get(0).lossD(), full.get(0).lossD(), "the band filter, noise and cutout change D's input");
     }
 }

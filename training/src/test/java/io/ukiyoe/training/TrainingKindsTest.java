@@ -26,6 +26,11 @@ class TrainingKindsTest {
             ExperimentConfig<?> c = ExperimentConfig.load(config(f), List.of(), kinds);
             assertEquals(kinds.all().get(c.kind()), c.value().getClass(), f);
         }
+        TrainConfig fullPipe = (TrainConfig) ExperimentConfig.load(config("train-ukiyoe-finetune.yaml"),
+                List.of("training.augment.pipe=bgcfnc"), kinds).value();
+        assertEquals(Augment.Pipe.BGCFNC, fullPipe.training().augment().pipe());
+        TrainConfig shipped = (TrainConfig) ExperimentConfig.load(config("train-ukiyoe-finetune.yaml"), List.of(), kinds).value();
+        assertEquals(Augment.Pipe.BGC, shipped.training().augment().pipe());
     }
 
     @Test
