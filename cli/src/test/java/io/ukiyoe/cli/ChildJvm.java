@@ -9,8 +9,22 @@ import java.util.List;
 final class ChildJvm {
     private ChildJvm() {}
 
-    /** Starts {@code ukiyoe ARGS} with extra {@code -D} properties; stdout and stderr go to {@code log}. */
-    static Process start(Path log, List<String> jvmProps, String... args) throws IOException {
+    /** Starts {@code ukiyoe ARGS}; stdout and stderr go to {@code log}. */
+    static Process start(Path log, String... args) throws IOException {
+        return start(log, "io.ukiyoe.cli.Main", List.of(args));
+    }
+
+    /**
+     * Starts {@code ukiyoe ARGS} whose {@code checkpoint}-th checkpoint write stops the JVM half-way through
+     * its bytes (exit 137, as a kill -9 leaves it).
+     */
+    static Process startHaltingInCheckpoint(Path log, int checkpoint, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(Integer.toString(checkpoint)));
+        all.addAll(List.of(args));
+        return start(log, "io.ukiyoe.training.HaltingCheckpoints", all);
+    }
+
+    private static Process start(Path log, String mainClass, List<String> args) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Djava.awt.headless=true"));
@@ -18,9 +32,8 @@ final class ChildJvm {
         if (cache != null) {
             cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
         }
-        cmd.addAll(jvmProps);
-        cmd.addAll(List.of("-cp", cp, "io.ukiyoe.cli.Main"));
-        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-cp", cp, mainClass));
+        cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }

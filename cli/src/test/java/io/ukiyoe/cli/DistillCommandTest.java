@@ -99,7 +99,7 @@ class DistillCommandTest {
     void killedAtAnUnchosenMomentAndStartedAgainItEndsWithTheSameFiles() throws Exception {
         Path cfg = config("killed", "batch: 1\n");
         Path out = dir.resolve("killed");
-        Process p = ChildJvm.start(dir.resolve("killed.log"), List.of(), "distill", "pairs", cfg.toString());
+        Process p = ChildJvm.start(dir.resolve("killed.log"), "distill", "pairs", cfg.toString());
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (!shardDone(out) && p.isAlive() && System.nanoTime() < deadline) {   // once a shard is recorded
             Thread.sleep(10);

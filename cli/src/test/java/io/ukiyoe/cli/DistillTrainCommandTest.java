@@ -81,7 +81,7 @@ class DistillTrainCommandTest {
     @Test
     void killedWhileWritingACheckpointResumesExactly() throws Exception {
         Path run = dir.resolve("halted");
-        Process p = ChildJvm.start(dir.resolve("halted.log"), List.of("-Dukiyoe.test.haltInCheckpoint=2"), "distill",
+        Process p = ChildJvm.startHaltingInCheckpoint(dir.resolve("halted.log"), 2, "distill",
                 "train", cfg.toString(), "--run-dir", run.toString());
         assertTrue(p.waitFor(8, TimeUnit.MINUTES));
         assertEquals(137, p.exitValue(), Files.readString(dir.resolve("halted.log")));

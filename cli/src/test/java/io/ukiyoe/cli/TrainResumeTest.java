@@ -52,9 +52,8 @@ class TrainResumeTest {
     }
 
     /** Starts `ukiyoe train` in another JVM (so it can be killed for real). */
-    private static Process start(Path run, String... jvmProps) throws Exception {
-        return ChildJvm.start(dir.resolve(run.getFileName() + ".log"), List.of(jvmProps), "train", cfg.toString(),
-                "--run-dir", run.toString());
+    private static Process start(Path run) throws Exception {
+        return ChildJvm.start(dir.resolve(run.getFileName() + ".log"), "train", cfg.toString(), "--run-dir", run.toString());
     }
 
     private static double maxDiff(StyleGanModel a, StyleGanModel b) {
@@ -72,7 +71,8 @@ class TrainResumeTest {
     @Test
     void killedWhileWritingACheckpointResumesFromTheLastCompleteOne() throws Exception {
         Path run = dir.resolve("halted");
-        Process p = start(run, "-Dukiyoe.test.haltInCheckpoint=3"); // dies half-way through checkpoint-00000006
+        Process p = ChildJvm.startHaltingInCheckpoint(dir.resolve("halted.log"), 3, "train", cfg.toString(), "--run-dir",
+                run.toString()); // dies half-way through checkpoint-00000006
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         assertEquals(137, p.exitValue(), Files.readString(dir.resolve("halted.log")));
         List<String> names;

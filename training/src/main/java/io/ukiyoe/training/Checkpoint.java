@@ -4,6 +4,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.AtomicFiles;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.BatchLoader;
+import io.ukiyoe.graphs.model.CheckpointLayout;
 import io.ukiyoe.graphs.model.Safetensors;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
@@ -32,15 +33,16 @@ import java.util.regex.Pattern;
  * name is always complete, and a run killed at any moment leaves at worst a stray temporary file.
  */
 public final class Checkpoint {
-    public static final String FORMAT = io.ukiyoe.graphs.imports.Importer.TRAIN_CHECKPOINT;
-    public static final String FORMAT_VERSION = "1";
+    public static final String FORMAT = CheckpointLayout.STYLEGAN2_FORMAT;
+    public static final String FORMAT_VERSION = CheckpointLayout.STYLEGAN2_VERSION;
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{8})\\.safetensors");
 
     /**
-     * Testing hook (the kill -9 test): with {@code -Dukiyoe.test.haltInCheckpoint=N}, the N-th checkpoint
-     * this process writes stops the JVM (as {@code kill -9} would: no clean-up) half-way through its bytes.
+     * The kill -9 tests' seam (package-private, set by a test entry point in this package): the N-th
+     * checkpoint this process writes stops the JVM (as {@code kill -9} would: no clean-up) half-way through
+     * its bytes; 0, the default, never.
      */
-    static final String HALT_PROPERTY = "ukiyoe.test.haltInCheckpoint";
+    static int haltInWrite;
     private static int written;
 
     /** What a checkpoint holds besides the trainer's state. */
@@ -55,9 +57,9 @@ public final class Checkpoint {
     public static void write(Path file, StyleGanConfig config, TrainerCore.State st, BatchLoader.Position loader,
                              String trainConfig) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        st.g().forEach((k, t) -> tensors.put("G/" + k, t));
-        st.gEma().forEach((k, t) -> tensors.put("G_ema/" + k, t));
-        st.d().forEach((k, t) -> tensors.put("D/" + k, t));
+        CheckpointLayout.put(tensors, CheckpointLayout.G, st.g());
+        CheckpointLayout.put(tensors, CheckpointLayout.G_EMA, st.gEma());
+        CheckpointLayout.put(tensors, CheckpointLayout.D, st.d());
         moments(tensors, "adam_G", st.adamG(), st.g());
         moments(tensors, "adam_D", st.adamD(), st.d());
         Map<String, String> meta = new LinkedHashMap<>();
@@ -79,11 +81,12 @@ public final class Checkpoint {
     }
 
     /**
-     * Writes any run's checkpoint file (tensors and metadata) atomically, honouring the kill -9 test hook:
+     * Writes any run's checkpoint file (tensors and metadata) atomically, honouring the kill -9 tests' seam
+     * ({@link #haltInWrite}):
      * the StyleGAN2 trainer's and the CycleGAN trainer's checkpoints both go through here.
      */
     public static void writeFile(Path file, Map<String, Tensor> tensors, Map<String, String> meta) {
-        boolean halt = Integer.getInteger(HALT_PROPERTY, 0) == ++written;
+        boolean halt = haltInWrite == ++written;
         try {
             AtomicFiles.write(file, out -> Safetensors.writeTo(halt ? haltHalfway(out, tensors) : out, tensors, meta));
         } catch (IOException e) {
@@ -127,9 +130,9 @@ public final class Checkpoint {
         }
         try {
             StyleGanConfig config = StyleGanModel.parseConfig(meta.get("config"));
-            Map<String, Tensor> g = section(c.tensors(), "G/");
-            Map<String, Tensor> gEma = section(c.tensors(), "G_ema/");
-            Map<String, Tensor> d = section(c.tensors(), "D/");
+            Map<String, Tensor> g = CheckpointLayout.section(c.tensors(), CheckpointLayout.G);
+            Map<String, Tensor> gEma = CheckpointLayout.section(c.tensors(), CheckpointLayout.G_EMA);
+            Map<String, Tensor> d = CheckpointLayout.section(c.tensors(), CheckpointLayout.D);
             Map<String, Tensor> all = new LinkedHashMap<>(g);
             all.putAll(d);
             List<String> problems = StyleGanModel.validate(config, all);
@@ -217,17 +220,6 @@ public final class Checkpoint {
         return p.epoch() + ":" + p.index();
     }
 
-    /** The tensors under {@code prefix}, with the prefix dropped. */
-    public static Map<String, Tensor> section(Map<String, Tensor> all, String prefix) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        all.forEach((k, t) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), t);
-            }
-        });
-        return out;
-    }
-
     /** An optimiser state saved by {@link #moments}. */
     public static Adam.State adam(Map<String, Tensor> all, String prefix, long steps) {
         Function<Map<String, Tensor>, Map<String, float[]>> data = m -> {
@@ -235,7 +227,8 @@ public final class Checkpoint {
             m.forEach((k, t) -> out.put(k, t.data()));
             return out;
         };
-        return new Adam.State(steps, data.apply(section(all, prefix + ".m/")), data.apply(section(all, prefix + ".v/")));
+        return new Adam.State(steps, data.apply(CheckpointLayout.section(all, prefix + ".m/")),
+                data.apply(CheckpointLayout.section(all, prefix + ".v/")));
     }
 
     /** Checkpoints of a run folder, newest first. */

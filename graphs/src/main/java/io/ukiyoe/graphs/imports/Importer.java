@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.imports;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.model.CheckpointLayout;
 import io.ukiyoe.graphs.model.Architecture;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.NetworkFamilies;
@@ -161,9 +162,6 @@ public final class Importer {
         }
     }
 
-    /** Format tag of {@code ukiyoe train} checkpoints (written by the training module). */
-    public static final String TRAIN_CHECKPOINT = "ukiyoe.train-checkpoint";
-
     private static StyleGanModel trainCheckpoint(Path src, Safetensors.Contents c) {
         StyleGanConfig config;
         try {
@@ -171,14 +169,8 @@ public final class Importer {
         } catch (RuntimeException e) {
             throw new UserError(src + ": invalid model config in checkpoint metadata: " + e.getMessage());
         }
-        Map<String, Tensor> t = new java.util.LinkedHashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("G_ema/")) {
-                t.put(k.substring("G_ema/".length()), v);
-            } else if (k.startsWith("D/")) {
-                t.put(k.substring("D/".length()), v);
-            }
-        });
+        Map<String, Tensor> t = CheckpointLayout.section(c.tensors(), CheckpointLayout.G_EMA);
+        t.putAll(CheckpointLayout.section(c.tensors(), CheckpointLayout.D));
         java.util.List<String> problems = StyleGanModel.validate(config, t);
         if (!problems.isEmpty()) {
             throw new UserError(src + ": checkpoint tensors do not match its config: " + String.join("; ", problems));
@@ -193,7 +185,7 @@ public final class Importer {
         if (StyleGanModel.FORMAT.equals(c.metadata().get("format"))) {
             return StyleGanModel.read(src);
         }
-        if (TRAIN_CHECKPOINT.equals(c.metadata().get("format"))) { // ukiyoe train's checkpoint: G_ema and D
+        if (CheckpointLayout.STYLEGAN2_FORMAT.equals(c.metadata().get("format"))) { // ukiyoe train's checkpoint: G_ema and D
             return trainCheckpoint(src, c);
         }
         Map<String, Tensor> t = c.tensors();

@@ -2,6 +2,7 @@ package io.ukiyoe.training.cyclegan;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.BatchLoader;
+import io.ukiyoe.graphs.model.CheckpointLayout;
 import io.ukiyoe.training.Adam;
 import io.ukiyoe.training.Checkpoint;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public final class CycleGanCheckpoint {
     }
 
     private static List<float[]> pool(Map<String, Tensor> all, String prefix) {
-        Map<String, Tensor> s = Checkpoint.section(all, prefix);
+        Map<String, Tensor> s = CheckpointLayout.section(all, prefix);
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < s.size(); i++) {
             Tensor t = s.get(Integer.toString(i));

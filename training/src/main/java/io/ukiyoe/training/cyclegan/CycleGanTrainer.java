@@ -180,7 +180,7 @@ public final class CycleGanTrainer {
     static Map<Net, Map<String, Tensor>> unflat(Map<String, Tensor> all) {
         Map<Net, Map<String, Tensor>> out = new EnumMap<>(Net.class);
         for (Net n : Net.values()) {
-            out.put(n, io.ukiyoe.training.Checkpoint.section(all, n.scope()));
+            out.put(n, io.ukiyoe.graphs.model.CheckpointLayout.section(all, n.scope()));
         }
         return out;
     }

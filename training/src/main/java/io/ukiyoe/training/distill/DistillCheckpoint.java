@@ -2,6 +2,7 @@ package io.ukiyoe.training.distill;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.data.BatchLoader;
+import io.ukiyoe.graphs.model.CheckpointLayout;
 import io.ukiyoe.graphs.pix2pixhd.DiscriminatorConfig;
 import io.ukiyoe.graphs.pix2pixhd.GeneratorConfig;
 import io.ukiyoe.training.Adam;
@@ -33,8 +34,8 @@ public final class DistillCheckpoint {
 
     public static void write(Path file, DistillTrainer.State st, BatchLoader.Position loader, String trainConfig) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        st.g().forEach((k, t) -> tensors.put("G/" + k, t));
-        st.d().forEach((k, t) -> tensors.put("D/" + k, t));
+        CheckpointLayout.put(tensors, CheckpointLayout.G, st.g());
+        CheckpointLayout.put(tensors, CheckpointLayout.D, st.d());
         Checkpoint.moments(tensors, "adam_G", st.adamG(), st.g());
         Checkpoint.moments(tensors, "adam_D", st.adamD(), st.d());
         Map<String, String> meta = Checkpoint.ganMetadata(FORMAT, FORMAT_VERSION, st.step(), st.adamG(), st.adamD(), st.random());
@@ -47,8 +48,8 @@ public final class DistillCheckpoint {
     public static Contents read(Path file) {
         return Checkpoint.readChecked(file, FORMAT, FORMAT_VERSION, "distillation training checkpoint", c -> {
             Map<String, String> meta = c.metadata();
-            Map<String, Tensor> g = Checkpoint.section(c.tensors(), "G/");
-            Map<String, Tensor> d = Checkpoint.section(c.tensors(), "D/");
+            Map<String, Tensor> g = CheckpointLayout.section(c.tensors(), CheckpointLayout.G);
+            Map<String, Tensor> d = CheckpointLayout.section(c.tensors(), CheckpointLayout.D);
             GeneratorConfig gc = GeneratorConfig.infer(g);
             DiscriminatorConfig dc = DiscriminatorConfig.infer(d);
             Adam.State adamG = Checkpoint.adam(c.tensors(), "adam_G", Long.parseLong(Checkpoint.required(meta, "adam_G_steps")));
