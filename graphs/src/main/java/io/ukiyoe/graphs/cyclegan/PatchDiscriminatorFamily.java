@@ -1,7 +1,7 @@
 package io.ukiyoe.graphs.cyclegan;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.model.NetworkFamily;
+import io.ukiyoe.graphs.model.NamedFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.util.LinkedHashMap;
@@ -14,26 +14,15 @@ import java.util.regex.Pattern;
  * {@code model.0} is a reflection pad, so generator dicts are never claimed (they import through the
  * pix2pixHD generator family, which has the same keys and math).
  */
-public final class PatchDiscriminatorFamily implements NetworkFamily {
+public final class PatchDiscriminatorFamily extends NamedFamily {
     public static final String FORMAT = "ukiyoe.cyclegan_patch_d";
     public static final String VERSION = "1";
     private static final Pattern KEY = Pattern.compile("model\\.\\d+\\.(weight|bias)");
     /** Buffers that InstanceNorm layers of pre-0.4 PyTorch saved; upstream's load_networks drops them too. */
     private static final Pattern STALE_NORM_BUFFER = Pattern.compile("model\\.\\d+\\.(running_mean|running_var|num_batches_tracked)");
 
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public String formatVersion() {
-        return VERSION;
-    }
-
-    @Override
-    public String displayName() {
-        return "CycleGAN PatchGAN discriminator";
+    public PatchDiscriminatorFamily() {
+        super(FORMAT, VERSION, "CycleGAN PatchGAN discriminator");
     }
 
     @Override

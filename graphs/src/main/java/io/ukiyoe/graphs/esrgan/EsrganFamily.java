@@ -2,7 +2,7 @@ package io.ukiyoe.graphs.esrgan;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.model.NetworkFamily;
+import io.ukiyoe.graphs.model.NamedFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.StateDicts;
@@ -17,26 +17,13 @@ import java.util.Map;
  * original ESRGAN naming or the BasicSR / Real-ESRGAN naming (wrappers {@code params_ema} / {@code params}
  * are unwrapped by {@link StateDicts}), with nf, nb and gc inferred from the shapes.
  */
-public final class EsrganFamily implements NetworkFamily {
+public final class EsrganFamily extends NamedFamily {
     public static final String FORMAT = "ukiyoe.esrgan";
     public static final String VERSION = "1";
     public static final EsrganFamily INSTANCE = new EsrganFamily();
 
-    private EsrganFamily() {}
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public String formatVersion() {
-        return VERSION;
-    }
-
-    @Override
-    public String displayName() {
-        return "ESRGAN generator";
+    private EsrganFamily() {
+        super(FORMAT, VERSION, "ESRGAN generator");
     }
 
     /** A first conv and a trunk of RRDB blocks, in either naming. */

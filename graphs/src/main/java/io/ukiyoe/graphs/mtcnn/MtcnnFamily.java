@@ -3,7 +3,7 @@ package io.ukiyoe.graphs.mtcnn;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.model.NetworkFamily;
+import io.ukiyoe.graphs.model.NamedFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.nio.file.Path;
@@ -18,25 +18,14 @@ import java.util.Map;
  * whose keys are theirs under {@code pnet.}, {@code rnet.}, {@code onet.}); tensors under
  * {@code pnet/conv1/weight}, ... The architecture is fixed, so the config only names it.
  */
-public final class MtcnnFamily implements NetworkFamily {
+public final class MtcnnFamily extends NamedFamily {
     public static final String FORMAT = "ukiyoe.mtcnn";
     public static final String VERSION = "1";
     static final List<String> NETS = List.of("pnet", "rnet", "onet");
     private static final String CONFIG = "{\"architecture\":\"facenet-pytorch MTCNN (P-Net, R-Net, O-Net)\"}";
 
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public String formatVersion() {
-        return VERSION;
-    }
-
-    @Override
-    public String displayName() {
-        return "MTCNN face detector";
+    public MtcnnFamily() {
+        super(FORMAT, VERSION, "MTCNN face detector");
     }
 
     @Override

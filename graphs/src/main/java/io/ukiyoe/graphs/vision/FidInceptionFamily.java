@@ -1,7 +1,7 @@
 package io.ukiyoe.graphs.vision;
 
 import io.ukiyoe.core.io.Tensor;
-import io.ukiyoe.graphs.model.NetworkFamily;
+import io.ukiyoe.graphs.model.NamedFamily;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import java.util.Map;
  * buffers are dropped (eval never reads them; the real file may or may not have them); the unused
  * 1008-way {@code fc} is kept when present (the Inception Score's logits).
  */
-public final class FidInceptionFamily implements NetworkFamily {
+public final class FidInceptionFamily extends NamedFamily {
     public static final String FORMAT = "ukiyoe.inception";
     public static final String VERSION = "1";
     /** The file pytorch-fid downloads and everyone passes around. */
@@ -23,19 +23,8 @@ public final class FidInceptionFamily implements NetworkFamily {
     /** TF's Inception has a background class: 1008 logits; torchvision's ImageNet Inception3 has 1000. */
     private static final long FID_CLASSES = 1008;
 
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public String formatVersion() {
-        return VERSION;
-    }
-
-    @Override
-    public String displayName() {
-        return "FID Inception (pytorch-fid)";
+    public FidInceptionFamily() {
+        super(FORMAT, VERSION, "FID Inception (pytorch-fid)");
     }
 
     @Override
