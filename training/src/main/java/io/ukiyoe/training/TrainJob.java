@@ -11,6 +11,7 @@ import io.ukiyoe.data.Resample;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
 import io.ukiyoe.graphs.model.Init;
+import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.Generator;
@@ -64,18 +65,18 @@ public final class TrainJob {
 
     /** Generator layers at resolution <= generator_up_to (and the mapping unless train_mapping), D's first N layers. */
     public static Predicate<String> frozen(TrainConfig.Freeze f, StyleGanConfig c) {
-        List<String> dOrder = new ArrayList<>(io.ukiyoe.graphs.model.Names.discriminator(c).keySet());
+        List<String> dOrder = new ArrayList<>(Names.discriminator(c).keySet());
         return name -> {
             if (f.generatorUpTo() > 0) {
-                int res = io.ukiyoe.graphs.model.Names.synthesisResolution(name);
+                int res = Names.synthesisResolution(name);
                 if (res > 0 && res <= f.generatorUpTo()) {
                     return true;
                 }
-                if (io.ukiyoe.graphs.model.Names.isMapping(name) && !f.trainMapping()) {
+                if (Names.isMapping(name) && !f.trainMapping()) {
                     return true;
                 }
             }
-            if (f.discriminatorLayers() > 0 && io.ukiyoe.graphs.model.Names.isDiscriminator(name)) {
+            if (f.discriminatorLayers() > 0 && Names.isDiscriminator(name)) {
                 return discriminatorLayer(name, dOrder) < f.discriminatorLayers();
             }
             return false;
@@ -86,12 +87,12 @@ public final class TrainJob {
     static int discriminatorLayer(String name, List<String> order) {
         List<String> layers = new ArrayList<>();
         for (String n : order) {
-            String layer = n.substring(0, n.lastIndexOf('/'));
+            String layer = Names.layerOf(n);
             if (!layers.contains(layer)) {
                 layers.add(layer);
             }
         }
-        return layers.indexOf(name.substring(0, name.lastIndexOf('/')));
+        return layers.indexOf(Names.layerOf(name));
     }
 
     /** Steps of a run: kimg x 1000 images in batches. */

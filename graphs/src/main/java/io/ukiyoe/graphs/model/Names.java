@@ -60,6 +60,15 @@ public final class Names {
         return name.startsWith("mapping/");
     }
 
+    public static boolean isSynthesis(String name) {
+        return name.startsWith("synthesis/");
+    }
+
+    /** The layer a tensor belongs to: its name without the last part ({@code disc/b32/conv0/weight} -> {@code disc/b32/conv0}). */
+    public static String layerOf(String name) {
+        return name.substring(0, name.lastIndexOf('/'));
+    }
+
     /** The resolution of a synthesis tensor's block, or 0 for any other tensor. */
     public static int synthesisResolution(String name) {
         return parse(name).filter(p -> p.part() == Part.SYNTHESIS).map(Parsed::resolution).orElse(0);

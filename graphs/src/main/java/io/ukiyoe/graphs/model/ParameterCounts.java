@@ -16,9 +16,9 @@ public record ParameterCounts(long mapping, long synthesis, long discriminator, 
             String k = e.getKey();
             if (Names.isBuffer(k)) {
                 buf += n;
-            } else if (k.startsWith("mapping/")) {
+            } else if (Names.isMapping(k)) {
                 map += n;
-            } else if (k.startsWith("synthesis/")) {
+            } else if (Names.isSynthesis(k)) {
                 syn += n;
             } else {
                 disc += n;

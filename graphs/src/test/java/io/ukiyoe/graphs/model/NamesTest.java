@@ -25,7 +25,10 @@ class NamesTest {
                 }
             }
             assertEquals(p.part() == Names.Part.SYNTHESIS ? p.resolution() : 0, Names.synthesisResolution(n), n);
+            assertEquals(p.part() == Names.Part.SYNTHESIS, Names.isSynthesis(n), n);
+            assertTrue(n.startsWith(Names.layerOf(n) + "/") && !Names.layerOf(n).isEmpty(), n);
         }
+        assertEquals("disc/b32/conv0", Names.layerOf("disc/b32/conv0/weight"));
         Names.Parsed noise = Names.parse(Names.noiseOfLayer(1)).orElseThrow();   // 0 = b4.conv1, 1 = b8.conv0
         assertEquals(new Names.Parsed(Names.Part.SYNTHESIS, 8, "conv0", "noise_const"), noise);
         assertTrue(noise.isNoiseMap());
