@@ -6,7 +6,6 @@ import io.ukiyoe.data.ImageDataset;
 import io.ukiyoe.data.Resample;
 import io.ukiyoe.graphs.generate.SeedImages;
 import io.ukiyoe.graphs.imports.Importer;
-import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.Generator;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -36,9 +35,9 @@ public final class SwdSets {
                                               IntConsumer progress) {
         boolean model = ImageSets.isModel(set);
         if (model) {
-            StyleGanModel m = Importer.importFile(set, Importer.Format.AUTO);
-            if (m.config().resolution() != resolution) {
-                throw new io.ukiyoe.core.UserError(set + ": generates " + m.config().resolution()
+            int generates = generator(set.toAbsolutePath()).config().resolution();   // the workers' load, when local
+            if (generates != resolution) {
+                throw new io.ukiyoe.core.UserError(set + ": generates " + generates
                         + " px images, the comparison is at " + resolution + " px");
             }
         } else if (!java.nio.file.Files.exists(set)) {
@@ -69,8 +68,7 @@ public final class SwdSets {
         ArrayList<float[][][]> out = new ArrayList<>();
         if (w.model()) {
             Path file = Path.of(w.set());
-            Generator g = WorkerCache.get("generator " + WorkerCache.fileKey(file),
-                    () -> new Generator(Importer.importFile(file, Importer.Format.AUTO)));
+            Generator g = generator(file);
             List<Long> seeds = new ArrayList<>();
             for (long s = w.from(); s < w.to(); s++) {
                 seeds.add(s);
@@ -90,6 +88,12 @@ public final class SwdSets {
             }
         }
         return out;
+    }
+
+    /** A model file's generator, loaded once per JVM (driver and in-process workers share it). */
+    private static Generator generator(Path file) {
+        return WorkerCache.get("generator " + WorkerCache.fileKey(file),
+                () -> new Generator(Importer.importFile(file, Importer.Format.AUTO)));
     }
 
     private static ImageDataset open(Path set, int resolution) {
