@@ -5,7 +5,7 @@ import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
 import io.ukiyoe.graphs.stylegan2.PreparedWeights;
 import io.ukiyoe.graphs.stylegan2.Weights;
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.PreparedWeights;
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

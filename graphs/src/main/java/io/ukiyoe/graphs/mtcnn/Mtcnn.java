@@ -1,6 +1,6 @@
 package io.ukiyoe.graphs.mtcnn;
 
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.vision.VggFeatures;
 import io.ukiyoe.graphs.vision.VggLoss;
 import java.util.ArrayList;

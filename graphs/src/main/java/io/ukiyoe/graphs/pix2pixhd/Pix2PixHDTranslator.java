@@ -3,7 +3,7 @@ package io.ukiyoe.graphs.pix2pixhd;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.stylegan2.Export;
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.onnx.OnnxExport;
 import io.ukiyoe.graphs.onnx.OnnxPort;
 import io.ukiyoe.graphs.translate.Translator;

@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;

@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.stylegan2;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;

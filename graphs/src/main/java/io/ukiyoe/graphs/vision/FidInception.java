@@ -5,7 +5,7 @@ import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.stylegan2.Ops;
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
-import io.ukiyoe.graphs.stylegan2.SessionMemory;
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

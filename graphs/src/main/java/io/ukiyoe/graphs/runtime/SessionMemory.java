@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.stylegan2;
+package io.ukiyoe.graphs.runtime;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.ukiyoe.graphs.stylegan2;
+package io.ukiyoe.graphs.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
