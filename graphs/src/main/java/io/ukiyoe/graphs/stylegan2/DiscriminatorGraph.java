@@ -15,12 +15,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * per resolution conv0, a downsampling conv1 (FIR, then 3x3 stride 2) and a 1x1 downsampling skip,
  * summed with gain sqrt(1/2); then the epilogue: minibatch stddev, conv, fc and the logit. The blocks
  * run in NHWC (oneDNN's faster layout here, as in the generator); the 4x4 epilogue runs in NCHW so that
- * its flatten order is torch's. Parameters enter in the caller's {@link Weights} form.
+ * its flatten order is torch's. Parameters enter in the caller's {@link Weights} form; the activations'
+ * shapes at block boundaries are declared in {@link #shapes()}, checked on a graph's first pass.
  */
 public final class DiscriminatorGraph {
     private final SameDiff sd;
     private final StyleGanConfig c;
     private final Weights weights;
+    private final BlockShapes shapes = new BlockShapes();     // what each block must hand the next
 
     /** @param trainable true: {@link Weights.Form#TRAINABLE}; false: {@link Weights.Form#CONSTANT} */
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
@@ -47,6 +49,11 @@ public final class DiscriminatorGraph {
 
     public Map<String, SDVariable> params() {
         return weights.all();
+    }
+
+    /** The shapes the blocks built so far must produce (check them on the graph's first pass). */
+    public BlockShapes shapes() {
+        return shapes;
     }
 
     /** images [N, 3, R, R] -> logits [N, 1]; {@code group} is the minibatch-stddev group (divides N). */
@@ -82,8 +89,9 @@ public final class DiscriminatorGraph {
         SDVariable x = img.permute(0, 2, 3, 1);
         x = act(conv(x, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0).add(param(Names.disc(top, "fromrgb/bias"))),
                 1, c.convClamp(), "fromrgb", pre);
+        shapes.expect(x, "fromrgb", BlockShapes.BATCH, top, top, c.channels(top));
         for (int res = top; res >= 8; res /= 2) {
-            x = block(x, res, pre);
+            x = shapes.expect(block(x, res, pre), "b" + res, BlockShapes.BATCH, res / 2, res / 2, c.channels(res / 2));
         }
         return x;
     }
@@ -112,7 +120,7 @@ public final class DiscriminatorGraph {
         x = act(Ops.addChannelBias(x, param(Names.disc(4, "conv/bias")), ch, 1), 1, c.convClamp(), "conv", pre);
         x = x.reshape(-1, ch * 16L);
         x = act(dense(x, Names.disc(4, "fc"), ch * 16L), 1, null, "fc", pre);
-        return dense(x, Names.disc(4, "out"), ch);
+        return shapes.expect(dense(x, Names.disc(4, "out"), ch), "b4: logits", BlockShapes.BATCH, 1);
     }
 
     /**

@@ -27,9 +27,16 @@ public final class Generator {
     public static final String IMG = "img";
 
     private final StyleGanModel model;
-    private SameDiff mapping;
-    private final Map<GeneratorGraph.Noise, SameDiff> synthesis = new EnumMap<>(GeneratorGraph.Noise.class);
-    private final Map<GeneratorGraph.Noise, SameDiff> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
+    private Built mapping;
+    private final Map<GeneratorGraph.Noise, Built> synthesis = new EnumMap<>(GeneratorGraph.Noise.class);
+    private final Map<GeneratorGraph.Noise, Built> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
+
+    /** A built graph and its block shapes, checked on its first pass. */
+    record Built(SameDiff sd, BlockShapes shapes) {
+        INDArray run(Map<String, INDArray> feed, String output) {
+            return shapes.check(sd.output(feed, shapes.outputs(output))).get(output);
+        }
+    }
 
     public Generator(StyleGanModel model) {
         SessionMemory.install();            // repeated passes reuse their activations' memory
@@ -45,10 +52,11 @@ public final class Generator {
         if (mapping == null) {
             SameDiff sd = SameDiff.create();
             SDVariable zin = sd.placeHolder(Z, DataType.FLOAT, -1, config().zDim());
-            sd.identity(W, new GeneratorGraph(sd, model, false).mapping(zin));
-            mapping = sd;
+            GeneratorGraph graph = new GeneratorGraph(sd, model, false);
+            sd.identity(W, graph.mapping(zin));
+            mapping = new Built(sd, graph.shapes());
         }
-        return mapping.output(Map.of(Z, z.castTo(DataType.FLOAT)), W).get(W);
+        return mapping.run(Map.of(Z, z.castTo(DataType.FLOAT)), W);
     }
 
     /** Truncation psi towards w_avg for the first {@code cutoff} layers (all when cutoff is null). */
@@ -119,19 +127,19 @@ public final class Generator {
             case NONE -> GeneratorGraph.Noise.NONE;
         };
         boolean single = ws.size(0) == 1;                  // batches of one: styles folded into the weights
-        SameDiff sd = (single ? singleSynthesis : synthesis).computeIfAbsent(g, mode -> {
+        Built built = (single ? singleSynthesis : synthesis).computeIfAbsent(g, mode -> {
             SameDiff s = SameDiff.create();
             SDVariable in = s.placeHolder(WS, DataType.FLOAT, single ? 1 : -1, config().numWs(), config().wDim());
             GeneratorGraph graph = new GeneratorGraph(s, model, false);
             s.identity(IMG, (single ? graph.singleSample() : graph).synthesis(in, mode));
-            return s;
+            return new Built(s, graph.shapes());
         });
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(WS, ws.castTo(DataType.FLOAT));
         if (g == GeneratorGraph.Noise.INPUT) {
             feed.putAll(randomNoise(noiseSeeds));
         }
-        return sd.output(feed, IMG).get(IMG);
+        return built.run(feed, IMG);
     }
 
     /** Noise inputs for every layer, N(0,1); row i drawn from its own seeded stream. */

@@ -20,8 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Weights} form; the speed-ups a caller may ask for ({@link #fixedBatch}, {@link #singleSample})
  * each replace one step of the plain definition. Feature maps and the skip image run channels-last
  * (NHWC), where oneDNN's convolutions are about twice as fast here; only the output is permuted.
- * Blocks meet by construction: every tensor's shape was checked against the config when the
- * {@link StyleGanModel} was made (SameDiff M2.1 knows no activation shapes while a graph is built).
+ * Every tensor's shape was checked against the config when the {@link StyleGanModel} was made; the
+ * activations' shapes at block boundaries are declared in {@link #shapes()} and checked on a graph's
+ * first pass by whoever runs it (SameDiff M2.1 knows no activation shapes while a graph is built).
  */
 public final class GeneratorGraph {
     /** Where the per-layer noise comes from. */
@@ -38,6 +39,7 @@ public final class GeneratorGraph {
     private BatchedChannelScale fixedBatch;                  // null: any batch size
     private boolean singleSample;                             // inference graph for batches of one
     private GeneratorInputGradient.Tape tape;                // records the forward pass for its adjoint, or null
+    private final BlockShapes shapes = new BlockShapes();     // what each block must hand the next
 
     /** @param trainable true: {@link Weights.Form#TRAINABLE}; false: {@link Weights.Form#CONSTANT} */
     public GeneratorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
@@ -88,6 +90,11 @@ public final class GeneratorGraph {
         return weights.all();
     }
 
+    /** The shapes the blocks built so far must produce (check them on the graph's first pass). */
+    public BlockShapes shapes() {
+        return shapes;
+    }
+
     // ---- mapping ---------------------------------------------------------------------------------
 
     /** z [N, z_dim] -> w [N, w_dim]: 2nd-moment normalisation, then n_mlp equalised FC + lrelu. */
@@ -100,7 +107,7 @@ public final class GeneratorGraph {
             SDVariable y = weights.dense(x, Names.fc(i, "weight"), gain * Ops.SQRT2);
             x = Ops.lreluOfScaled(sd, y.add(weights.scaled(Names.fc(i, "bias"), c.mappingLrMul() * Ops.SQRT2)), null);
         }
-        return x;
+        return shapes.expect(x, "mapping: w", BlockShapes.BATCH, c.wDim());
     }
 
     /** w [N, w_dim] -> ws [N, num_ws, w_dim] with truncation psi towards w_avg for layers below cutoff. */
@@ -133,7 +140,8 @@ public final class GeneratorGraph {
             xImg = block(xImg[0], xImg[1], ws, res, noise);
         }
         this.tape = null;
-        return xImg[1].permute(0, 3, 1, 2);                                     // [N, 3, R, R]
+        return shapes.expect(xImg[1].permute(0, 3, 1, 2), "synthesis: image",
+                BlockShapes.BATCH, 3, c.resolution(), c.resolution());
     }
 
     /** The 4x4 block: the learned constant, conv1, toRGB -> {x [N, 4, 4, C4], img [N, 4, 4, 3]}. */
@@ -143,7 +151,7 @@ public final class GeneratorGraph {
                 ws.get(SDIndex.all(), SDIndex.point(0), SDIndex.point(0)).mul(0).add(1), 1), 2), 3);
         SDVariable x = batchOnes.mul(sd.expandDims(constant, 0));
         x = modulatedConv(x, ws, 0, 4, "conv1", false, noise);
-        return new SDVariable[] {x, toRgb(x, ws, 1, 4)};
+        return blockOutput(4, x, toRgb(x, ws, 1, 4));
     }
 
     /** One synthesis block, res / 2 -> res: conv0 (2x up), conv1, toRGB added to the upsampled skip image. */
@@ -152,7 +160,14 @@ public final class GeneratorGraph {
         x = modulatedConv(x, ws, 2 * l - 5, res, "conv0", true, noise);
         x = modulatedConv(x, ws, 2 * l - 4, res, "conv1", false, noise);
         img = Polyphase.upsample2dNhwc(sd, img, 3, res / 2).add(toRgb(x, ws, 2 * l - 3, res));
-        return new SDVariable[] {x, img};
+        return blockOutput(res, x, img);
+    }
+
+    /** A block's outputs, declared: x [N, res, res, C(res)] and the skip image [N, res, res, 3] (NHWC). */
+    private SDVariable[] blockOutput(int res, SDVariable x, SDVariable img) {
+        return new SDVariable[] {
+            shapes.expect(x, "synthesis b" + res + ": x", BlockShapes.BATCH, res, res, c.channels(res)),
+            shapes.expect(img, "synthesis b" + res + ": img", BlockShapes.BATCH, res, res, 3)};
     }
 
     /** The style of one layer times {@code gain}: affine(w[:, idx]) -> [N, C_in] (bias initialised to 1 in training). */
