@@ -1,7 +1,6 @@
 package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.Names;
-import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,42 +17,21 @@ import org.nd4j.linalg.api.buffer.DataType;
  * its flatten order is torch's. Parameters enter in the caller's {@link Weights} form; the activations'
  * shapes at block boundaries are declared in {@link #shapes()}, checked on a graph's first pass.
  */
-public final class DiscriminatorGraph {
-    private final SameDiff sd;
-    private final StyleGanConfig c;
-    private final Weights weights;
-    private final BlockShapes shapes = new BlockShapes();     // what each block must hand the next
-
+public final class DiscriminatorGraph extends StyleGanGraph {
     /** @param trainable true: {@link Weights.Form#TRAINABLE}; false: {@link Weights.Form#CONSTANT} */
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
         this(sd, model, trainable ? Weights.Form.TRAINABLE : Weights.Form.CONSTANT);
     }
 
     public DiscriminatorGraph(SameDiff sd, StyleGanModel model, Weights.Form form) {
+        super(sd, requireDiscriminator(model), form, DataType.FLOAT);
+    }
+
+    private static StyleGanModel requireDiscriminator(StyleGanModel model) {
         if (!model.hasDiscriminator()) {
             throw new IllegalArgumentException("the model has no discriminator");
         }
-        this.sd = sd;
-        this.c = model.config();
-        this.weights = Weights.of(form, sd, model, DataType.FLOAT);
-    }
-
-    /** The prepared views of this graph's parameters ({@link Weights.Form#PREPARED}, after building). */
-    public PreparedWeights weights() {
-        return weights.prepared();
-    }
-
-    public SDVariable param(String name) {
-        return weights.get(name);
-    }
-
-    public Map<String, SDVariable> params() {
-        return weights.all();
-    }
-
-    /** The shapes the blocks built so far must produce (check them on the graph's first pass). */
-    public BlockShapes shapes() {
-        return shapes;
+        return model;
     }
 
     /** images [N, 3, R, R] -> logits [N, 1]; {@code group} is the minibatch-stddev group (divides N). */
@@ -160,17 +138,5 @@ public final class DiscriminatorGraph {
 
     private SDVariable dense(SDVariable x, String layer, long in) {
         return weights.dense(x, layer + "/weight", 1 / Math.sqrt(in)).add(param(layer + "/bias"));
-    }
-
-    Weights parameters() {
-        return weights;
-    }
-
-    StyleGanConfig config() {
-        return c;
-    }
-
-    SameDiff sameDiff() {
-        return sd;
     }
 }

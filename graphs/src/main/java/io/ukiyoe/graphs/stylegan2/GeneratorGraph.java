@@ -1,12 +1,10 @@
 package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.Names;
-import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.fast.BatchedChannelScale;
 import io.ukiyoe.graphs.stylegan2.fast.FusedModConv;
 import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -24,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * activations' shapes at block boundaries are declared in {@link #shapes()} and checked on a graph's
  * first pass by whoever runs it (SameDiff M2.1 knows no activation shapes while a graph is built).
  */
-public final class GeneratorGraph {
+public final class GeneratorGraph extends StyleGanGraph {
     /** Where the per-layer noise comes from. */
     public enum Noise {
         CONST,  // the stored noise_const maps (reproducible; what reference outputs use)
@@ -32,14 +30,10 @@ public final class GeneratorGraph {
         NONE    // no noise
     }
 
-    private final SameDiff sd;
-    private final StyleGanConfig c;
-    private final Weights weights;
     private final DataType dtype;
     private BatchedChannelScale fixedBatch;                  // null: any batch size
     private boolean singleSample;                             // inference graph for batches of one
     private GeneratorInputGradient.Tape tape;                // records the forward pass for its adjoint, or null
-    private final BlockShapes shapes = new BlockShapes();     // what each block must hand the next
 
     /** @param trainable true: {@link Weights.Form#TRAINABLE}; false: {@link Weights.Form#CONSTANT} */
     public GeneratorGraph(SameDiff sd, StyleGanModel model, boolean trainable) {
@@ -52,10 +46,8 @@ public final class GeneratorGraph {
 
     /** @param dtype FLOAT normally; DOUBLE for numerically delicate work (finite differences) */
     public GeneratorGraph(SameDiff sd, StyleGanModel model, Weights.Form form, DataType dtype) {
-        this.sd = sd;
-        this.c = model.config();
+        super(sd, model, form, dtype);
         this.dtype = dtype;
-        this.weights = Weights.of(form, sd, model, dtype);
     }
 
     /**
@@ -74,25 +66,6 @@ public final class GeneratorGraph {
         }
         this.singleSample = true;
         return this;
-    }
-
-    /** The prepared views of this graph's parameters ({@link Weights.Form#PREPARED}, after building). */
-    public PreparedWeights weights() {
-        return weights.prepared();
-    }
-
-    /** The variable of a canonical tensor, created on first use. */
-    public SDVariable param(String name) {
-        return weights.get(name);
-    }
-
-    public Map<String, SDVariable> params() {
-        return weights.all();
-    }
-
-    /** The shapes the blocks built so far must produce (check them on the graph's first pass). */
-    public BlockShapes shapes() {
-        return shapes;
     }
 
     // ---- mapping ---------------------------------------------------------------------------------
@@ -261,13 +234,5 @@ public final class GeneratorGraph {
 
     boolean trainable() {
         return weights.trainable();
-    }
-
-    StyleGanConfig config() {
-        return c;
-    }
-
-    SameDiff sameDiff() {
-        return sd;
     }
 }
