@@ -36,8 +36,8 @@ public final class BenchCommand implements Runnable {
 
     /** Generator forward pass (mapping + synthesis, const noise) of a config-f model with random weights. */
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Time the config-f generator (channel_base 32768) with random weights; prints seconds/image "
-                    + "and GFLOP/s (median after warm-up).")
+            description = "Time the config-f generator (channel_base 32768) with random weights; prints GFLOP/s, "
+                    + "images/s and, last, seconds/image (median after warm-up).")
     static final class Generate implements Callable<Integer> {
         @Option(names = "--resolution", defaultValue = "256", description = "Output resolution (default: ${DEFAULT-VALUE}).")
         int resolution;
@@ -68,7 +68,9 @@ public final class BenchCommand implements Runnable {
             double median = median(out, "pass", warmup, iters, () ->
                     g.synthesis(g.ws(z, Generator.Truncation.NONE, null, 0), Generator.NoiseMode.CONST, 0).sumNumber());
             double perImage = median / batch;
-            out.printf("seconds/image: %.3f  GFLOP/s: %.1f%n", perImage, 2.0 * synthesisMacs(c) / perImage / 1e9);
+            out.printf("GFLOP/s: %.1f%n", 2.0 * synthesisMacs(c) / perImage / 1e9);
+            out.printf("images/s: %.3f%n", 1 / perImage);
+            out.printf("seconds/image: %.3f%n", perImage);
             return 0;
         }
     }
@@ -114,16 +116,35 @@ public final class BenchCommand implements Runnable {
     }
 
     /**
-     * Training steps (D then G) at 64 px with channels 96/96/64/48/32 and batch 8, with optional lazy
-     * R1 and path-length steps among the timed ones; medians per kind of step.
+     * Training steps (D then G) at 64 px with channels 96/96/64/48/32 and batch 8 (or the network the
+     * options give, e.g. stylegan2-ada's anchor: --channel-base 2048 --channel-max 96 --z-dim 128 --n-mlp 4),
+     * with optional lazy R1 and path-length steps among the timed ones; medians per kind of step.
      */
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Time training steps (D and G updates) at 64 px, channels 96/96/64/48/32, batch 8, random "
-                    + "weights; with --r1-interval / --pl-interval the lazy steps are timed too. Prints, last, "
-                    + "seconds/step (plain steps) and, with --pl-interval, seconds/pl-step (medians).")
+            description = "Time training steps (D and G updates) with random weights: by default at 64 px, channels "
+                    + "96/96/64/48/32, z/w 512, 8 mapping layers, batch 8; with --r1-interval / --pl-interval the lazy "
+                    + "steps are timed too. Prints, last, seconds/step (plain steps) and, with --pl-interval, "
+                    + "seconds/pl-step (medians).")
     static final class Train implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
+
+        @Option(names = "--resolution", defaultValue = "64", description = "Image resolution, a power of two in "
+                + "[8, 1024] (default: ${DEFAULT-VALUE}).")
+        int resolution;
+
+        @Option(names = "--channel-base", defaultValue = "0", description = "Channels min(B / r, --channel-max) at "
+                + "resolution r, as stylegan2-ada (config-f: 32768); 0: 96/96/64/48/32 at 64 px (default: ${DEFAULT-VALUE}).")
+        int channelBase;
+
+        @Option(names = "--channel-max", defaultValue = "512", description = "With --channel-base (default: ${DEFAULT-VALUE}).")
+        int channelMax;
+
+        @Option(names = "--z-dim", defaultValue = "512", description = "z and w width (default: ${DEFAULT-VALUE}).")
+        int zDim;
+
+        @Option(names = "--n-mlp", defaultValue = "8", description = "Mapping layers (default: ${DEFAULT-VALUE}).")
+        int nMlp;
 
         @Option(names = "--iters", defaultValue = "9", description = "Timed steps, at least; more run until each "
                 + "kind of step (plain, R1, path length) has 3 timed samples (default: ${DEFAULT-VALUE}).")
@@ -153,8 +174,23 @@ public final class BenchCommand implements Runnable {
             if (r1Interval < 0 || plInterval < 0) {
                 throw new UserError("bench train: --r1-interval and --pl-interval must be 0 (off) or positive", 2, null);
             }
-            Map<Integer, Integer> ch = Map.of(4, 96, 8, 96, 16, 64, 32, 48, 64, 32);
-            StyleGanConfig c = StyleGanConfig.of(64, 512, 512, 8, ch);
+            Args.positive("--z-dim", zDim);
+            Args.positive("--n-mlp", nMlp);
+            Args.positive("--channel-max", channelMax);
+            if (resolution < 8 || resolution > 1024 || Integer.bitCount(resolution) != 1) {
+                throw new UserError("bench train: --resolution must be a power of two in [8, 1024], got " + resolution, 2, null);
+            }
+            if (channelBase < 0 || channelBase == 0 && resolution != 64) {
+                throw new UserError("bench train: --channel-base must be positive (0, the default table, is for 64 px only)", 2, null);
+            }
+            Map<Integer, Integer> ch = channelBase == 0 ? Map.of(4, 96, 8, 96, 16, 64, 32, 48, 64, 32)
+                    : StyleGanConfig.adaChannels(resolution, channelBase, channelMax);
+            if (ch.values().stream().anyMatch(n -> n < 1)) {
+                throw new UserError("bench train: --channel-base " + channelBase + " leaves no channels at " + resolution + " px", 2, null);
+            }
+            StyleGanConfig c = StyleGanConfig.of(resolution, zDim, zDim, nMlp, ch);
+            spec.commandLine().getOut().printf("training step at %d px, batch %d, channels %s, z/w %d, %d mapping layers%n",
+                    resolution, batch, new java.util.TreeMap<>(ch).values(), zDim, nMlp);
             var settings = io.ukiyoe.training.TrainSettings.of(batch, 0.002, 10,
                     r1Interval == 0 ? Integer.MAX_VALUE : r1Interval, 10, null, 0.9, 3);
             if (plInterval > 0) {
@@ -162,7 +198,7 @@ public final class BenchCommand implements Runnable {
             }
             io.ukiyoe.training.TrainerCore core = new io.ukiyoe.training.TrainerCore(
                     io.ukiyoe.graphs.model.Init.random(c, 3, true), settings, name -> false);
-            INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, 64, 64).muli(2).subi(1);
+            INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, resolution, resolution).muli(2).subi(1);
             var out = spec.commandLine().getOut();
             Map<String, List<Double>> times = Quiet.call(spec, () -> timeSteps(out, core, reals));
             if (r1Interval > 0) {
