@@ -41,8 +41,32 @@ final class ConstantWeights implements Weights {
         return Form.CONSTANT;
     }
 
+    /** A fresh copy of a stored tensor, the caller's to change in place and to close. */
     private INDArray array(String name) {
-        return Ops.array(model.tensor(name)).castTo(dtype);
+        INDArray a = Ops.array(model.tensor(name));
+        if (a.dataType() == dtype) {
+            return a;
+        }
+        INDArray cast = a.castTo(dtype);
+        a.close();
+        return cast;
+    }
+
+    /**
+     * {@code layout} of a stored tensor times {@code scale}, with the temporary closed at once: ND4J frees
+     * off-heap memory only when the garbage collector finds the arrays, and every weight's temporaries
+     * (copies of the whole generator) would otherwise stay resident until then.
+     */
+    private INDArray derived(String name, double scale, java.util.function.UnaryOperator<INDArray> layout) {
+        INDArray w = array(name);
+        if (scale != 1) {
+            w.muli(scale);
+        }
+        INDArray out = layout.apply(w);
+        if (out.data() != w.data()) {                 // not a view of w (a reshape, w itself)
+            w.close();
+        }
+        return out;
     }
 
     /** A constant made once per name (a graph may use a weight twice, e.g. D's epilogue on two batches). */
@@ -70,12 +94,12 @@ final class ConstantWeights implements Weights {
 
     @Override
     public SDVariable scaled(String name, double scale) {
-        return scale == 1 ? get(name) : constant(name + "/prepared", array(name).mul(scale));
+        return scale == 1 ? get(name) : constant(name + "/prepared", derived(name, scale, w -> w));
     }
 
     @Override
     public SDVariable dense(SDVariable x, String weight, double scale) {
-        return x.mmul(constant(weight + "/prepared", array(weight).mul(scale).transpose().dup('c')));
+        return x.mmul(constant(weight + "/prepared", derived(weight, scale, w -> w.transpose().dup('c'))));
     }
 
     @Override
@@ -85,7 +109,7 @@ final class ConstantWeights implements Weights {
 
     @Override
     public SDVariable hwc(String name) {
-        return constant(name + "/hwc", array(name).permute(1, 2, 0).dup('c'));
+        return constant(name + "/hwc", derived(name, 1, w -> w.permute(1, 2, 0).dup('c')));
     }
 
     @Override
@@ -95,11 +119,15 @@ final class ConstantWeights implements Weights {
 
     @Override
     public SDVariable[] kernels(String name, double scale, ConvForm form) {
-        INDArray w = array(name).mul(scale);
         return switch (form) {
-            case SAME -> new SDVariable[] {constant(name + "/prepared", w.permute(2, 3, 1, 0).dup('c'))};
-            case TRANSPOSED_UP -> new SDVariable[] {constant(name + "/prepared", w.permute(2, 3, 0, 1).dup('c'))};
-            case POLYPHASE_UP -> Polyphase.upConvKernels(sd, name + "/prepared", w);
+            case SAME -> new SDVariable[] {constant(name + "/prepared", derived(name, scale, w -> w.permute(2, 3, 1, 0).dup('c')))};
+            case TRANSPOSED_UP -> new SDVariable[] {constant(name + "/prepared", derived(name, scale, w -> w.permute(2, 3, 0, 1).dup('c')))};
+            case POLYPHASE_UP -> {
+                INDArray w = derived(name, scale, x -> x);
+                SDVariable[] k = Polyphase.upConvKernels(sd, name + "/prepared", w);
+                w.close();
+                yield k;
+            }
             case FOLDED_UP -> throw new IllegalArgumentException("inference graphs run upsampling convs as "
                     + ConvForm.TRANSPOSED_UP + " or " + ConvForm.POLYPHASE_UP);
         };
@@ -108,8 +136,9 @@ final class ConstantWeights implements Weights {
     /** The squares are stored halved, so that rsqrt(v / 2 + eps / 2) = sqrt(2) rsqrt(v + eps) needs no multiply. */
     @Override
     public Demodulation demodulation(SDVariable styles, String weight, double scale) {
-        INDArray w = array(weight).mul(scale);
-        SDVariable squares = constant(weight + "/squares", w.mul(w).sum(2, 3).mul(0.5).transpose().dup('c'));
+        INDArray sums = derived(weight, scale, w -> w.muli(w).sum(2, 3));
+        SDVariable squares = constant(weight + "/squares", sums.muli(0.5).transpose().dup('c'));
+        sums.close();
         return new Demodulation(sd.math().rsqrt(sd.math().square(styles).mmul(squares).add(0.5e-8)), squares);
     }
 
@@ -118,7 +147,7 @@ final class ConstantWeights implements Weights {
     public SDVariable constNoise(String layer, int res, double gain) {
         String name = Names.noiseConst(layer);
         double strength = model.tensor(Names.noiseStrength(layer)).data()[0] * gain;
-        return constant(name + "/prepared", array(name).reshape(1, res, res, 1).mul(strength));
+        return constant(name + "/prepared", derived(name, strength, w -> w.reshape(1, res, res, 1)));
     }
 
     @Override
