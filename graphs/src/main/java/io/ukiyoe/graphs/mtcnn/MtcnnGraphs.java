@@ -70,6 +70,22 @@ final class MtcnnGraphs {
     }
 
     /**
+     * R-Net's and O-Net's common tail after the pooled blocks: conv{k} + prelu{k}, flattened in (W, H, C)
+     * order, dense{k+1} + prelu{k+1}; then the face probability "prob" (softmax of dense{k+2}_1) and the box
+     * regression "reg" (dense{k+2}_2). Returns the features the heads read (O-Net adds its landmarks).
+     */
+    static SDVariable tail(SameDiff sd, Square sq, Function<String, SDVariable> w, int k) {
+        String conv = "conv" + k;
+        SDVariable x = prelu(sd, conv(sd, sq.x(), w, conv), w, "prelu" + k, 4);
+        long n = convOut(sq.side(), w, conv);
+        x = flattenWhc(x, channels(w, conv), n, n);
+        x = prelu(sd, dense(sd, x, w, "dense" + (k + 1)), w, "prelu" + (k + 1), 2);
+        channelSoftmax(sd, "prob", dense(sd, x, w, "dense" + (k + 2) + "_1"));
+        dense(sd, x, w, "dense" + (k + 2) + "_2").rename("reg");
+        return x;
+    }
+
+    /**
      * Softmax over the channel axis (1), spelled out: SameDiff M2.1's softmax op with a dimension gives
      * wrong values on rank-4 input (it passes on rank 2).
      */

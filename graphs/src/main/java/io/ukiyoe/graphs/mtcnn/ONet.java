@@ -43,14 +43,6 @@ public final class ONet {
         for (int b = 1; b <= 3; b++) {
             sq = MtcnnGraphs.convPreluPool(sd, sq, w, b, pools[b - 1][0], pools[b - 1][1]);
         }
-        x = sq.x();
-        long n = sq.side();
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv4"), w, "prelu4", 4);
-        n = MtcnnGraphs.convOut(n, w, "conv4");
-        x = MtcnnGraphs.flattenWhc(x, MtcnnGraphs.channels(w, "conv4"), n, n);
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.dense(sd, x, w, "dense5"), w, "prelu5", 2);
-        MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.dense(sd, x, w, "dense6_1"));
-        MtcnnGraphs.dense(sd, x, w, "dense6_2").rename("reg");
-        MtcnnGraphs.dense(sd, x, w, "dense6_3").rename("landmarks");
+        MtcnnGraphs.dense(sd, MtcnnGraphs.tail(sd, sq, w, 4), w, "dense6_3").rename("landmarks");
     }
 }

@@ -39,13 +39,6 @@ public final class RNet {
         for (int b = 1; b <= 2; b++) {
             sq = MtcnnGraphs.convPreluPool(sd, sq, w, b, 3, 2);
         }
-        x = sq.x();
-        long n = sq.side();
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.conv(sd, x, w, "conv3"), w, "prelu3", 4);
-        n = MtcnnGraphs.convOut(n, w, "conv3");
-        x = MtcnnGraphs.flattenWhc(x, MtcnnGraphs.channels(w, "conv3"), n, n);
-        x = MtcnnGraphs.prelu(sd, MtcnnGraphs.dense(sd, x, w, "dense4"), w, "prelu4", 2);
-        MtcnnGraphs.channelSoftmax(sd, "prob", MtcnnGraphs.dense(sd, x, w, "dense5_1"));
-        MtcnnGraphs.dense(sd, x, w, "dense5_2").rename("reg");
+        MtcnnGraphs.tail(sd, sq, w, 3);
     }
 }
