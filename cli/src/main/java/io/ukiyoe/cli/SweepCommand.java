@@ -91,7 +91,7 @@ final class SweepCommand implements Callable<Integer> {
                 run.writeProvenance(Provenance.capture(c.seed(), argv, inputs));
             }
             Progress p = new Progress(spec.commandLine().getErr(), "sweep", c.candidates());
-            SweepRunner runner = new SweepRunner(c, dir, p::update);
+            SweepRunner runner = new SweepRunner(c, dir, EvalBlendMeasures.INSTANCE, p::update);
             SweepRunner.Result r;
             try (Cluster cluster = spark.open()) {
                 r = runner.run(cluster);

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class SweepResults {
     public static final String FILE = "results.csv";
-    static final String HEADER = 
+    public static final String HEADER = 
             "index,schedule,swd_x1e3,correlation16,ssim32,yaw_difference,fid,kid_x1e3,objective,seconds,status,error";
 
     private SweepResults() {}

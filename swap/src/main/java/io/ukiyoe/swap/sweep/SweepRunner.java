@@ -6,7 +6,6 @@ import io.ukiyoe.core.cluster.Shipped;
 import io.ukiyoe.core.cluster.WorkerCache;
 import io.ukiyoe.core.io.Hashing;
 import io.ukiyoe.core.sweep.ArbiterSweep;
-import io.ukiyoe.eval.Swd;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.swap.Blender;
 import io.ukiyoe.swap.Schedule;
@@ -33,9 +32,10 @@ import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
  * Runs a blend-schedule sweep: candidates come from an Arbiter generator over a {@link BlendSpace}, drawn
  * on this machine in batches of the cluster's parallelism; each batch is scored where the cluster runs it
  * ({@link Cluster#local()}: here, one after another; Spark: one task per candidate), every worker
- * preparing a {@link SweepScorer} once. Every finished candidate is appended to {@code results.csv} in
- * candidate order at once, so a crash loses nothing, and a resumed sweep takes finished candidates from
- * that file instead of recomputing them. Scores depend only on the schedule, so the table is the same on
+ * preparing a {@link SweepScorer} once with the {@link BlendMeasures} the caller gave (each work item
+ * carries their factory). Every finished candidate is appended to {@code results.csv} in candidate order
+ * at once, so a crash loses nothing, and a resumed sweep takes finished candidates from that file instead
+ * of recomputing them. Scores depend only on the schedule, so the table is the same on
  * any engine (the genetic generator sees a batch's results after the batch: with a parallelism above 1 it
  * draws differently).
  */
@@ -44,31 +44,32 @@ public final class SweepRunner {
     /** The finished table and the best row (null when every candidate failed). */
     public record Result(List<Row> rows, Row best, StyleGanModel bestModel) {}
 
-    /** One candidate to score, as a worker receives it: the schedule and the config as text. */
-    record Work(int index, String schedule, String config, String scorerKey) implements Serializable {}
+    /** One candidate to score, as a worker receives it: the schedule, the config as text, what measures it. */
+    record Work(int index, String schedule, String config, String scorerKey, BlendMeasures.Factory measures)
+            implements Serializable {}
 
     /** Added to the objective of a blend under the structure floor: it ranks after every blend above it. */
     public static final double BELOW_FLOOR = 10;
 
     private final SweepConfig c;
     private final Path runDir;
+    private final BlendMeasures.Factory measures;
     private final StyleGanModel base;
     private final StyleGanModel target;
     private final Map<String, Row> finished;
     private final List<Row> rows = new ArrayList<>();
     private final IntConsumer progress;
 
-    public SweepRunner(SweepConfig c, Path runDir, IntConsumer progress) {
+    /** A sweep of {@code c} into {@code runDir}, its candidates measured by what {@code measures} prepares. */
+    public SweepRunner(SweepConfig c, Path runDir, BlendMeasures.Factory measures, IntConsumer progress) {
         this.c = c;
         this.runDir = runDir;
+        this.measures = measures;
         this.progress = progress;
         base = SweepScorer.model(c.base());
         target = SweepScorer.model(c.target());
         Blender.requireCompatible(c.base(), c.target(), base, target);
-        if (base.config().resolution() < Swd.MIN_RESOLUTION) {
-            throw new UserError("sweeps measure style with SWD, which needs models of at least 16 px (this one is "
-                    + base.config().resolution() + ")");
-        }
+        requireMeasurable(base, measures);
         SweepConfig.Objective o = c.objective();
         if ((o.fid() > 0 || o.kid() > 0) && c.metrics().inception() == null) {
             throw new UserError("objective." + (o.fid() > 0 ? "fid" : "kid") + " needs metrics.inception: the Inception "
@@ -81,9 +82,18 @@ public final class SweepRunner {
         rows.addAll(finished.values());
     }
 
+    /** A one-line error for a model smaller than the measures take. */
+    static void requireMeasurable(StyleGanModel base, BlendMeasures.Factory measures) {
+        if (base.config().resolution() < measures.minResolution()) {
+            throw new UserError("sweeps measure style with SWD, which needs models of at least " + measures.minResolution()
+                    + " px (this one is " + base.config().resolution() + ")");
+        }
+    }
+
     /** Scores a candidate on a worker; a failing blend becomes a failed row, and the sweep goes on. */
     static Row score(Work w) {
-        SweepScorer scorer = WorkerCache.get(w.scorerKey(), () -> new SweepScorer(Shipped.config(w.config(), SweepConfig.class)));
+        SweepScorer scorer = WorkerCache.get(w.scorerKey(), () -> new SweepScorer(Shipped.config(w.config(), SweepConfig.class),
+                w.measures()));
         try {
             return scorer.score(w.index(), parse(w.schedule()));
         } catch (RuntimeException e) {
@@ -122,7 +132,7 @@ public final class SweepRunner {
         String config = Shipped.config(c);
         // the models by path, size and time: reading them again to hash them would double the start-up
         String scorerKey = "sweep " + Hashing.sha256(config.getBytes(StandardCharsets.UTF_8)) + " "
-                + WorkerCache.fileKey(c.base()) + " " + WorkerCache.fileKey(c.target());
+                + WorkerCache.fileKey(c.base()) + " " + WorkerCache.fileKey(c.target()) + " " + measures.getClass().getName();
         ArbiterSweep.run(gen, c.candidates(), c.maxMinutes(), cluster.parallelism(),
                 batch -> evaluate(batch, cluster, config, scorerKey));
         WorkerCache.evict(scorerKey);
@@ -157,7 +167,7 @@ public final class SweepRunner {
         for (Candidate cand : batch) {
             String key = SweepScorer.key((Schedule) cand.getValue());
             if (!known.containsKey(key) && todo.stream().noneMatch(w -> w.schedule().equals(key))) {
-                todo.add(new Work(cand.getIndex(), key, config, scorerKey));
+                todo.add(new Work(cand.getIndex(), key, config, scorerKey, measures));
             }
         }
         for (Row r : cluster.map(todo, SweepRunner::score)) {
