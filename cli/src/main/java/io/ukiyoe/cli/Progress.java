@@ -15,6 +15,8 @@ final class Progress {
     private final long intervalNanos = TERMINAL ? 250_000_000L : 10_000_000_000L;
     private final String unit;
     private long lastDraw = Long.MIN_VALUE;
+    private long firstDone = -1;        // the first count reported: a resumed job starts at its own step
+    private long firstTime;
 
     Progress(PrintWriter err, String label, long total) {
         this(err, label, total, null);
@@ -35,6 +37,10 @@ final class Progress {
     /** As {@link #update(long)} with a short note after the bar (e.g. the current loss). */
     void update(long done, String note) {
         long now = System.nanoTime();
+        if (firstDone < 0) {
+            firstDone = done;
+            firstTime = now;
+        }
         if (done < total && lastDraw != Long.MIN_VALUE && now - lastDraw < intervalNanos) {
             return;
         }
@@ -43,12 +49,30 @@ final class Progress {
         double frac = Math.min(1, done / (double) total);
         int width = 24;
         int filled = (int) Math.round(frac * width);
-        double eta = done > 0 ? secs / done * (total - done) : Double.NaN;
-        String rate = unit == null || secs <= 0 ? "" : String.format(java.util.Locale.ROOT, "  %.1f %s/s", done / secs, unit);
+        double perUnit = secondsPerUnit(done, now, secs);
+        double eta = perUnit * (total - done);
+        String rate = unit == null || !(perUnit > 0) ? "" : String.format(java.util.Locale.ROOT, "  %.1f %s/s", 1 / perUnit, unit);
         err.printf("%s%s [%s%s] %d/%d  %.1f s%s  eta %s%s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
                 ".".repeat(width - filled), done, total, secs, rate, Double.isNaN(eta) ? "?" : String.format("%.0f s", eta),
                 note.isEmpty() ? "" : "  " + note, TERMINAL ? "" : "\n");
         err.flush();
+    }
+
+    /**
+     * Seconds per unit of work at this pace: over the units counted since the first report (a job resumed at
+     * step 5,000 of 7,000 has not done 5,000 steps in this process), or, before a second report, over all the
+     * elapsed time when the job started from (about) nothing; NaN when unknown.
+     */
+    double secondsPerUnit(long done, long now, double secs) {
+        long counted = done - firstDone;
+        if (counted > 0 && now > firstTime) {
+            return (now - firstTime) / 1e9 / counted;
+        }
+        return firstDone <= 1 && done > 0 && secs > 0 ? secs / done : Double.NaN;
+    }
+
+    long firstTime() {
+        return firstTime;
     }
 
     void done() {
