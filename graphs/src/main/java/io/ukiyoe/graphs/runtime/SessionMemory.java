@@ -41,8 +41,11 @@ public final class SessionMemory extends AbstractMemoryMgr {
     private static volatile boolean installed;
 
     private final long maxPooledBytes;
-    /** A pooled buffer may serve a request this much shorter: waste at most 1/SLACK of it. */
-    private static final long SLACK = 8;
+    /**
+     * A pooled buffer serves requests down to half its length. At 1024 px a pass keeps 710 MB pooled
+     * when the waste is bounded by an eighth, 548 MB by a half, 531 MB unbounded (same speed).
+     */
+    private static final long SLACK = 2;
 
     private final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> pool = new HashMap<>();
     private long pooledBytes;
@@ -104,9 +107,10 @@ public final class SessionMemory extends AbstractMemoryMgr {
     }
 
     /**
-     * The smallest pooled buffer that holds {@code length} elements and wastes at most an eighth of
+     * The smallest pooled buffer that holds {@code length} elements and wastes at most 1/SLACK of
      * itself, or null. Sizes that differ by a little padding (a 1026 px activation after a 1024 px
-     * one) then share buffers instead of each keeping its own set.
+     * one) then share buffers instead of each keeping its own set, and a pass's smaller activations
+     * reuse larger buffers that are idle at the time.
      */
     private DataBuffer takeFitting(DataType type, long length) {
         TreeMap<Long, ArrayDeque<DataBuffer>> byLength = pool.get(type);
@@ -164,10 +168,18 @@ public final class SessionMemory extends AbstractMemoryMgr {
         if (outstanding.isEmpty() || result == null) {
             return;
         }
+        Map<INDArray, INDArray> copies = new IdentityHashMap<>();  // one copy per array, in both maps
         if (result.getOutputs() != null) {
             Map<String, Optional<INDArray>> outputs = new LinkedHashMap<>(result.getOutputs());
-            outputs.replaceAll((name, o) -> o.map(this::ownLength));
+            outputs.replaceAll((name, o) -> o.map(a -> ownLength(a, copies)));
             result.setOutputs(outputs);
+        }
+        if (result.getValueOutputs() != null) {
+            Map<String, SDValue> values = new LinkedHashMap<>(result.getValueOutputs());
+            values.replaceAll((name, v) -> v == null || v.getTensorValue() == null ? v
+                    : v.getTensorValue() == ownLength(v.getTensorValue(), copies) ? v
+                    : SDValue.create(copies.get(v.getTensorValue())));
+            result.setValueOutputs(values);
         }
         List<long[]> used = new ArrayList<>();
         if (result.getOutputs() != null) {
@@ -186,12 +198,12 @@ public final class SessionMemory extends AbstractMemoryMgr {
     }
 
     /** An output that a longer buffer of ours holds, copied out so that the buffer can be reused. */
-    private INDArray ownLength(INDArray a) {
+    private INDArray ownLength(INDArray a, Map<INDArray, INDArray> copies) {
         if (a == null || a.isEmpty() || a.wasClosed() || a.data() == null || !outstanding.containsKey(a.data())
                 || a.length() >= a.data().length()) {
             return a;
         }
-        return a.dup(a.ordering());
+        return copies.computeIfAbsent(a, x -> x.dup(x.ordering()));
     }
 
     /**
