@@ -26,9 +26,10 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The memory manager of every SameDiff session we run: released activations go back to a pool keyed
- * by element count and are handed out again, so a graph evaluated over and over reuses the same
- * buffers.
+ * The memory manager of every SameDiff session we run: released activations go back to a pool and
+ * are handed out again, each request getting the smallest free buffer that holds it (down to half
+ * that buffer's length), so a graph evaluated over and over reuses the same buffers, and activations
+ * of nearby sizes share them.
  *
  * <p>Why not SameDiff's own {@code ArrayCacheMemoryMgr}: on M2.1 it loses about one large array per
  * resolution on every pass (the same array is handed out twice and its second release drops it),
