@@ -64,4 +64,26 @@ class SessionMemoryTest {
         assertEquals(before, memory.freshAllocations(), "steady-state calls should allocate nothing new");
         assertTrue(before > 0);
     }
+
+    @Test
+    void slightlySmallerArraysReuseLargerBuffersAndOutputsKeepTheirOwnLength() {
+        SameDiff sd = graph();
+        INDArray big = Nd4j.rand(DataType.FLOAT, 16, 64);
+        INDArray small = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 15)).dup();
+        INDArray expected = graph().output(Map.of("x", small), "y").get("y").dup();
+        sd.output(Map.of("x", big), "y");
+        sd.output(Map.of("x", big), "y");
+        SessionMemory memory = assertInstanceOf(SessionMemory.class,
+                sd.getSessions().values().iterator().next().getMmgr());
+        long before = memory.freshAllocations();
+        INDArray y = null;
+        for (int i = 0; i < 3; i++) {                                   // 15 rows in buffers made for 16
+            y = sd.output(Map.of("x", small), "y").get("y");
+        }
+        assertEquals(before, memory.freshAllocations(), "a pooled buffer 1/16 too long should serve the call");
+        assertEquals(expected, y);
+        assertEquals(y.length(), y.data().length(), "an output should not keep a longer pooled buffer");
+        sd.output(Map.of("x", big), "y");
+        assertEquals(expected, y, "an output was overwritten by a later call");
+    }
 }
