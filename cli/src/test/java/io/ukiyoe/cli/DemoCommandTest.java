@@ -54,6 +54,14 @@ class DemoCommandTest {
         StyleGanModel swap = StyleGanModel.read(out.resolve("blend-swap8.safetensors"));
         assertEquals(base.tensor("synthesis/b8/conv1/weight"), swap.tensor("synthesis/b8/conv1/weight"));
         assertEquals(target.tensor("synthesis/b32/conv1/weight"), swap.tensor("synthesis/b32/conv1/weight"));
+        // the sweep's best keeps the base's structure: among the quick run's candidates a near-copy of the
+        // target (closer in style, correlation at 16 px under the demo's 0.8 floor) must not win
+        var rows = io.ukiyoe.swap.sweep.SweepResults.ranked(List.copyOf(
+                io.ukiyoe.swap.sweep.SweepResults.read(out.resolve("sweep/results.csv")).values()));
+        var bestRow = rows.get(0);
+        assertTrue(bestRow.correlation16() >= 0.8, "best " + bestRow);
+        assertTrue(rows.stream().anyMatch(row -> row.correlation16() < 0.8 && row.swd() < bestRow.swd()),
+                "a candidate closer to the target in style but under the floor: " + rows);
         // an existing non-empty folder is refused with one line
         CliRun again = CliRun.of("demo", "--out", out.toString(), "--quick");
         assertEquals(2, again.exit());
