@@ -49,7 +49,7 @@ final class Progress {
         double frac = Math.min(1, done / (double) total);
         int width = 24;
         int filled = (int) Math.round(frac * width);
-        double perUnit = secondsPerUnit(done, now, secs);
+        double perUnit = secondsPerUnit(done, (now - firstTime) / 1e9, secs);
         double eta = perUnit * (total - done);
         String rate = unit == null || !(perUnit > 0) ? "" : String.format(java.util.Locale.ROOT, "  %.1f %s/s", 1 / perUnit, unit);
         err.printf("%s%s [%s%s] %d/%d  %.1f s%s  eta %s%s%s", TERMINAL ? "\r" : "", label, "#".repeat(filled),
@@ -59,20 +59,17 @@ final class Progress {
     }
 
     /**
-     * Seconds per unit of work at this pace: over the units counted since the first report (a job resumed at
+     * Seconds per unit of work at this pace ({@code sinceFirst}: seconds since the first report, {@code secs}:
+     * since the bar began): over the units counted since the first report (a job resumed at
      * step 5,000 of 7,000 has not done 5,000 steps in this process), or, before a second report, over all the
      * elapsed time when the job started from (about) nothing; NaN when unknown.
      */
-    double secondsPerUnit(long done, long now, double secs) {
+    double secondsPerUnit(long done, double sinceFirst, double secs) {
         long counted = done - firstDone;
-        if (counted > 0 && now > firstTime) {
-            return (now - firstTime) / 1e9 / counted;
+        if (counted > 0 && sinceFirst > 0) {
+            return sinceFirst / counted;
         }
         return firstDone <= 1 && done > 0 && secs > 0 ? secs / done : Double.NaN;
-    }
-
-    long firstTime() {
-        return firstTime;
     }
 
     void done() {

@@ -15,7 +15,7 @@ public final class Discriminator {
     public static final String LOGITS = "logits";
 
     private final StyleGanModel model;
-    private final Map<Integer, Generator.Built> byGroup = new HashMap<>();
+    private final Map<Integer, CheckedGraph> byGroup = new HashMap<>();
 
     public Discriminator(StyleGanModel model) {
         if (!model.hasDiscriminator()) {
@@ -32,12 +32,12 @@ public final class Discriminator {
             throw new UserError("images must be [N, 3, " + r + ", " + r + "], got " + java.util.Arrays.toString(s));
         }
         int g = model.config().mbstdGroupFor(s[0]);   // N must be a multiple of it, as in the references
-        Generator.Built built = byGroup.computeIfAbsent(g, k -> {
+        CheckedGraph built = byGroup.computeIfAbsent(g, k -> {
             SameDiff d = SameDiff.create();
             var in = d.placeHolder(IMAGES, DataType.FLOAT, -1, 3, r, r);
             DiscriminatorGraph graph = new DiscriminatorGraph(d, model, false);
             d.identity(LOGITS, graph.logits(in, k));
-            return new Generator.Built(d, graph.shapes());
+            return new CheckedGraph(d, graph.shapes());
         });
         return built.run(Map.of(IMAGES, images.castTo(DataType.FLOAT)), LOGITS);
     }

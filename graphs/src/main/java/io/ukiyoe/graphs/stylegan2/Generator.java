@@ -27,16 +27,9 @@ public final class Generator {
     public static final String IMG = "img";
 
     private final StyleGanModel model;
-    private Built mapping;
-    private final Map<GeneratorGraph.Noise, Built> synthesis = new EnumMap<>(GeneratorGraph.Noise.class);
-    private final Map<GeneratorGraph.Noise, Built> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
-
-    /** A built graph and its block shapes, checked on its first pass. */
-    record Built(SameDiff sd, BlockShapes shapes) {
-        INDArray run(Map<String, INDArray> feed, String output) {
-            return shapes.check(sd.output(feed, shapes.outputs(output))).get(output);
-        }
-    }
+    private CheckedGraph mapping;
+    private final Map<GeneratorGraph.Noise, CheckedGraph> synthesis = new EnumMap<>(GeneratorGraph.Noise.class);
+    private final Map<GeneratorGraph.Noise, CheckedGraph> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
 
     public Generator(StyleGanModel model) {
         SessionMemory.install();            // repeated passes reuse their activations' memory
@@ -54,7 +47,7 @@ public final class Generator {
             SDVariable zin = sd.placeHolder(Z, DataType.FLOAT, -1, config().zDim());
             GeneratorGraph graph = new GeneratorGraph(sd, model, false);
             sd.identity(W, graph.mapping(zin));
-            mapping = new Built(sd, graph.shapes());
+            mapping = new CheckedGraph(sd, graph.shapes());
         }
         return mapping.run(Map.of(Z, z.castTo(DataType.FLOAT)), W);
     }
@@ -127,12 +120,12 @@ public final class Generator {
             case NONE -> GeneratorGraph.Noise.NONE;
         };
         boolean single = ws.size(0) == 1;                  // batches of one: styles folded into the weights
-        Built built = (single ? singleSynthesis : synthesis).computeIfAbsent(g, mode -> {
+        CheckedGraph built = (single ? singleSynthesis : synthesis).computeIfAbsent(g, mode -> {
             SameDiff s = SameDiff.create();
             SDVariable in = s.placeHolder(WS, DataType.FLOAT, single ? 1 : -1, config().numWs(), config().wDim());
             GeneratorGraph graph = new GeneratorGraph(s, model, false);
             s.identity(IMG, (single ? graph.singleSample() : graph).synthesis(in, mode));
-            return new Built(s, graph.shapes());
+            return new CheckedGraph(s, graph.shapes());
         });
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(WS, ws.castTo(DataType.FLOAT));
