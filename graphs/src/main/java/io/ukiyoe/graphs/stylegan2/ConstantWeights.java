@@ -128,7 +128,7 @@ final class ConstantWeights implements Weights {
                 w.close();
                 yield k;
             }
-            case FOLDED_UP -> throw new IllegalArgumentException("inference graphs run upsampling convs as "
+            case FOLDED_UP, POLYPHASE_POOLED_UP -> throw new IllegalArgumentException("inference graphs run upsampling convs as "
                     + ConvForm.TRANSPOSED_UP + " or " + ConvForm.POLYPHASE_UP);
         };
     }

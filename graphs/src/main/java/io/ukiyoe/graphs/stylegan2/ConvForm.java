@@ -17,7 +17,17 @@ public enum ConvForm {
     /** Two row-phase 2x2 convs and a small blur ({@link Polyphase#upConvNhwc}); kernels even rows, odd rows. */
     POLYPHASE_UP,
     /** One 3x3 conv to all four phases, the FIR folded in ({@link Polyphase#upConvFoldedNhwc}). */
-    FOLDED_UP;
+    FOLDED_UP,
+    /**
+     * {@link #POLYPHASE_UP} (the same kernels) with its blur as two 2x2 average pools: for training
+     * graphs, where libnd4j's gradient of the depthwise conv is 30x its forward pass.
+     */
+    POLYPHASE_POOLED_UP;
+
+    /** Whether the kernels are {@link #POLYPHASE_UP}'s row kernels. */
+    public boolean polyphase() {
+        return this == POLYPHASE_UP || this == POLYPHASE_POOLED_UP;
+    }
 
     public boolean up() {
         return this != SAME;
@@ -28,7 +38,8 @@ public enum ConvForm {
         return switch (this) {
             case SAME -> Ops.convNhwc(sd, x, kernels[0], k, k / 2);
             case TRANSPOSED_UP -> Ops.blurNhwc(sd, Ops.convTransposeStride2Nhwc(sd, x, kernels[0], k), cout, 1, 1, 4);
-            case POLYPHASE_UP -> Polyphase.upConvNhwc(sd, x, kernels, inRes, cout);
+            case POLYPHASE_UP -> Polyphase.upConvNhwc(sd, x, kernels, inRes, cout, false);
+            case POLYPHASE_POOLED_UP -> Polyphase.upConvNhwc(sd, x, kernels, inRes, cout, true);
             case FOLDED_UP -> Polyphase.upConvFoldedNhwc(sd, x, kernels[0], inRes, cout);
         };
     }

@@ -133,7 +133,8 @@ public final class DiscriminatorGraph extends StyleGanGraph {
         double scale = gain / Math.sqrt((double) cin * k * k);
         SDVariable folded = weights.firDownKernel(weight, scale, k);
         return folded != null ? Ops.convNhwc(sd, x, folded, k + 3, 2, pad)
-                : Ops.convNhwc(sd, Ops.blurNhwc(sd, x, cin, pad, pad, 1), weights.hwio(weight, scale), k, 2, 0);
+                : Ops.convNhwc(sd, weights.pooledBlur() ? Ops.pooledBlurNhwc(sd, x, pad, pad, 3, 1)
+                        : Ops.blurNhwc(sd, x, cin, pad, pad, 1), weights.hwio(weight, scale), k, 2, 0);
     }
 
     private SDVariable dense(SDVariable x, String layer, long in) {

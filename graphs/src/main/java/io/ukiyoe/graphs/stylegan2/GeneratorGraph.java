@@ -170,13 +170,14 @@ public final class GeneratorGraph extends StyleGanGraph {
         double scale = 1 / Math.sqrt(cin * 9.0);
         SDVariable s = style(ws, idx, layer, 1);                                          // [N, Cin]
         Weights.Demodulation demod = weights.demodulation(s, weight, scale);              // [N, Cout], gain sqrt(2)
-        ConvForm form = up ? weights.upConv(res) : ConvForm.SAME;
+        // the input-gradient graph's adjoint is written for the folded form
+        ConvForm form = !up ? ConvForm.SAME : tape != null ? ConvForm.FOLDED_UP : weights.upConv(res);
         SDVariable[] k = weights.kernels(weight, scale, form);
         SDVariable y;
         SDVariable convOut = null;                                                      // before demodulation
         if (fused(res)) {
             y = form.apply(sd, x, FusedModConv.modulate(sd, k, s, demod.d(), form == ConvForm.TRANSPOSED_UP,
-                    form == ConvForm.POLYPHASE_UP, cin, cout), 3, inRes, cout);
+                    form.polyphase(), cin, cout), 3, inRes, cout);
         } else {
             convOut = form.apply(sd, scaleChannels(x, s, inRes, cin), k, 3, inRes, cout);
             y = scaleChannels(convOut, demod.d(), res, cout);

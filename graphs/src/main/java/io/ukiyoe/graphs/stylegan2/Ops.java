@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -103,6 +105,26 @@ public final class Ops {
         Conv2DConfig cfg = Conv2DConfig.builder().kH(4).kW(4).sH(1).sW(1).pH(0).pW(0)
                 .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
         return sd.cnn().depthWiseConv2d(padded, sd.constant(f.castTo(x.dataType())), cfg);
+    }
+
+    /**
+     * A binomial FIR on NHWC activations as {@code pools} successive 2x2 average pools, stride 1,
+     * after padding: 3 pools are {@link #blurNhwc}'s [1,3,3,1] (each pool is [1,1]/2 per axis), 2 the
+     * [1,2,1]/4. The same values as the depthwise conv, but libnd4j's pooling gradient is a small
+     * fraction of its depthwise-conv gradient (which builds a column buffer of 16 values per input).
+     */
+    public static SDVariable pooledBlurNhwc(SameDiff sd, SDVariable x, int pad0, int pad1, int pools, double gain) {
+        SDVariable y = x;
+        if (pad0 != 0 || pad1 != 0) {
+            SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {pad0, pad1}, {pad0, pad1}, {0, 0}}));
+            y = sd.nn().pad(y, p, PadMode.CONSTANT, 0.0);
+        }
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(2).kW(2).sH(1).sW(1).pH(0).pW(0)
+                .paddingMode(PaddingMode.VALID).isNHWC(true).type(Pooling2D.Pooling2DType.AVG).build();
+        for (int i = 0; i < pools; i++) {
+            y = sd.cnn().avgPooling2d(y, cfg);
+        }
+        return gain == 1 ? y : y.mul(gain);
     }
 
     /**

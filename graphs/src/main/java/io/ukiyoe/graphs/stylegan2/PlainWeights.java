@@ -44,11 +44,38 @@ final class PlainWeights implements Weights {
         return prepared ? Form.PREPARED : Form.TRAINABLE;
     }
 
+    /**
+     * Layers with at least this many (input x output) channel pairs run the upsampling and downsampling
+     * convs with the FIR apart: there the folded kernels' extra multiply-adds (36 instead of 16 per
+     * input pixel and channel pair up, 36 instead of 9 down) outweigh the separate blur's op and its
+     * gradient, which grow with the channels, not their square.
+     */
+    static final long WIDE_PAIRS = 256L * 256;
+    private static volatile long widePairs = WIDE_PAIRS;     // tests move it to cover both forms on small models
+
+    /** Sets the width from which layers count as wide (tests); returns the previous one. */
+    static long wideLayersFrom(long pairs) {
+        long before = widePairs;
+        widePairs = pairs;
+        return before;
+    }
+
+    private boolean wide(String weight) {
+        long[] s = model.tensor(weight).shape();
+        return s[0] * s[1] >= widePairs;
+    }
+
+    @Override
+    public boolean pooledBlur() {
+        return true;
+    }
+
     @Override
     public ConvForm upConv(int res) {
         // the gradients of libnd4j's deconv2d and depthwise conv (the blur) cost more than the folded
-        // kernel's extra multiply-adds at training resolutions
-        return ConvForm.FOLDED_UP;
+        // kernel's extra multiply-adds at training resolutions, except on wide layers
+        var c = model.config();
+        return (long) c.channels(res / 2) * c.channels(res) >= widePairs ? ConvForm.POLYPHASE_POOLED_UP : ConvForm.FOLDED_UP;
     }
 
     @Override
@@ -57,7 +84,8 @@ final class PlainWeights implements Weights {
         return switch (form) {
             case SAME -> new SDVariable[] {hwio(name, scale)};
             case FOLDED_UP -> new SDVariable[] {upConvFolded(name, scale)};
-            case POLYPHASE_UP -> Polyphase.rowKernels(Polyphase.upConvKernel(sd, scaled(name, scale), s[0], s[1], false), s[0]);
+            case POLYPHASE_UP, POLYPHASE_POOLED_UP -> prepared ? new SDVariable[] {upConvRows(name, scale, 0), upConvRows(name, scale, 1)}
+                    : Polyphase.rowKernels(Polyphase.upConvKernel(sd, scaled(name, scale), s[0], s[1], false), s[0]);
             case TRANSPOSED_UP -> new SDVariable[] {scaled(name, scale).permute(2, 3, 0, 1)};
         };
     }
@@ -76,7 +104,7 @@ final class PlainWeights implements Weights {
 
     @Override
     public SDVariable firDownKernel(String name, double scale, int k) {
-        return firConv(name, scale, k);
+        return wide(name) ? null : firConv(name, scale, k);
     }
 
     @Override
@@ -84,7 +112,7 @@ final class PlainWeights implements Weights {
         if (prepared && !Names.isBuffer(name)) {
             long[] shape = model.tensor(name).shape();
             int n = Math.toIntExact(Tensor.numel(shape));
-            return view(name, name, shape, n, 1, 1, null, 1, (o, i, m) -> o);
+            return view(name, name, shape, n, 1, 1, null, 1, WeightView.Layout.columnsOf(n));
         }
         return vars.computeIfAbsent(name, n -> {
             var arr = Ops.array(model.tensor(n)).castTo(dtype);
@@ -117,7 +145,7 @@ final class PlainWeights implements Weights {
         }
         long[] shape = model.tensor(name).shape();
         int n = Math.toIntExact(Tensor.numel(shape));
-        return view(name, name + "@scaled", shape, n, 1, 1, null, scale, (o, i, m) -> o);
+        return view(name, name + "@scaled", shape, n, 1, 1, null, scale, WeightView.Layout.columnsOf(n));
     }
 
     /** x (W scale)^T for a dense weight W [out, in]. */
@@ -126,11 +154,15 @@ final class PlainWeights implements Weights {
         if (!prepared) {   // the transposed-operand flag: a third cheaper than a permute op, gradient included
             return sd.linalg().mmul(x, get(weight), false, true, false).mul(scale);
         }
+        return x.mmul(denseView(weight, scale));
+    }
+
+    /** A dense weight [out, in] times {@code scale} as [in, out]. */
+    private SDVariable denseView(String weight, double scale) {
         long[] s = model.tensor(weight).shape();
         int out = (int) s[0];
         int in = (int) s[1];
-        return x.mmul(view(weight, weight + "@dense", new long[] {in, out}, out, in, 1, null, scale,
-                (o, i, m) -> i * out + o));
+        return view(weight, weight + "@dense", new long[] {in, out}, out, in, 1, null, scale, new WeightView.Layout(out, m -> 0));
     }
 
     /** The adjoint of {@link #dense}: g (W scale) for g [N, out] -> [N, in], with the same variable or view. */
@@ -139,12 +171,7 @@ final class PlainWeights implements Weights {
         if (!prepared) {
             return g.mmul(get(weight)).mul(scale);
         }
-        long[] s = model.tensor(weight).shape();
-        int out = (int) s[0];
-        int in = (int) s[1];
-        SDVariable view = view(weight, weight + "@dense", new long[] {in, out}, out, in, 1, null, scale,
-                (o, i, m) -> i * out + o);
-        return sd.linalg().mmul(g, view, false, true, false);
+        return sd.linalg().mmul(g, denseView(weight, scale), false, true, false);
     }
 
     /** A conv weight [O, I, k, k] times {@code scale} in SameDiff's [k, k, I, O] layout. */
@@ -158,7 +185,7 @@ final class PlainWeights implements Weights {
         int in = (int) s[1];
         int kk = (int) (s[2] * s[3]);
         return view(name, name + "@hwio", new long[] {s[2], s[3], in, o}, o, in, kk, null, scale,
-                (oo, i, m) -> (m * in + i) * o + oo);
+                new WeightView.Layout(o, m -> (long) m * in * o));
     }
 
     /** A [C, H, W] constant input as [H, W, C]. */
@@ -170,7 +197,7 @@ final class PlainWeights implements Weights {
         long[] s = model.tensor(name).shape();
         int c = (int) s[0];
         int hw = (int) (s[1] * s[2]);
-        return view(name, name + "@hwc", new long[] {s[1], s[2], c}, c, 1, hw, null, 1, (o, i, m) -> m * c + o);
+        return view(name, name + "@hwc", new long[] {s[1], s[2], c}, c, 1, hw, null, 1, WeightView.Layout.columnsOf(c));
     }
 
     /**
@@ -186,7 +213,28 @@ final class PlainWeights implements Weights {
         int in = (int) s[1];
         // columns of the tap matrix: ((dy, dx), phase y, phase x)
         return view(name, name + "@up_folded", new long[] {3, 3, in, 4L * o}, o, in, 9, Polyphase.upConvTapMatrix(true),
-                scale, (oo, i, m) -> ((m >> 2) * in + i) * 4 * o + (m & 3) * o + oo);
+                scale, new WeightView.Layout(4L * o, m -> ((long) (m >> 2) * in * 4 + (m & 3)) * o));
+    }
+
+    /**
+     * One of the two row kernels of {@link Polyphase#upConvNhwc} for a [O, I, 3, 3] weight times
+     * {@code scale}: [2, 2, I, (phase x, O)] for the output rows of phase {@code py}.
+     */
+    private SDVariable upConvRows(String name, double scale, int py) {
+        long[] s = model.tensor(name).shape();
+        int o = (int) s[0];
+        int in = (int) s[1];
+        double[][] all = Polyphase.upConvTapMatrix(false);      // columns (dy, dx, phase y, phase x)
+        double[][] taps = new double[9][8];                      // columns (dy, dx, phase x) of phase py
+        for (int t = 0; t < 9; t++) {
+            for (int d = 0; d < 4; d++) {
+                for (int px = 0; px < 2; px++) {
+                    taps[t][d * 2 + px] = all[t][d * 4 + py * 2 + px];
+                }
+            }
+        }
+        return view(name, name + "@up_rows" + py, new long[] {2, 2, in, 2L * o}, o, in, 9, taps, scale,
+                new WeightView.Layout(2L * o, col -> ((long) (col >> 1) * in * 2 + (col & 1)) * o));
     }
 
     /** The kernel of "FIR, then a k x k stride-2 conv" ({@link Polyphase#firConvKernel}) for a [O, I, k, k] weight times {@code scale}. */
@@ -199,7 +247,7 @@ final class PlainWeights implements Weights {
         int in = (int) s[1];
         int m = k + 3;
         return view(name, name + "@fir", new long[] {m, m, in, o}, o, in, k * k, Polyphase.firConvTapMatrix(k), scale,
-                (oo, i, col) -> (col * in + i) * o + oo);
+                new WeightView.Layout(o, col -> (long) col * in * o));
     }
 
     private SDVariable view(String param, String variable, long[] shape, int outs, int ins, int taps, double[][] matrix,

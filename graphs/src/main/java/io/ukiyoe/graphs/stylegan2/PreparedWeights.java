@@ -56,14 +56,22 @@ public final class PreparedWeights {
             }
             float[] buf = staging.computeIfAbsent(v, k -> new float[k.size()]);
             v.apply(t.data(), buf);
-            INDArray current = var.getArr();
-            if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
-                    && !current.isView() && current.offset() == 0 && current.data().length() == buf.length
-                    && Arrays.equals(current.shape(), v.shape)) {
-                current.data().setData(buf);
-            } else {
-                var.setArray(Ops.array(new Tensor(v.shape, buf.clone())));
-            }
+            fill(var, v.shape, buf);
+        }
+    }
+
+    /**
+     * Sets a float32 variable to {@code values} of {@code shape}: into its array where that is a plain
+     * one of the shape (no new native memory), otherwise as a new array (a copy of the values).
+     */
+    public static void fill(SDVariable var, long[] shape, float[] values) {
+        INDArray current = var.getArr();
+        if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
+                && !current.isView() && current.offset() == 0 && current.data().length() == values.length
+                && Arrays.equals(current.shape(), shape)) {
+            current.data().setData(values);
+        } else {
+            var.setArray(Ops.array(new Tensor(shape, values.clone())));
         }
     }
 

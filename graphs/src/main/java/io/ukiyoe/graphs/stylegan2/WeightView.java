@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.stylegan2;
 
+import io.ukiyoe.core.io.Tensor;
 import java.util.Arrays;
 
 /**
@@ -13,9 +14,16 @@ import java.util.Arrays;
  * per-use scale, permute and FIR ops (with their gradients, a third of a training step's ops).
  */
 final class WeightView {
-    /** Where column m of pair (o, i) lands in the view, or -1 where it does not belong to this view. */
-    interface Layout {
-        int index(int o, int i, int m);
+    /**
+     * Where column m of pair (o, i) lands in the view: {@code columnOffset(m) + i * inStride + o}.
+     * Every layout SameDiff's ops take keeps the output channel innermost, so the maps below run over
+     * contiguous rows of O values (no per-value index table, which would be as large as the view).
+     */
+    record Layout(long inStride, java.util.function.IntToLongFunction columnOffset) {
+        /** A layout with no input-channel axis (I = 1), column m at {@code m * outs}. */
+        static Layout columnsOf(int outs) {
+            return new Layout(0, m -> (long) m * outs);
+        }
     }
 
     final String param;             // canonical name of the parameter
@@ -24,11 +32,11 @@ final class WeightView {
     private final int outs;         // O
     private final int ins;          // I
     private final int numTaps;      // taps per channel pair in the parameter
-    private final int columns;      // columns of the tap matrix
     private final double scale;
     private final int[][] nonZeroColumns;   // per tap t: the columns m with taps[t][m] != 0
     private final float[][] nonZeroCoefs;
-    private final int[] index;              // [(o * I + i) * columns + m] -> view index or -1
+    private final int inStride;             // view index step per input channel
+    private final int[] columnOffset;       // view index of (o = 0, i = 0) per column
 
     /**
      * @param taps [numTaps][columns] coefficients, the same for every channel pair; null for the
@@ -42,39 +50,39 @@ final class WeightView {
         this.outs = outs;
         this.ins = ins;
         this.numTaps = numTaps;
-        this.columns = taps == null ? numTaps : taps[0].length;
+        int columns = taps == null ? numTaps : taps[0].length;
         this.scale = scale;
         this.nonZeroColumns = new int[numTaps][];
         this.nonZeroCoefs = new float[numTaps][];
         for (int t = 0; t < numTaps; t++) {
+            if (taps == null) {
+                nonZeroColumns[t] = new int[] {t};
+                nonZeroCoefs[t] = new float[] {1};
+                continue;
+            }
             int[] cols = new int[columns];
             float[] coefs = new float[columns];
             int n = 0;
             for (int m = 0; m < columns; m++) {
-                double v = taps == null ? (m == t ? 1 : 0) : taps[t][m];
-                if (v != 0) {
+                if (taps[t][m] != 0) {
                     cols[n] = m;
-                    coefs[n++] = (float) v;
+                    coefs[n++] = (float) taps[t][m];
                 }
             }
             nonZeroColumns[t] = Arrays.copyOf(cols, n);
             nonZeroCoefs[t] = Arrays.copyOf(coefs, n);
         }
-        this.index = new int[outs * ins * columns];
-        long size = 1;
-        for (long s : shape) {
-            size *= s;
-        }
-        for (int o = 0; o < outs; o++) {
-            for (int i = 0; i < ins; i++) {
-                for (int m = 0; m < columns; m++) {
-                    int at = layout.index(o, i, m);
-                    if (at >= size) {
-                        throw new IllegalStateException(variable + ": layout index " + at + " outside " + Arrays.toString(shape));
-                    }
-                    index[(o * ins + i) * columns + m] = at;
-                }
+        long size = Tensor.numel(shape);
+        this.inStride = Math.toIntExact(layout.inStride());
+        this.columnOffset = new int[columns];
+        for (int m = 0; m < columns; m++) {
+            long at = layout.columnOffset().applyAsLong(m);
+            long last = at + (long) (ins - 1) * inStride + outs - 1;
+            if (at < 0 || last >= size) {
+                throw new IllegalStateException(variable + ": column " + m + " spans view indices " + at + ".." + last
+                        + " outside " + Arrays.toString(shape));
             }
+            columnOffset[m] = (int) at;
         }
     }
 
@@ -85,11 +93,7 @@ final class WeightView {
 
     /** Number of values of the view. */
     int size() {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        return (int) n;
+        return Math.toIntExact(Tensor.numel(shape));
     }
 
     /** Number of values of the parameter. */
@@ -102,16 +106,18 @@ final class WeightView {
         check(w.length, paramSize(), "parameter");
         check(out.length, size(), "view");
         Arrays.fill(out, 0f);
-        for (int p = 0; p < outs * ins; p++) {
-            int base = p * columns;
-            for (int t = 0; t < numTaps; t++) {
-                float wv = (float) (w[p * numTaps + t] * scale);
-                int[] cols = nonZeroColumns[t];
-                float[] coefs = nonZeroCoefs[t];
-                for (int j = 0; j < cols.length; j++) {
-                    int at = index[base + cols[j]];
-                    if (at >= 0) {
-                        out[at] += coefs[j] * wv;
+        float[] wt = tapMajor(w);
+        for (int t = 0; t < numTaps; t++) {
+            int[] cols = nonZeroColumns[t];
+            float[] coefs = nonZeroCoefs[t];
+            for (int j = 0; j < cols.length; j++) {
+                float c = coefs[j];
+                int base = columnOffset[cols[j]];
+                for (int i = 0; i < ins; i++) {
+                    int dst = base + i * inStride;
+                    int src = (t * ins + i) * outs;
+                    for (int o = 0; o < outs; o++) {
+                        out[dst + o] += c * wt[src + o];
                     }
                 }
             }
@@ -122,21 +128,66 @@ final class WeightView {
     void addAdjoint(float[] gradView, float[] gradParam) {
         check(gradView.length, size(), "view gradient");
         check(gradParam.length, paramSize(), "parameter gradient");
-        for (int p = 0; p < outs * ins; p++) {
-            int base = p * columns;
-            for (int t = 0; t < numTaps; t++) {
-                int[] cols = nonZeroColumns[t];
-                float[] coefs = nonZeroCoefs[t];
-                double acc = 0;
-                for (int j = 0; j < cols.length; j++) {
-                    int at = index[base + cols[j]];
-                    if (at >= 0) {
-                        acc += coefs[j] * gradView[at];
+        float[] gt = scratch(paramSize());
+        Arrays.fill(gt, 0, paramSize(), 0f);
+        for (int t = 0; t < numTaps; t++) {
+            int[] cols = nonZeroColumns[t];
+            float[] coefs = nonZeroCoefs[t];
+            for (int j = 0; j < cols.length; j++) {
+                float c = coefs[j];
+                int base = columnOffset[cols[j]];
+                for (int i = 0; i < ins; i++) {
+                    int src = base + i * inStride;
+                    int dst = (t * ins + i) * outs;
+                    for (int o = 0; o < outs; o++) {
+                        gt[dst + o] += c * gradView[src + o];
                     }
                 }
-                gradParam[p * numTaps + t] += (float) (acc * scale);
             }
         }
+        // back to the parameter's [O, I, taps] order, in blocks of output channels (cache-sized strides)
+        float s = (float) scale;
+        for (int o0 = 0; o0 < outs; o0 += BLOCK) {
+            int o1 = Math.min(outs, o0 + BLOCK);
+            for (int t = 0; t < numTaps; t++) {
+                for (int i = 0; i < ins; i++) {
+                    int src = (t * ins + i) * outs;
+                    for (int o = o0; o < o1; o++) {
+                        gradParam[(o * ins + i) * numTaps + t] += s * gt[src + o];
+                    }
+                }
+            }
+        }
+    }
+
+    private static final int BLOCK = 64;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** scale * w in [taps, I, O] order (rows of O values), in a per-thread scratch array. */
+    private float[] tapMajor(float[] w) {
+        float[] wt = scratch(paramSize());
+        float s = (float) scale;
+        for (int o0 = 0; o0 < outs; o0 += BLOCK) {
+            int o1 = Math.min(outs, o0 + BLOCK);
+            for (int t = 0; t < numTaps; t++) {
+                for (int i = 0; i < ins; i++) {
+                    int dst = (t * ins + i) * outs;
+                    for (int o = o0; o < o1; o++) {
+                        wt[dst + o] = s * w[(o * ins + i) * numTaps + t];
+                    }
+                }
+            }
+        }
+        return wt;
+    }
+
+    private static float[] scratch(int n) {
+        float[] a = SCRATCH.get();
+        if (a.length < n) {
+            a = new float[n];
+            SCRATCH.set(a);
+        }
+        return a;
     }
 
     private void check(int got, int want, String what) {

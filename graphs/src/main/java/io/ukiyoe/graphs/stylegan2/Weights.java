@@ -73,6 +73,14 @@ public interface Weights {
     /** A layer's stored noise map times its strength and {@code gain}, as [1, r, r, 1]. */
     SDVariable constNoise(String layer, int res, double gain);
 
+    /**
+     * Whether the graph's separate FIRs run as average pools ({@link Ops#pooledBlurNhwc}): training
+     * graphs, where libnd4j's gradient of the depthwise conv costs 30x its forward pass.
+     */
+    default boolean pooledBlur() {
+        return false;
+    }
+
     /** The fastest upsampling conv form for this weight form at output resolution {@code res}. */
     ConvForm upConv(int res);
 

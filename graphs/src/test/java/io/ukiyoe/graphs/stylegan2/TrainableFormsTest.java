@@ -183,6 +183,37 @@ class TrainableFormsTest {
                 "loading another model changes the image");
     }
 
+    /**
+     * Wide layers' forms (polyphase up-convs, the FIR apart from D's downsampling convs) against the
+     * folded ones, in values and gradients, prepared as a training step uses them.
+     */
+    @Test
+    void wideLayerFormsGiveTheSameValuesAndGradients() {
+        StyleGanModel model = Init.random(CONFIG, 13, true);
+        Nd4j.getRandom().setSeed(26);
+        INDArray z = Nd4j.randn(DataType.FLOAT, N, CONFIG.zDim());
+        INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
+        Map<String, INDArray> foldedG;
+        Map<String, INDArray> foldedD;
+        Map<String, INDArray> wideG;
+        Map<String, INDArray> wideD;
+        long before = PlainWeights.wideLayersFrom(Long.MAX_VALUE);
+        try {
+            foldedG = generator(model, model, z, upstream, true, true);
+            foldedD = discriminate(model, model, a, b, true, true);
+            PlainWeights.wideLayersFrom(1);
+            wideG = generator(model, model, z, upstream, true, true);
+            wideD = discriminate(model, model, a, b, true, true);
+        } finally {
+            PlainWeights.wideLayersFrom(before);
+        }
+        assertTrue(foldedG.size() > 20 && foldedD.size() > 10, "gradients: " + foldedG.keySet() + foldedD.keySet());
+        foldedG.forEach((name, want) -> assertClose(want, wideG.get(name), "G " + name + " (wide forms)"));
+        foldedD.forEach((name, want) -> assertClose(want, wideD.get(name), "D " + name + " (wide forms)"));
+    }
+
     /** The D pair and, with prepared weights (built from another model, then loaded), the pair again against two plain calls. */
     @Test
     void discriminatorPairAndPreparedWeightsEqualTwoPlainCalls() {

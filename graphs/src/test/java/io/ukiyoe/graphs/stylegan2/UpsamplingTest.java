@@ -36,7 +36,7 @@ class UpsamplingTest {
         INDArray w = Nd4j.randn(DataType.FLOAT, COUT, CIN, 3, 3);
         INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 2 * H, 2 * H, COUT);
         INDArray[] ref = run(x, w, upstream, Form.TRANSPOSED_THEN_BLUR);
-        for (Form form : new Form[] {Form.POLYPHASE, Form.FOLDED}) {
+        for (Form form : new Form[] {Form.POLYPHASE, Form.POLYPHASE_POOLED, Form.FOLDED}) {
             INDArray[] poly = run(x, w, upstream, form);
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(ref[i].shape(), poly[i].shape());
@@ -47,12 +47,12 @@ class UpsamplingTest {
         // the constant-kernel form used by inference graphs
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, H, H, CIN);
-        Polyphase.upConvNhwc(sd, in, Polyphase.upConvKernels(sd, "w", w), H, COUT).rename("y");
+        Polyphase.upConvNhwc(sd, in, Polyphase.upConvKernels(sd, "w", w), H, COUT, false).rename("y");
         double diff = maxAbs(sd.output(Map.of("x", x), "y").get("y").sub(ref[0]));
         assertTrue(diff <= 1e-5 * Math.max(1, maxAbs(ref[0])), "constant kernel differs by " + diff);
     }
 
-    private enum Form { TRANSPOSED_THEN_BLUR, POLYPHASE, FOLDED }
+    private enum Form { TRANSPOSED_THEN_BLUR, POLYPHASE, POLYPHASE_POOLED, FOLDED }
 
     /** [output, d loss / d x, d loss / d w] with loss = sum(output * upstream). */
     private static INDArray[] run(INDArray x, INDArray w, INDArray upstream, Form form) {
@@ -61,7 +61,8 @@ class UpsamplingTest {
         SDVariable weight = sd.var("w", w.dup());
         SDVariable y = switch (form) {
             case TRANSPOSED_THEN_BLUR -> transposedThenBlur(sd, in, weight);
-            case POLYPHASE -> Polyphase.upConvNhwc(sd, in, Polyphase.rowKernels(Polyphase.upConvKernel(sd, weight, COUT, CIN, false), COUT), H, COUT);
+            case POLYPHASE, POLYPHASE_POOLED -> Polyphase.upConvNhwc(sd, in, Polyphase.rowKernels(
+                    Polyphase.upConvKernel(sd, weight, COUT, CIN, false), COUT), H, COUT, form == Form.POLYPHASE_POOLED);
             case FOLDED -> Polyphase.upConvFoldedNhwc(sd, in, Polyphase.upConvKernel(sd, weight, COUT, CIN, true), H, COUT);
         };
         y.rename("y");

@@ -38,11 +38,15 @@ public final class Polyphase {
      * @param rows from {@link #rowKernels} or {@link #upConvKernels(SameDiff, String, INDArray)}: the
      *             [2, 2, Cin, 2*Cout] kernels of the even and the odd rows
      */
-    public static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout) {
+    public static SDVariable upConvNhwc(SameDiff sd, SDVariable x, SDVariable[] rows, long inRes, long cout,
+                                        boolean pooledBlur) {
         // phases m = 0..H of the map v[q] = u'[q - 1] (u' = u * [1,1]/2, u the transposed conv's output):
         // both read x[m - 1], x[m], hence the 2x2 kernels with padding 1; [N, 2H+2, 2W+2, Cout]
         SDVariable v = interleaveRows(sd, Ops.convNhwc(sd, x, rows[0], 2, 1), Ops.convNhwc(sd, x, rows[1], 2, 1),
                 inRes + 1, cout);
+        if (pooledBlur) {                                                           // [1,2,1]/2 per axis
+            return io.ukiyoe.graphs.stylegan2.Ops.pooledBlurNhwc(sd, v, 0, 0, 2, 4);
+        }
         double[] h = {0.5, 1, 0.5};
         float[] k = new float[9 * (int) cout];                                    // [3, 3, Cout, 1]
         for (int i = 0; i < 3; i++) {
