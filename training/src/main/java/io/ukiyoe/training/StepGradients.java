@@ -7,6 +7,7 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.DiscriminatorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
+import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,15 +54,49 @@ public final class StepGradients {
      * w.r.t. D's parameters. Gradients of gamma/2 x R1.
      */
     public R1 r1(INDArray real, double r1Gamma) {
-        SameDiff sd = inputGradientGraph(real.size(0));
-        SDVariable gx = sd.getVariable("input_grad");
-        SDVariable penalty = sd.identity("r1", gx.mul(gx).sum(1, 2, 3).mean());
-        sd.identity("loss", penalty.mul(r1Gamma / 2));
-        sd.setLossVariables("loss");
-        OutAndGrad o = sd.calculateGradientsAndOutputs(Map.of("x", real.castTo(DataType.FLOAT)), List.of("r1"),
-                trainable(sd));
-        return new R1(o.getOutputs().get("r1").getDouble(0), tensors(o.getGradients(),
-                Names.discriminator(model.config())));
+        return new R1Graph(model, real.size(0), r1Gamma).run(model.tensors(), real);
+    }
+
+    /**
+     * The R1 graph of {@link #r1}, built once for a batch size and gamma and run on whatever D
+     * parameters it is given: a training run's lazy R1 steps then build no graph and allocate no
+     * parameters (at config-f widths building it took longer than the step).
+     */
+    public static final class R1Graph {
+        private final SameDiff sd;
+        private final Map<String, long[]> params;      // D's, canonical names and shapes
+        private final List<String> trainable;
+
+        public R1Graph(StyleGanModel model, long batch, double r1Gamma) {
+            SessionMemory.install();
+            if (!model.hasDiscriminator()) {
+                throw new io.ukiyoe.core.UserError("the model has no discriminator: R1 needs one");
+            }
+            this.sd = new StepGradients(model).inputGradientGraph(batch);
+            SDVariable gx = sd.getVariable("input_grad");
+            SDVariable penalty = sd.identity("r1", gx.mul(gx).sum(1, 2, 3).mean());
+            sd.identity("loss", penalty.mul(r1Gamma / 2));
+            sd.setLossVariables("loss");
+            this.params = Names.discriminator(model.config());
+            this.trainable = trainable(sd);
+        }
+
+        /** R1 of reals {@code real} for D's parameters in {@code d} (any others are ignored). */
+        public R1 run(Map<String, Tensor> d, INDArray real) {
+            for (String name : trainable) {
+                Tensor t = d.get(name);
+                if (t == null) {
+                    throw new IllegalArgumentException("no value for D's parameter " + name);
+                }
+                if (!java.util.Arrays.equals(t.shape(), params.get(name))) {
+                    throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(t.shape())
+                            + ", D has " + java.util.Arrays.toString(params.get(name)));
+                }
+                io.ukiyoe.graphs.stylegan2.PreparedWeights.fill(sd.getVariable(name), t.shape(), t.data());
+            }
+            OutAndGrad o = Backprop.run(sd, Map.of("x", real.castTo(DataType.FLOAT)), List.of("r1"), trainable);
+            return new R1(o.getOutputs().get("r1").getDouble(0), tensors(o.getGradients(), params));
+        }
     }
 
     /** D's input gradient grad_x sum D(x) from the explicit graph (for checking it against SameDiff's own). */

@@ -7,6 +7,7 @@ import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.PreparedWeights;
+import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class TrainerCore {
     private double plMean;                 // running mean of path lengths
     private StepGraphs graphs;             // built on the first step
     private PathLengthGraph plGraph;       // the lazy path-length step's graph, G's views in it
+    private StepGradients.R1Graph r1Graph; // the lazy R1 step's graph
 
     public TrainerCore(StyleGanModel start, TrainSettings s, Predicate<String> frozen) {
         SessionMemory.install();            // every step reuses its activations' memory
@@ -156,14 +158,17 @@ public final class TrainerCore {
         }
         Map<String, INDArray> feedD = Map.of("fake", fake, "real", reals);
         // one pass gives the loss, the real logits and the gradients (no separate forward pass)
-        OutAndGrad stepD = graphs.d.calculateGradientsAndOutputs(feedD, List.of("loss_d", "logits_real"),
+        OutAndGrad stepD = Backprop.run(graphs.d, feedD, List.of("loss_d", "logits_real"),
                 trainable(graphs.dWeights));
         Map<String, INDArray> outD = stepD.getOutputs();
         double lossD = outD.get("loss_d").getDouble(0);
         params.update(params.d, graphs.dWeights.gradients(stepD.getGradients()), adamD);
         double r1 = Double.NaN;
         if (s.r1().on() && step % s.r1().interval() == 0) {
-            StepGradients.R1 reg = new StepGradients(model(false)).r1(reals, s.r1().gamma() * s.r1().interval());
+            if (r1Graph == null) {                 // built once: the lazy steps then cost no graph building
+                r1Graph = new StepGradients.R1Graph(model(false), s.batch(), s.r1().gamma() * s.r1().interval());
+            }
+            StepGradients.R1 reg = r1Graph.run(params.d, reals);
             r1 = reg.r1();
             Map<String, float[]> grads = new LinkedHashMap<>();
             reg.grads().forEach((k, t) -> grads.put(k, t.data()));
@@ -180,14 +185,14 @@ public final class TrainerCore {
             Augment.Plan plan = Augment.sample(rnd, s.batch(), res(), ada.p(), s.augment().pipe());
             graphs.dInGWeights.load(graphs.dInput, params.d);
             Map<String, INDArray> feedX = Map.of("x", Augment.apply(plan, graphs.g.output(feedG, "img").get("img")));
-            OutAndGrad dx = graphs.dInput.calculateGradientsAndOutputs(feedX, List.of("loss_g"), List.of("x"));
+            OutAndGrad dx = Backprop.run(graphs.dInput, feedX, List.of("loss_g"), List.of("x"));
             feedG.put("upstream", Augment.adjoint(plan, dx.getGradients().get("x")));
-            params.update(params.g, graphs.gWeights.gradients(graphs.g.calculateGradients(feedG,
+            params.update(params.g, graphs.gWeights.gradients(Backprop.gradients(graphs.g, feedG,
                     trainable(graphs.gWeights))), adamG);
             return dx.getOutputs().get("loss_g").getDouble(0);
         }
         graphs.dInGWeights.load(graphs.g, params.d);
-        OutAndGrad stepG = graphs.g.calculateGradientsAndOutputs(feedG, List.of("loss_g"), trainable(graphs.gWeights));
+        OutAndGrad stepG = Backprop.run(graphs.g, feedG, List.of("loss_g"), trainable(graphs.gWeights));
         params.update(params.g, graphs.gWeights.gradients(stepG.getGradients()), adamG);
         return stepG.getOutputs().get("loss_g").getDouble(0);
     }

@@ -34,6 +34,33 @@ class ExactR1Test {
         StepGradientsTest.assertGrads(ref, r1.grads(), 1e-3, "exact grads_R1");
     }
 
+    /** A training run's R1 graph, built once and run on parameters that changed since, as a fresh one. */
+    @Test
+    void reusedR1GraphFollowsTheParametersItIsGiven() {
+        StyleGanModel m = Importer.importFile(Fixtures.file("rosinality_tiny.pt"), Importer.Format.AUTO);
+        INDArray real = Fixtures.npy("rosinality_tiny_train_real.npy");
+        java.util.Map<String, io.ukiyoe.core.io.Tensor> changed = new java.util.LinkedHashMap<>(m.tensors());
+        changed.replaceAll((name, t) -> {
+            if (!name.startsWith("disc/")) {
+                return t;
+            }
+            float[] v = t.data().clone();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = v[i] * 0.9f + 0.01f * (i % 7);
+            }
+            return new io.ukiyoe.core.io.Tensor(t.shape(), v);
+        });
+        StyleGanModel other = m.with(changed, m.metadata());
+        var graph = new StepGradients.R1Graph(m, real.size(0), 10);
+        StepGradients.R1 first = graph.run(m.tensors(), real);
+        StepGradients.R1 reused = graph.run(other.tensors(), real);
+        StepGradients.R1 fresh = new StepGradients(other).r1(real, 10);
+        assertEquals(fresh.r1(), reused.r1(), 1e-6 * Math.abs(fresh.r1()));
+        org.junit.jupiter.api.Assertions.assertNotEquals(first.r1(), reused.r1(), "the parameters changed R1");
+        StepGradientsTest.assertGrads(fresh.grads(), reused.grads(), 1e-5, "R1 gradients of the reused graph");
+        assertEquals(first.r1(), graph.run(m.tensors(), real).r1(), 1e-6 * Math.abs(first.r1()), "and back");
+    }
+
     /** The clamped activations of stylegan2-ada models (conv_clamp), and its fixture model. */
     @Test
     void inputGradientWithConvClampMatchesSameDiffs() {

@@ -18,8 +18,11 @@ public final class NdArrays {
         if (out.length != a.length()) {
             throw new IllegalArgumentException("array of " + a.length() + " values into " + out.length);
         }
-        INDArray c = a.dataType() == DataType.FLOAT && a.isView() == false && a.ordering() == 'c'
-                && a.data().offset() == 0 && a.data().length() == a.length() ? a : a.castTo(DataType.FLOAT).dup('c');
+        // C-ordered float32 from the start of its buffer (which may be longer) is read as it is
+        INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
+                && a.data().offset() == 0 && a.data().length() >= a.length()
+                && java.util.Arrays.equals(a.stride(), org.nd4j.linalg.factory.Nd4j.getStrides(a.shape(), 'c'))
+                ? a : a.castTo(DataType.FLOAT).dup('c');
         FloatBuffer fb = c.data().asNioFloat();
         fb.position((int) c.data().offset());
         fb.get(out, 0, out.length);

@@ -56,6 +56,10 @@ public final class SessionMemory extends AbstractMemoryMgr {
      * the length of the array each was handed out as (a pooled buffer may be longer).
      */
     private final Map<DataBuffer, Long> outstanding = new IdentityHashMap<>();
+    /** Buffers of the previous call's lent outputs: pooled when the next call starts. */
+    private final List<DataBuffer> lent = new ArrayList<>();
+    /** The names of the outputs that the current thread's calls lend (see {@link #lending}), or null. */
+    private static final ThreadLocal<java.util.Set<String>> LENDING = new ThreadLocal<>();
 
     SessionMemory(long maxPooledBytes) {
         this.maxPooledBytes = maxPooledBytes;
@@ -72,6 +76,23 @@ public final class SessionMemory extends AbstractMemoryMgr {
                 SameDiff.bindInferenceFactory(sd -> new PooledSession(sd, new SessionMemory(cap)));
                 installed = true;
             }
+        }
+    }
+
+    /**
+     * Runs {@code call} (one SameDiff call) with the outputs named in {@code names} lent rather than
+     * given: their buffers stay the session's and go back to its pool when the graph's next call
+     * starts, so a caller that consumes them at once (a training step's gradients, copied out) gets
+     * the same memory step after step instead of fresh arrays of the parameters' size. The arrays
+     * must not be read after the graph's next call.
+     */
+    public static <T> T lending(java.util.Set<String> names, java.util.function.Supplier<T> call) {
+        java.util.Set<String> before = LENDING.get();
+        LENDING.set(names);
+        try {
+            return call.get();
+        } finally {
+            LENDING.set(before);
         }
     }
 
@@ -169,6 +190,17 @@ public final class SessionMemory extends AbstractMemoryMgr {
         if (outstanding.isEmpty() || result == null) {
             return;
         }
+        java.util.Set<String> lendable = LENDING.get();
+        if (lendable != null && result.getOutputs() != null) {
+            // a lent output keeps its buffer with us (even a longer pooled one): no copy, no new owner
+            for (var e : result.getOutputs().entrySet()) {
+                INDArray a = e.getValue().orElse(null);
+                if (lendable.contains(e.getKey()) && a != null && !a.isEmpty() && a.offset() == 0
+                        && outstanding.remove(a.data()) != null) {
+                    lent.add(a.data());
+                }
+            }
+        }
         Map<INDArray, INDArray> copies = new IdentityHashMap<>();  // one copy per array, in both maps
         if (result.getOutputs() != null) {
             Map<String, Optional<INDArray>> outputs = new LinkedHashMap<>(result.getOutputs());
@@ -208,11 +240,19 @@ public final class SessionMemory extends AbstractMemoryMgr {
     }
 
     /**
-     * Before the next call: SameDiff's gradient sessions never release most of a call's arrays
-     * (on M2.1 about 1.9 of 2.5 thousand per training step, 900 MB), so whatever is still
-     * outstanding from the previous call, and used by nothing else, goes back to the pool.
+     * Before the next call: SameDiff's own gradient calls ({@code calculateGradients}) never release
+     * most of a call's arrays (on M2.1 about 1.9 of 2.5 thousand per training step, 900 MB; our
+     * training steps go through {@link Backprop}, which does), and the outputs of the last call
+     * were lent, so whatever is still outstanding from the previous call, and used by nothing else,
+     * goes back to the pool.
      */
     void reclaimLeftovers() {
+        for (DataBuffer b : lent) {
+            if (!b.wasClosed() && !pool(b) && b.closeable()) {
+                b.close();
+            }
+        }
+        lent.clear();
         for (DataBuffer b : outstanding.keySet()) {
             if (!b.wasClosed() && Nd4j.getExecutioner().useCount(b) <= 1) {
                 pool(b);
@@ -278,6 +318,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
         }
         pool.clear();
         outstanding.clear();
+        lent.clear();
         pooledBytes = 0;
     }
 }
