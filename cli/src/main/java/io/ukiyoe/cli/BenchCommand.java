@@ -201,6 +201,7 @@ public final class BenchCommand implements Runnable {
             INDArray reals = Nd4j.rand(DataType.FLOAT, batch, 3, resolution, resolution).muli(2).subi(1);
             var out = spec.commandLine().getOut();
             Map<String, List<Double>> times = Quiet.call(spec, () -> timeSteps(out, core, reals));
+            out.printf("peak memory: %s%n", BenchTranslateCommand.peakMemory());
             if (r1Interval > 0) {
                 out.printf("seconds/r1-step: %.3f%n", median(times.get("r1-step")));
             }
@@ -237,7 +238,8 @@ public final class BenchCommand implements Runnable {
                 if (i >= warmup) {
                     times.computeIfAbsent(kind, k -> new ArrayList<>()).add(sec);
                 }
-                out.printf("  %s %d%s: %.3f s%n", kind, i + 1, i < warmup ? " (warm-up)" : "", sec);
+                out.printf("  %s %d%s: %.3f s (%s)%n", kind, i + 1, i < warmup ? " (warm-up)" : "", sec,
+                        BenchTranslateCommand.memoryNow());
             }
             return times;
         }

@@ -80,6 +80,18 @@ final class BenchTranslateCommand implements Callable<Integer> {
                 peak / 1048576.0, statusKb("RssAnon:") / 1048576.0, statusKb("RssFile:") / 1048576.0);
     }
 
+    /**
+     * The memory in use now: resident set (off Linux omitted), the buffers pooled for reuse by the
+     * graphs' sessions, and the Java heap in use.
+     */
+    static String memoryNow() {
+        long rss = statusKb("VmRSS:");
+        Runtime rt = Runtime.getRuntime();
+        return String.format("%spooled %.2f GB, heap %.2f GB", rss < 0 ? "" : String.format("resident %.2f GB, ", rss / 1048576.0),
+                io.ukiyoe.graphs.runtime.SessionMemory.pooledBytes() / 1073741824.0,
+                (rt.totalMemory() - rt.freeMemory()) / 1073741824.0);
+    }
+
     /** A kB figure of /proc/self/status, or -1 off Linux. */
     private static long statusKb(String key) {
         try {

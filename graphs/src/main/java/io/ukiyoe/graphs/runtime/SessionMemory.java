@@ -36,20 +36,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * so each 1024 px pass allocated about 280 MB afresh; and fresh memory is what costs here — on this
  * project's (virtualised) machines a newly touched megabyte costs 2.5-5 ms, ten times the work of
  * most ops on it. This pool never hands out a buffer it holds twice, never pools a buffer something
- * else still uses (a view), and frees instead of pooling beyond a quarter of JavaCPP's memory limit.
+ * else still uses (a view), and frees instead of pooling beyond a third of the machine's memory.
  */
 public final class SessionMemory extends AbstractMemoryMgr {
     private static volatile boolean installed;
 
-    private final long maxPooledBytes;
+    private final FreeBuffers free;
     /**
      * A pooled buffer serves requests down to half its length. At 1024 px a pass keeps 710 MB pooled
      * when the waste is bounded by an eighth, 548 MB by a half, 531 MB unbounded (same speed).
      */
     private static final long SLACK = 2;
 
-    private final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> pool = new HashMap<>();
-    private long pooledBytes;
+    /**
+     * The buffers no call is using, shared by every session (a training step runs several graphs one
+     * after another; per-session pools each kept up to the cap, 10 GB at config-f 256 px).
+     */
+    private static volatile FreeBuffers shared;
     private long freshAllocations;
     /**
      * Buffers handed out for the current call and not released yet (never also in the pool), with
@@ -61,8 +64,8 @@ public final class SessionMemory extends AbstractMemoryMgr {
     /** The names of the outputs that the current thread's calls lend (see {@link #lending}), or null. */
     private static final ThreadLocal<java.util.Set<String>> LENDING = new ThreadLocal<>();
 
-    SessionMemory(long maxPooledBytes) {
-        this.maxPooledBytes = maxPooledBytes;
+    SessionMemory(FreeBuffers free) {
+        this.free = free;
     }
 
     /** Makes every SameDiff session created from now on use this manager (idempotent). */
@@ -72,8 +75,15 @@ public final class SessionMemory extends AbstractMemoryMgr {
         }
         synchronized (SessionMemory.class) {
             if (!installed) {
-                long cap = Pointer.maxBytes() > 0 ? Pointer.maxBytes() / 4 : 2L << 30;
-                SameDiff.bindInferenceFactory(sd -> new PooledSession(sd, new SessionMemory(cap)));
+                // a third of the machine's memory (or a quarter of JavaCPP's limit, if larger): a call
+                // whose working set passes the cap frees and re-allocates the rest on every call, which
+                // costs page faults and, below glibc's mmap threshold, grows its heap (config-f training
+                // at 256 px on 24 GB: 1 GB a step with a 6 GB cap)
+                long cap = Math.max(Pointer.maxBytes() > 0 ? Pointer.maxBytes() / 4 : 2L << 30,
+                        Pointer.totalPhysicalBytes() / 2);
+                FreeBuffers pool = new FreeBuffers(cap);
+                shared = pool;
+                SameDiff.bindInferenceFactory(sd -> new PooledSession(sd, new SessionMemory(pool)));
                 installed = true;
             }
         }
@@ -96,6 +106,12 @@ public final class SessionMemory extends AbstractMemoryMgr {
         }
     }
 
+    /** Bytes of the buffers pooled for reuse, all sessions together (0 before {@link #install}). */
+    public static long pooledBytes() {
+        FreeBuffers f = shared;
+        return f == null ? 0 : f.bytes();
+    }
+
     /** How many session-internal arrays had to be allocated afresh so far (not counting outputs). */
     public long freshAllocations() {
         return freshAllocations;
@@ -113,12 +129,16 @@ public final class SessionMemory extends AbstractMemoryMgr {
         for (long s : shape) {
             length *= s;
         }
-        if (detached || descriptor.isEmpty() || length == 0) {
+        // SameDiff allocates a call's requested outputs detached; in a lending call they come from
+        // the pool too (endOfCall keeps the lent ones ours and gives the others to the caller)
+        if (detached && LENDING.get() == null || descriptor.isEmpty() || length == 0) {
             return Nd4j.create(descriptor, false);
         }
-        DataBuffer buffer = takeFitting(descriptor.dataType(), length);
+        DataBuffer buffer = free.take(descriptor.dataType(), length);
         if (buffer == null) {
-            freshAllocations++;
+            if (!detached) {
+                freshAllocations++;
+            }
             INDArray fresh = Nd4j.create(descriptor, false);
             outstanding.put(fresh.data(), length);
             return fresh;
@@ -126,29 +146,6 @@ public final class SessionMemory extends AbstractMemoryMgr {
         outstanding.put(buffer, length);
         char order = descriptor.getOrder();
         return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, descriptor.dataType());
-    }
-
-    /**
-     * The smallest pooled buffer that holds {@code length} elements and wastes at most 1/SLACK of
-     * itself, or null. Sizes that differ by a little padding (a 1026 px activation after a 1024 px
-     * one) then share buffers instead of each keeping its own set, and a pass's smaller activations
-     * reuse larger buffers that are idle at the time.
-     */
-    private DataBuffer takeFitting(DataType type, long length) {
-        TreeMap<Long, ArrayDeque<DataBuffer>> byLength = pool.get(type);
-        if (byLength == null) {
-            return null;
-        }
-        Map.Entry<Long, ArrayDeque<DataBuffer>> fit = byLength.ceilingEntry(length);
-        if (fit == null || fit.getKey() - length > fit.getKey() / SLACK) {
-            return null;
-        }
-        DataBuffer buffer = fit.getValue().pop();
-        if (fit.getValue().isEmpty()) {
-            byLength.remove(fit.getKey());
-        }
-        pooledBytes -= bytes(buffer);
-        return buffer;
     }
 
     @Override
@@ -172,13 +169,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
 
     /** Puts an unused buffer of ours in the pool; false when the pool is full. */
     private boolean pool(DataBuffer buffer) {
-        if (pooledBytes + bytes(buffer) > maxPooledBytes) {
-            return false;
-        }
-        pool.computeIfAbsent(buffer.dataType(), t -> new TreeMap<>())
-                .computeIfAbsent(buffer.length(), n -> new ArrayDeque<>()).push(buffer);
-        pooledBytes += bytes(buffer);
-        return true;
+        return free.put(buffer);
     }
 
     /**
@@ -191,15 +182,24 @@ public final class SessionMemory extends AbstractMemoryMgr {
             return;
         }
         java.util.Set<String> lendable = LENDING.get();
-        if (lendable != null && result.getOutputs() != null) {
+        if (lendable != null) {
             // a lent output keeps its buffer with us (even a longer pooled one): no copy, no new owner
-            for (var e : result.getOutputs().entrySet()) {
-                INDArray a = e.getValue().orElse(null);
-                if (lendable.contains(e.getKey()) && a != null && !a.isEmpty() && a.offset() == 0
-                        && outstanding.remove(a.data()) != null) {
+            Map<String, INDArray> named = new LinkedHashMap<>();
+            if (result.getOutputs() != null) {
+                result.getOutputs().forEach((name, o) -> o.ifPresent(a -> named.put(name, a)));
+            }
+            if (result.getValueOutputs() != null) {
+                result.getValueOutputs().forEach((name, v) -> {
+                    if (v != null && v.getTensorValue() != null) {
+                        named.put(name, v.getTensorValue());
+                    }
+                });
+            }
+            named.forEach((name, a) -> {
+                if (lendable.contains(name) && !a.isEmpty() && a.offset() == 0 && outstanding.remove(a.data()) != null) {
                     lent.add(a.data());
                 }
-            }
+            });
         }
         Map<INDArray, INDArray> copies = new IdentityHashMap<>();  // one copy per array, in both maps
         if (result.getOutputs() != null) {
@@ -254,8 +254,9 @@ public final class SessionMemory extends AbstractMemoryMgr {
         }
         lent.clear();
         for (DataBuffer b : outstanding.keySet()) {
-            if (!b.wasClosed() && Nd4j.getExecutioner().useCount(b) <= 1) {
-                pool(b);
+            // freed now when the pool is full: left to the GC, a 256 px step's leftovers piled up by GBs
+            if (!b.wasClosed() && Nd4j.getExecutioner().useCount(b) <= 1 && !pool(b) && b.closeable()) {
+                b.close();
             }
         }
         outstanding.clear();
@@ -305,20 +306,60 @@ public final class SessionMemory extends AbstractMemoryMgr {
         return buffer.length() * buffer.getElementSize();
     }
 
+    /** Forgets this session's buffers in use (the shared pool keeps what it holds for other sessions). */
     @Override
     public void close() {
-        for (TreeMap<Long, ArrayDeque<DataBuffer>> byLength : pool.values()) {
-            for (ArrayDeque<DataBuffer> free : byLength.values()) {
-                for (DataBuffer b : free) {
-                    if (b.closeable()) {
-                        b.close();
-                    }
-                }
-            }
-        }
-        pool.clear();
         outstanding.clear();
         lent.clear();
-        pooledBytes = 0;
+    }
+
+    /**
+     * Unused buffers by type and length, up to a cap in bytes: each request gets the smallest one that
+     * holds it and wastes at most 1/SLACK of itself, so sizes that differ by a little padding (a 1026
+     * px activation after a 1024 px one) share buffers instead of each keeping its own set, and a
+     * pass's smaller activations reuse larger buffers that are idle at the time.
+     */
+    static final class FreeBuffers {
+        private final long cap;
+        private final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> byType = new HashMap<>();
+        private long bytes;
+
+        FreeBuffers(long cap) {
+            this.cap = cap;
+        }
+
+        synchronized long bytes() {
+            return bytes;
+        }
+
+        /** The best-fitting buffer for {@code length} elements, or null. */
+        synchronized DataBuffer take(DataType type, long length) {
+            TreeMap<Long, ArrayDeque<DataBuffer>> byLength = byType.get(type);
+            if (byLength == null) {
+                return null;
+            }
+            Map.Entry<Long, ArrayDeque<DataBuffer>> fit = byLength.ceilingEntry(length);
+            if (fit == null || fit.getKey() - length > fit.getKey() / SLACK) {
+                return null;
+            }
+            DataBuffer buffer = fit.getValue().pop();
+            if (fit.getValue().isEmpty()) {
+                byLength.remove(fit.getKey());
+            }
+            bytes -= SessionMemory.bytes(buffer);
+            return buffer;
+        }
+
+        /** Keeps an unused buffer; false when that would pass the cap. */
+        synchronized boolean put(DataBuffer buffer) {
+            long b = SessionMemory.bytes(buffer);
+            if (bytes + b > cap) {
+                return false;
+            }
+            byType.computeIfAbsent(buffer.dataType(), t -> new TreeMap<>())
+                    .computeIfAbsent(buffer.length(), n -> new ArrayDeque<>()).push(buffer);
+            bytes += b;
+            return true;
+        }
     }
 }

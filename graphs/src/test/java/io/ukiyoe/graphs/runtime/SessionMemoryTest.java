@@ -65,6 +65,33 @@ class SessionMemoryTest {
         assertTrue(before > 0);
     }
 
+    /** Backprop: SameDiff's gradients, each call's lent to the caller and then reused by the next call. */
+    @Test
+    void backpropLendsItsGradientsAndReusesThemNextCall() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 4, 64);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 4, 64).addi(1);
+        INDArray wantA = graph().calculateGradients(Map.of("x", a), "w").get("w").dup();
+        INDArray wantB = graph().calculateGradients(Map.of("x", b), "w").get("w").dup();
+        SameDiff sd = graph();
+        var first = Backprop.run(sd, Map.of("x", a), java.util.List.of("loss"), java.util.List.of("w"));
+        assertEquals(wantA, first.getGradients().get("w"));
+        assertTrue(first.getOutputs().get("loss").getDouble(0) > 0);
+        Backprop.gradients(sd, Map.of("x", b), java.util.List.of("w"));
+        SessionMemory memory = assertInstanceOf(SessionMemory.class,
+                sd.getFunction("grad").getSessions().values().iterator().next().getMmgr());
+        long before = memory.freshAllocations();
+        java.util.List<INDArray> held = new java.util.ArrayList<>();      // held: their memory cannot be freed
+        java.util.Set<Long> addresses = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            INDArray g = Backprop.gradients(sd, Map.of("x", i % 2 == 0 ? a : b), java.util.List.of("w")).get("w");
+            assertEquals(i % 2 == 0 ? wantA : wantB, g, "call " + i);
+            held.add(g);
+            addresses.add(g.data().address());
+        }
+        assertEquals(before, memory.freshAllocations(), "steady-state calls allocate nothing new inside");
+        assertTrue(addresses.size() < held.size(), "lent gradients' memory is reused: " + addresses.size() + " buffers");
+    }
+
     @Test
     void slightlySmallerArraysReuseLargerBuffersAndOutputsKeepTheirOwnLength() {
         SameDiff sd = graph();
