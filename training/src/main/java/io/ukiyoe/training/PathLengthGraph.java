@@ -28,7 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Built once, run with the current parameters each lazy step.
  */
 final class PathLengthGraph {
-    /** One batch's lengths, the running mean after it, the penalty, and its gradients by graph variable. */
+    /**
+     * One batch's lengths, the running mean after it, the penalty, and its gradients by graph variable
+     * (lent: read them before the next run).
+     */
     record Output(double[] lengths, double mean, double penalty, Map<String, INDArray> grads) {}
 
     private final SameDiff sd = SameDiff.create();
@@ -85,7 +88,9 @@ final class PathLengthGraph {
         feed.put("z", z.castTo(DataType.FLOAT));
         feed.put("pl_noise", plNoise.castTo(DataType.FLOAT));
         feed.put("pl_mean_before", Nd4j.create(new float[] {(float) meanBefore}, new long[] {1}, DataType.FLOAT));
-        OutAndGrad o = sd.calculateGradientsAndOutputs(feed, List.of("pl_lengths", "pl_mean", "pl_penalty"), trainable);
+        // the gradients are lent (Backprop): read before the next run, as both callers do
+        OutAndGrad o = io.ukiyoe.graphs.runtime.Backprop.run(sd, feed, List.of("pl_lengths", "pl_mean", "pl_penalty"),
+                trainable);
         Map<String, INDArray> out = o.getOutputs();
         return new Output(out.get("pl_lengths").toDoubleVector(), out.get("pl_mean").getDouble(0),
                 out.get("pl_penalty").getDouble(0), o.getGradients());

@@ -106,22 +106,7 @@ final class WeightView {
         check(w.length, paramSize(), "parameter");
         check(out.length, size(), "view");
         Arrays.fill(out, 0f);
-        float[] wt = tapMajor(w);
-        for (int t = 0; t < numTaps; t++) {
-            int[] cols = nonZeroColumns[t];
-            float[] coefs = nonZeroCoefs[t];
-            for (int j = 0; j < cols.length; j++) {
-                float c = coefs[j];
-                int base = columnOffset[cols[j]];
-                for (int i = 0; i < ins; i++) {
-                    int dst = base + i * inStride;
-                    int src = (t * ins + i) * outs;
-                    for (int o = 0; o < outs; o++) {
-                        out[dst + o] += c * wt[src + o];
-                    }
-                }
-            }
-        }
+        mapRows(tapMajor(w), out, true);
     }
 
     /** grad_w += map^T(grad_view). */
@@ -130,21 +115,7 @@ final class WeightView {
         check(gradParam.length, paramSize(), "parameter gradient");
         float[] gt = scratch(paramSize());
         Arrays.fill(gt, 0, paramSize(), 0f);
-        for (int t = 0; t < numTaps; t++) {
-            int[] cols = nonZeroColumns[t];
-            float[] coefs = nonZeroCoefs[t];
-            for (int j = 0; j < cols.length; j++) {
-                float c = coefs[j];
-                int base = columnOffset[cols[j]];
-                for (int i = 0; i < ins; i++) {
-                    int src = base + i * inStride;
-                    int dst = (t * ins + i) * outs;
-                    for (int o = 0; o < outs; o++) {
-                        gt[dst + o] += c * gradView[src + o];
-                    }
-                }
-            }
-        }
+        mapRows(gradView, gt, false);
         // back to the parameter's [O, I, taps] order, in blocks of output channels (cache-sized strides)
         float s = (float) scale;
         for (int o0 = 0; o0 < outs; o0 += BLOCK) {
@@ -154,6 +125,30 @@ final class WeightView {
                     int src = (t * ins + i) * outs;
                     for (int o = o0; o < o1; o++) {
                         gradParam[(o * ins + i) * numTaps + t] += s * gt[src + o];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * For every tap t, its non-zero coefficients c = taps[t][m] and every input channel i, a row of O
+     * values: view row (m, i) += c * tap-major row (t, i) ({@code toView}), or the reverse (the adjoint).
+     */
+    private void mapRows(float[] from, float[] into, boolean toView) {
+        for (int t = 0; t < numTaps; t++) {
+            int[] cols = nonZeroColumns[t];
+            float[] coefs = nonZeroCoefs[t];
+            for (int j = 0; j < cols.length; j++) {
+                float c = coefs[j];
+                int base = columnOffset[cols[j]];
+                for (int i = 0; i < ins; i++) {
+                    int view = base + i * inStride;
+                    int tapRow = (t * ins + i) * outs;
+                    int src = toView ? tapRow : view;
+                    int dst = toView ? view : tapRow;
+                    for (int o = 0; o < outs; o++) {
+                        into[dst + o] += c * from[src + o];
                     }
                 }
             }
