@@ -68,11 +68,7 @@ public final class StepGradients {
         private final List<String> trainable;
 
         public R1Graph(StyleGanModel model, long batch, double r1Gamma) {
-            SessionMemory.install();
-            if (!model.hasDiscriminator()) {
-                throw new io.ukiyoe.core.UserError("the model has no discriminator: R1 needs one");
-            }
-            this.sd = new StepGradients(model).inputGradientGraph(batch);
+            this.sd = new StepGradients(model).inputGradientGraph(batch);   // (checks that D is there)
             SDVariable gx = sd.getVariable("input_grad");
             SDVariable penalty = sd.identity("r1", gx.mul(gx).sum(1, 2, 3).mean());
             sd.identity("loss", penalty.mul(r1Gamma / 2));

@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * so each 1024 px pass allocated about 280 MB afresh; and fresh memory is what costs here — on this
  * project's (virtualised) machines a newly touched megabyte costs 2.5-5 ms, ten times the work of
  * most ops on it. This pool never hands out a buffer it holds twice, never pools a buffer something
- * else still uses (a view), and frees instead of pooling beyond a third of the machine's memory.
+ * else still uses (a view), and frees instead of pooling beyond half the machine's memory.
  */
 public final class SessionMemory extends AbstractMemoryMgr {
     private static volatile boolean installed;
@@ -75,10 +75,10 @@ public final class SessionMemory extends AbstractMemoryMgr {
         }
         synchronized (SessionMemory.class) {
             if (!installed) {
-                // a third of the machine's memory (or a quarter of JavaCPP's limit, if larger): a call
-                // whose working set passes the cap frees and re-allocates the rest on every call, which
-                // costs page faults and, below glibc's mmap threshold, grows its heap (config-f training
-                // at 256 px on 24 GB: 1 GB a step with a 6 GB cap)
+                // half the machine's memory (or a quarter of JavaCPP's limit, if larger): a call whose
+                // working set passes the cap frees and re-allocates the rest on every call, which costs
+                // page faults and, below glibc's mmap threshold, grows its heap (config-f training at
+                // 256 px on 24 GB: 1 GB a step with a 6 GB cap, steady with 12 GB)
                 long cap = Math.max(Pointer.maxBytes() > 0 ? Pointer.maxBytes() / 4 : 2L << 30,
                         Pointer.totalPhysicalBytes() / 2);
                 FreeBuffers pool = new FreeBuffers(cap);

@@ -62,7 +62,11 @@ final class PlainWeights implements Weights {
 
     private boolean wide(String weight) {
         long[] s = model.tensor(weight).shape();
-        return s[0] * s[1] >= widePairs;
+        return wide(s[0], s[1]);
+    }
+
+    private static boolean wide(long outs, long ins) {
+        return outs * ins >= widePairs;
     }
 
     @Override
@@ -75,7 +79,7 @@ final class PlainWeights implements Weights {
         // the gradients of libnd4j's deconv2d and depthwise conv (the blur) cost more than the folded
         // kernel's extra multiply-adds at training resolutions, except on wide layers
         var c = model.config();
-        return (long) c.channels(res / 2) * c.channels(res) >= widePairs ? ConvForm.POLYPHASE_POOLED_UP : ConvForm.FOLDED_UP;
+        return wide(c.channels(res), c.channels(res / 2)) ? ConvForm.POLYPHASE_POOLED_UP : ConvForm.FOLDED_UP;
     }
 
     @Override

@@ -116,19 +116,7 @@ final class WeightView {
         float[] gt = scratch(paramSize());
         Arrays.fill(gt, 0, paramSize(), 0f);
         mapRows(gradView, gt, false);
-        // back to the parameter's [O, I, taps] order, in blocks of output channels (cache-sized strides)
-        float s = (float) scale;
-        for (int o0 = 0; o0 < outs; o0 += BLOCK) {
-            int o1 = Math.min(outs, o0 + BLOCK);
-            for (int t = 0; t < numTaps; t++) {
-                for (int i = 0; i < ins; i++) {
-                    int src = (t * ins + i) * outs;
-                    for (int o = o0; o < o1; o++) {
-                        gradParam[(o * ins + i) * numTaps + t] += s * gt[src + o];
-                    }
-                }
-            }
-        }
+        transpose(gt, gradParam, false);
     }
 
     /**
@@ -161,19 +149,33 @@ final class WeightView {
     /** scale * w in [taps, I, O] order (rows of O values), in a per-thread scratch array. */
     private float[] tapMajor(float[] w) {
         float[] wt = scratch(paramSize());
+        transpose(w, wt, true);
+        return wt;
+    }
+
+    /**
+     * Between the parameter's [O, I, taps] order and the tap-major [taps, I, O], times the scale:
+     * {@code toTapMajor} overwrites the tap-major rows, otherwise it adds to the parameter's values.
+     * In blocks of output channels, so that the strided side stays in cache.
+     */
+    private void transpose(float[] from, float[] into, boolean toTapMajor) {
         float s = (float) scale;
         for (int o0 = 0; o0 < outs; o0 += BLOCK) {
             int o1 = Math.min(outs, o0 + BLOCK);
             for (int t = 0; t < numTaps; t++) {
                 for (int i = 0; i < ins; i++) {
-                    int dst = (t * ins + i) * outs;
+                    int row = (t * ins + i) * outs;
                     for (int o = o0; o < o1; o++) {
-                        wt[dst + o] = s * w[(o * ins + i) * numTaps + t];
+                        int param = (o * ins + i) * numTaps + t;
+                        if (toTapMajor) {
+                            into[row + o] = s * from[param];
+                        } else {
+                            into[param] += s * from[row + o];
+                        }
                     }
                 }
             }
         }
-        return wt;
     }
 
     private static float[] scratch(int n) {
