@@ -1,6 +1,7 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
 import io.ukiyoe.graphs.stylegan2.PreparedWeights;
@@ -34,7 +35,7 @@ final class PathLengthGraph {
      */
     record Output(double[] lengths, double mean, double penalty, Map<String, INDArray> grads) {}
 
-    private final SameDiff sd = SameDiff.create();
+    private final SameDiff sd = Graphs.create();
     private final GeneratorGraph.Noise noise;
     private final PreparedWeights weights;                  // null: parameters are variables under their own names
     private final List<String> trainable = new ArrayList<>();

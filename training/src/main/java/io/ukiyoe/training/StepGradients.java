@@ -4,6 +4,7 @@ import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.DiscriminatorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
@@ -104,7 +105,7 @@ public final class StepGradients {
     /** Placeholder "x" [batch, 3, R, R] -> "input_grad" = grad_x sum D(x) as a graph of forward ops, D trainable. */
     private SameDiff inputGradientGraph(long batch) {
         int r = model.config().resolution();
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, 3, r, r);
         sd.identity("input_grad", new DiscriminatorGraph(sd, model, true).inputGradient(x, model.config().mbstdGroupFor(batch)));
         return sd;
@@ -112,7 +113,7 @@ public final class StepGradients {
 
     /** SameDiff's own gradient of sum D(x) w.r.t. x, float32. */
     INDArray inputGradientBySameDiff(INDArray real) {
-        SameDiff d = SameDiff.create();
+        SameDiff d = Graphs.create();
         int r = model.config().resolution();
         SDVariable x = d.placeHolder("x", DataType.FLOAT, real.size(0), 3, r, r);
         d.sum("sum", new DiscriminatorGraph(d, model, true).logits(x, model.config().mbstdGroupFor(real.size(0))));
@@ -124,7 +125,7 @@ public final class StepGradients {
     /** Placeholders "ws" [B, L, D] and "pl_noise" [B, 3, R, R] -> "h" = sum(G(ws) * pl_noise), const noise; G trainable. */
     private SameDiff latentGraph(long batch, boolean explicit) {
         int r = model.config().resolution();
-        SameDiff s = SameDiff.create();
+        SameDiff s = Graphs.create();
         GeneratorGraph sg = new GeneratorGraph(s, model, true);
         SDVariable wsIn = s.placeHolder("ws", DataType.FLOAT, batch, model.config().numWs(), model.config().wDim());
         SDVariable noiseIn = s.placeHolder("pl_noise", DataType.FLOAT, batch, 3, r, r);
@@ -169,7 +170,7 @@ public final class StepGradients {
     public Result compute(INDArray z, INDArray real, INDArray plNoise, double r1Gamma, double plMean) {
         long batch = z.size(0);
         // ---- G forward (const noise) and its latents
-        SameDiff g = SameDiff.create();
+        SameDiff g = Graphs.create();
         GeneratorGraph gg = new GeneratorGraph(g, model, true);
         SDVariable zin = g.placeHolder("z", DataType.FLOAT, batch, model.config().zDim());
         SDVariable wsFromZ = gg.broadcastAndTruncate(gg.mapping(zin), 1, model.config().numWs());
@@ -181,7 +182,7 @@ public final class StepGradients {
         INDArray ws = gOut.get("ws_out");
 
         // ---- D loss: softplus(D(fake)) + softplus(-D(real)), fake detached
-        SameDiff dl = SameDiff.create();
+        SameDiff dl = Graphs.create();
         int r = model.config().resolution();
         DiscriminatorGraph dgl = new DiscriminatorGraph(dl, model, true);
         SDVariable fakeIn = dl.placeHolder("fake", DataType.FLOAT, batch, 3, r, r);

@@ -1,6 +1,7 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.DiscriminatorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.PreparedWeights;
@@ -23,8 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * </ul>
  */
 final class StepGraphs {
-    final SameDiff g = SameDiff.create();
-    final SameDiff d = SameDiff.create();
+    final SameDiff g = Graphs.create();
+    final SameDiff d = Graphs.create();
     final SameDiff dInput;              // null without augmentation
     final PreparedWeights gWeights;     // G's views in g
     final PreparedWeights dInGWeights;  // D's views in g (or in dInput with augmentation)
@@ -54,7 +55,7 @@ final class StepGraphs {
             SDVariable upstream = g.placeHolder("upstream", DataType.FLOAT, batch, 3, res, res);
             g.sum("loss_g_through_aug", img.mul(upstream));
             g.setLossVariables("loss_g_through_aug");
-            dInput = SameDiff.create();
+            dInput = Graphs.create();
             DiscriminatorGraph di = new DiscriminatorGraph(dInput, current, Weights.Form.PREPARED);
             SDVariable x = dInput.placeHolder("x", DataType.FLOAT, batch, 3, res, res);
             dInput.identity("loss_g", dInput.nn().softplus(di.logits(x, group).neg()).mean());

@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.cyclegan;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import io.ukiyoe.graphs.layers.TorchWeights;
+import io.ukiyoe.graphs.runtime.Graphs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class NLayerDiscriminator {
             throw new IllegalArgumentException("discriminator weights do not fit " + config.toJson() + ": "
                     + String.join("; ", problems));
         }
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         List<SDVariable> outs = layers(sd, sd.constant("x", x), new TorchWeights(sd, weights, false, "")::get);
         List<String> names = outs.stream().map(SDVariable::name).toList();
         Map<String, INDArray> values = sd.output(Map.of(), names.toArray(String[]::new));

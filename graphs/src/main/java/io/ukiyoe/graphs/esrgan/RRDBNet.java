@@ -4,6 +4,7 @@ import io.ukiyoe.core.image.Upscaler;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import io.ukiyoe.graphs.model.NetworkFile;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ public final class RRDBNet implements Upscaler {
 
     public RRDBNet(EsrganConfig config, Map<String, Tensor> canonicalTensors) {
         this.config = config;
-        this.sd = SameDiff.create();
+        this.sd = Graphs.create();
         build(canonicalTensors);
     }
 

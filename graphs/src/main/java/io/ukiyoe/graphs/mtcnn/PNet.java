@@ -4,6 +4,7 @@ import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
+import io.ukiyoe.graphs.runtime.Graphs;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -38,7 +39,7 @@ public final class PNet {
             throw new IllegalArgumentException("P-Net input must be [N, 3, H>=12, W>=12], got " + java.util.Arrays.toString(s));
         }
         SameDiff sd = bySize.computeIfAbsent(s[2] << 32 | s[3], k -> {
-            SameDiff g = SameDiff.create();
+            SameDiff g = Graphs.create();
             build(g, g.placeHolder(INPUT, DataType.FLOAT, -1, 3, s[2], s[3]), MtcnnGraphs.constants(g, w));
             return g;
         });

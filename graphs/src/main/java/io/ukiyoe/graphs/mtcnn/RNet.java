@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.mtcnn;
 import static io.ukiyoe.graphs.mtcnn.MtcnnGraphs.INPUT;
 
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.runtime.Graphs;
 import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class RNet {
     public static final int SIZE = 24;
-    private final SameDiff sd = SameDiff.create();
+    private final SameDiff sd = Graphs.create();
 
     /** Regression {@code [N, 4]} and softmax {@code [N, 2]} (column 1 = face). */
     public record Out(INDArray reg, INDArray prob) {}

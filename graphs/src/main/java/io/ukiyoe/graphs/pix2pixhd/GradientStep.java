@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.vision.VggFeatures;
 import io.ukiyoe.graphs.vision.VggLoss;
@@ -108,7 +109,7 @@ public final class GradientStep {
     }
 
     private SameDiff graph() {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         sd.placeHolder(A, DataType.FLOAT, shapeA);
         sd.placeHolder(B, DataType.FLOAT, shapeB);
         return sd;

@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.layers.TorchWeights;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.Export;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.onnx.OnnxExport;
@@ -37,7 +38,7 @@ public final class Pix2PixHDTranslator implements Translator {
         SessionMemory.install();       // activations from a pool: repeated passes reuse their buffers
         this.config = config;
         this.parameters = config.parameterCount();
-        this.graph = SameDiff.create();
+        this.graph = Graphs.create();
         // SameDiff's default holders keep a second, per-device copy of every constant (730 MB more for the
         // 512 px benchmark's generator); this graph's constants are written once, here, and only read after
         graph.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);

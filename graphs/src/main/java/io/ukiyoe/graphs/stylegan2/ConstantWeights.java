@@ -1,15 +1,19 @@
 package io.ukiyoe.graphs.stylegan2;
 
+import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The inference weight form ({@link Weights.Form#CONSTANT}): every layout a graph constant computed
@@ -29,6 +33,8 @@ final class ConstantWeights implements Weights {
     private final StyleGanModel model;
     private final DataType dtype;
     private final Map<String, SDVariable> vars = new LinkedHashMap<>();
+    /** Where stored tensors are loaded to derive their layouts (see {@link #derived}), grown as needed. */
+    private INDArray scratch;
 
     ConstantWeights(SameDiff sd, StyleGanModel model, DataType dtype) {
         this.sd = sd;
@@ -53,20 +59,45 @@ final class ConstantWeights implements Weights {
     }
 
     /**
-     * {@code layout} of a stored tensor times {@code scale}, with the temporary closed at once: ND4J frees
-     * off-heap memory only when the garbage collector finds the arrays, and every weight's temporaries
-     * (copies of the whole generator) would otherwise stay resident until then.
+     * {@code layout} of a stored tensor times {@code scale}: the tensor is loaded into {@link #scratch}, so
+     * that only the result is a new allocation. Closing a temporary per weight was not enough: glibc
+     * (with the launcher's mmap threshold) did not hand a closed 9.4 MB array's memory to the next one
+     * of that size (20 created and closed arrays raised the resident set by 190 MB, every round), and
+     * at 1024 px the temporaries kept 0.2 GB resident.
      */
     private INDArray derived(String name, double scale, java.util.function.UnaryOperator<INDArray> layout) {
-        INDArray w = array(name);
+        return fromLoaded(name, scale, w -> {
+            INDArray out = layout.apply(w);
+            // a layout that is w itself or a view of it (a reshape) is copied out of the scratch buffer
+            return out.data() == w.data() ? out.dup('c') : out;
+        });
+    }
+
+    /** {@code use} applied to a stored tensor times {@code scale}, which is valid only during the call. */
+    private <T> T fromLoaded(String name, double scale, java.util.function.Function<INDArray, T> use) {
+        INDArray w = loaded(name);
         if (scale != 1) {
             w.muli(scale);
         }
-        INDArray out = layout.apply(w);
-        if (out.data() != w.data()) {                 // not a view of w (a reshape, w itself)
-            w.close();
+        return use.apply(w);
+    }
+
+    /**
+     * A stored tensor in the scratch buffer ([length] floats, then viewed in the tensor's shape),
+     * valid until the next call. Graphs of other types load a fresh copy.
+     */
+    private INDArray loaded(String name) {
+        Tensor t = model.tensor(name);
+        if (dtype != DataType.FLOAT || t.rank() == 0) {
+            return array(name);
         }
-        return out;
+        long n = t.numel();
+        if (scratch == null || scratch.length() < n) {
+            scratch = Nd4j.createUninitialized(DataType.FLOAT, n);
+        }
+        INDArray view = scratch.get(NDArrayIndex.interval(0, n));
+        new FloatPointer(view.data().addressPointer()).put(t.data(), 0, (int) n);
+        return view.reshape('c', t.shape());
     }
 
     /** A constant made once per name (a graph may use a weight twice, e.g. D's epilogue on two batches). */
@@ -123,10 +154,7 @@ final class ConstantWeights implements Weights {
             case SAME -> new SDVariable[] {constant(name + "/prepared", derived(name, scale, w -> w.permute(2, 3, 1, 0).dup('c')))};
             case TRANSPOSED_UP -> new SDVariable[] {constant(name + "/prepared", derived(name, scale, w -> w.permute(2, 3, 0, 1).dup('c')))};
             case POLYPHASE_UP -> {
-                INDArray w = derived(name, scale, x -> x);
-                SDVariable[] k = Polyphase.upConvKernels(sd, name + "/prepared", w);
-                w.close();
-                yield k;
+                yield fromLoaded(name, scale, w -> Polyphase.upConvKernels(sd, name + "/prepared", w));
             }
             case FOLDED_UP, POLYPHASE_POOLED_UP -> throw new IllegalArgumentException("inference graphs run upsampling convs as "
                     + ConvForm.TRANSPOSED_UP + " or " + ConvForm.POLYPHASE_UP);
@@ -136,9 +164,7 @@ final class ConstantWeights implements Weights {
     /** The squares are stored halved, so that rsqrt(v / 2 + eps / 2) = sqrt(2) rsqrt(v + eps) needs no multiply. */
     @Override
     public Demodulation demodulation(SDVariable styles, String weight, double scale) {
-        INDArray sums = derived(weight, scale, w -> w.muli(w).sum(2, 3));
-        SDVariable squares = constant(weight + "/squares", sums.muli(0.5).transpose().dup('c'));
-        sums.close();
+        SDVariable squares = constant(weight + "/squares", derived(weight, scale, w -> w.muli(w).sum(2, 3).muli(0.5).transpose().dup('c')));
         return new Demodulation(sd.math().rsqrt(sd.math().square(styles).mmul(squares).add(0.5e-8)), squares);
     }
 

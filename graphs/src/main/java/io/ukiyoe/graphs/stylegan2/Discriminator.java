@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class Discriminator {
         }
         int g = model.config().mbstdGroupFor(s[0]);   // N must be a multiple of it, as in the references
         CheckedGraph built = byGroup.computeIfAbsent(g, k -> {
-            SameDiff d = SameDiff.create();
+            SameDiff d = Graphs.create();
             var in = d.placeHolder(IMAGES, DataType.FLOAT, -1, 3, r, r);
             DiscriminatorGraph graph = new DiscriminatorGraph(d, model, false);
             d.identity(LOGITS, graph.logits(in, k));

@@ -1,6 +1,7 @@
 package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class Export {
     private Export() {}
 
     public static SameDiff build(StyleGanModel model, double psi, Integer cutoff, boolean noise) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         GeneratorGraph g = new GeneratorGraph(sd, model, false);
         SDVariable z = sd.placeHolder(Z, DataType.FLOAT, -1, model.config().zDim());
         int cut = cutoff == null ? model.config().numWs() : cutoff;
@@ -35,7 +36,7 @@ public final class Export {
      * {@code ws} float32 [N, num_ws, w_dim]; output {@code img} float32 [N, 3, R, R].
      */
     public static SameDiff buildSynthesis(StyleGanModel model, boolean noise) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         GeneratorGraph g = new GeneratorGraph(sd, model, false);
         SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, -1, model.config().numWs(), model.config().wDim());
         sd.identity(IMG, g.synthesis(ws, noise ? GeneratorGraph.Noise.CONST : GeneratorGraph.Noise.NONE));

@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.stylegan2;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -43,7 +44,7 @@ public final class Generator {
     /** z [N, z_dim] -> w [N, w_dim]. */
     public synchronized INDArray mapping(INDArray z) {
         if (mapping == null) {
-            SameDiff sd = SameDiff.create();
+            SameDiff sd = Graphs.create();
             SDVariable zin = sd.placeHolder(Z, DataType.FLOAT, -1, config().zDim());
             GeneratorGraph graph = new GeneratorGraph(sd, model, false);
             sd.identity(W, graph.mapping(zin));
@@ -121,7 +122,7 @@ public final class Generator {
         };
         boolean single = ws.size(0) == 1;                  // batches of one: styles folded into the weights
         CheckedGraph built = (single ? singleSynthesis : synthesis).computeIfAbsent(g, mode -> {
-            SameDiff s = SameDiff.create();
+            SameDiff s = Graphs.create();
             SDVariable in = s.placeHolder(WS, DataType.FLOAT, single ? 1 : -1, config().numWs(), config().wDim());
             GeneratorGraph graph = new GeneratorGraph(s, model, false);
             s.identity(IMG, (single ? graph.singleSample() : graph).synthesis(in, mode));

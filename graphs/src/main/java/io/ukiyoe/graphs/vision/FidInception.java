@@ -4,6 +4,7 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.NetworkFile;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.Ops;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.pickle.Pickles;
@@ -89,7 +90,7 @@ public final class FidInception {
     }
 
     private SameDiff graph(Map<String, Tensor> tensors) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         int size = FidInceptionGraph.SIZE;
         SDVariable in = sd.placeHolder(IMAGES, DataType.FLOAT, -1, 3, size, size);
         new FidInceptionGraph(sd, name -> {

@@ -3,6 +3,7 @@ package io.ukiyoe.graphs.vision;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.StateDicts;
@@ -186,7 +187,7 @@ public final class Lpips {
     private SameDiff hostGraph() {
         if (hostGraph == null) {
             SessionMemory.install();
-            SameDiff sd = SameDiff.create();
+            SameDiff sd = Graphs.create();
             SDVariable x0 = sd.placeHolder(X0, DataType.FLOAT, -1, 3, -1, -1);
             SDVariable x1 = sd.placeHolder(X1, DataType.FLOAT, -1, 3, -1, -1);
             TorchWeights w = constants(sd);

@@ -5,6 +5,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.cyclegan.NLayerDiscriminator;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.pix2pixhd.GlobalGenerator;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +47,8 @@ public final class CycleGanGraphs {
     private final CycleGanNets nets;
     private final Lambdas lambdas;
     private final long[] shape;
-    private final SameDiff gGraph = SameDiff.create();
-    private final SameDiff dGraph = SameDiff.create();
+    private final SameDiff gGraph = Graphs.create();
+    private final SameDiff dGraph = Graphs.create();
     private final Map<Net, TorchWeights> inG = new EnumMap<>(Net.class);
     private final Map<Net, TorchWeights> inD = new EnumMap<>(Net.class);
 

@@ -16,6 +16,7 @@ import io.ukiyoe.graphs.pix2pixhd.GlobalGenerator;
 import io.ukiyoe.graphs.pix2pixhd.GeneratorConfig;
 import io.ukiyoe.graphs.pix2pixhd.GlobalGeneratorConfig;
 import io.ukiyoe.graphs.pix2pixhd.Pix2PixHDFiles;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.training.Checkpoint;
 import io.ukiyoe.training.StepLog;
 import io.ukiyoe.training.TrainJob;
@@ -194,7 +195,7 @@ public final class CycleGanJob {
 
     /** The sample grid: one row per sample, real_A | fake_B | rec_A | real_B | fake_A | rec_B. */
     static void writeSamples(CycleGanNets nets, INDArray[] samples, Path file) {
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = Graphs.create();
         Map<Net, TorchWeights> w = new LinkedHashMap<>();
         for (Net n : List.of(Net.G_A, Net.G_B)) {
             w.put(n, new TorchWeights(sd, nets.get(n), false, n.scope()));

@@ -5,6 +5,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ public final class LatentRenderer {
     public LatentRenderer(StyleGanModel model) {
         this.c = model.config();
         SessionMemory.install();
-        sd = SameDiff.create();
+        sd = Graphs.create();
         var ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         sd.identity(IMG, new GeneratorGraph(sd, model, false).synthesis(ws, GeneratorGraph.Noise.INPUT));
     }

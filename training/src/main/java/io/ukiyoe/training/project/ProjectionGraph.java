@@ -3,6 +3,7 @@ package io.ukiyoe.training.project;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class ProjectionGraph {
         this.c = model.config();
         this.perceptual = perceptual;
         SessionMemory.install();
-        sd = SameDiff.create();
+        sd = Graphs.create();
         SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         int cmp = compareSize(c.resolution());
         SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, 1, 3, cmp, cmp);

@@ -1,0 +1,80 @@
+package io.ukiyoe.graphs.runtime;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.autodiff.samediff.ArrayHolder;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Where every SameDiff graph of ours is created. */
+public final class Graphs {
+    private Graphs() {}
+
+    /**
+     * A new graph that holds each of its constants and variables once. SameDiff M2.1's own holder
+     * keeps, beside every array it is given, a copy to hand to other devices later, even on a
+     * single-device backend: a 1024 px generator's 136 MB of constants took 272 MB.
+     */
+    public static SameDiff create() {
+        SameDiff sd = SameDiff.create();
+        sd.setArrayHolders(new SingleCopy(), new SingleCopy(), false);
+        sd.setEagerArrays(new SingleCopy());
+        return sd;
+    }
+
+    /**
+     * Arrays by name, each stored as given (a view as a copy of itself, as SameDiff's holder does, so a
+     * constant never shares memory with the caller's array), safe to read from several threads.
+     */
+    static final class SingleCopy implements ArrayHolder {
+        private final Map<String, INDArray> arrays = new ConcurrentHashMap<>();
+
+        @Override
+        public boolean hasArray(String name) {
+            return arrays.containsKey(name);
+        }
+
+        @Override
+        public INDArray getArray(String name) {
+            return arrays.get(name);
+        }
+
+        @Override
+        public void setArray(String name, INDArray array) {
+            arrays.put(name, array.isView() ? array.dup() : array);
+        }
+
+        @Override
+        public INDArray removeArray(String name) {
+            return arrays.remove(name);
+        }
+
+        @Override
+        public int size() {
+            return arrays.size();
+        }
+
+        @Override
+        public void initFrom(ArrayHolder other) {
+            arrays.clear();
+            for (String name : other.arrayNames()) {
+                arrays.put(name, other.getArray(name));
+            }
+        }
+
+        @Override
+        public Collection<String> arrayNames() {
+            return Collections.unmodifiableCollection(arrays.keySet());
+        }
+
+        @Override
+        public void rename(String from, String to) {
+            INDArray a = arrays.remove(from);
+            if (a != null) {
+                arrays.put(to, a);
+            }
+        }
+    }
+}
