@@ -7,6 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** A built inference graph and its block shapes, which its first pass checks ({@link BlockShapes}). */
 record CheckedGraph(SameDiff sd, BlockShapes shapes) {
     INDArray run(Map<String, INDArray> feed, String output) {
-        return shapes.check(sd.output(feed, shapes.outputs(output))).get(output);
+        return shapes.run(listeners -> sd.output(feed, listeners, output)).get(output);
     }
 }

@@ -38,9 +38,9 @@ class BlockShapesTest {
             g.weights().load(sd, model.tensors());
         }
         Nd4j.getRandom().setSeed(31);
-        Map<String, INDArray> out = g.shapes().check(
-                sd.output(Map.of("z", Nd4j.randn(DataType.FLOAT, n, CONFIG.zDim())), g.shapes().outputs("img")));
-        assertEquals(1, out.size(), "only the asked output is left: " + out.keySet());
+        INDArray zs = Nd4j.randn(DataType.FLOAT, n, CONFIG.zDim());
+        Map<String, INDArray> out = g.shapes().run(listeners -> sd.output(Map.of("z", zs), listeners, "img"));
+        assertEquals(1, out.size(), "only the asked output: " + out.keySet());
         assertArrayEquals(new long[] {n, 3, 32, 32}, out.get("img").shape());
         return g.shapes().size();
     }
@@ -69,8 +69,8 @@ class BlockShapesTest {
                 d.weights().load(sd, model.tensors());
             }
             Nd4j.getRandom().setSeed(32);
-            Map<String, INDArray> out = d.shapes().check(
-                    sd.output(Map.of("x", Nd4j.randn(DataType.FLOAT, 4, 3, 32, 32)), d.shapes().outputs("logits")));
+            INDArray images = Nd4j.randn(DataType.FLOAT, 4, 3, 32, 32);
+            Map<String, INDArray> out = d.shapes().run(listeners -> sd.output(Map.of("x", images), listeners, "logits"));
             assertArrayEquals(new long[] {4, 1}, out.get("logits").shape(), form.toString());
             assertEquals(1 + 3 + 1, d.shapes().size(), "fromrgb, blocks 32, 16, 8, the logits");
         }
@@ -80,18 +80,33 @@ class BlockShapesTest {
     void aBoundaryOfTheWrongShapeIsNamedOnTheFirstPassOnly() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 4);
-        BlockShapes shapes = new BlockShapes();
-        shapes.expect(x.mul(2), "block b8: x", BlockShapes.BATCH, 5);
-        sd.identity("y", x.add(1));
+        SDVariable block = x.mul(2);
+        sd.identity("y", block.add(1));
         Map<String, INDArray> feed = Map.of("x", Nd4j.ones(DataType.FLOAT, 2, 4));
-        assertEquals(2, shapes.outputs("y").length);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> shapes.check(sd.output(feed, shapes.outputs("y"))));
+        int[] calls = new int[1];
+        java.util.function.Function<java.util.List<org.nd4j.autodiff.listeners.Listener>, Map<String, INDArray>> call =
+                listeners -> {
+                    calls[0]++;
+                    return sd.output(feed, listeners, "y");
+                };
+        BlockShapes wrong = new BlockShapes();
+        wrong.expect(block, "block b8: x", BlockShapes.BATCH, 5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrong.run(call));
         assertTrue(e.getMessage().equals("block b8: x: shape [2, 4], expected [N, 5]"), e.getMessage());
 
         BlockShapes right = new BlockShapes();
-        right.expect(x.mul(2), "block b8: x", BlockShapes.BATCH, 4);
-        assertEquals(1, right.check(sd.output(feed, right.outputs("y"))).size());
-        assertArrayEquals(new String[] {"y"}, right.outputs("y"), "checked once: later passes fetch only what is asked");
+        right.expect(block, "block b8: x", BlockShapes.BATCH, 4);
+        Map<String, INDArray> out = right.run(call);
+        assertEquals(java.util.Set.of("y"), out.keySet(), "only the asked output is fetched");
+        assertEquals(3f, out.get("y").getFloat(0, 0));
+        // checked once: a later pass runs without the listener (a wrong expectation now goes unnoticed)
+        right.expect(x.mul(3), "block b16: x", BlockShapes.BATCH, 7);
+        assertEquals(3f, right.run(call).get("y").getFloat(1, 3));
+        assertEquals(3, calls[0]);
+
+        BlockShapes unreached = new BlockShapes();
+        unreached.expect(x.mul(4), "block b4: x", BlockShapes.BATCH, 4);
+        e = assertThrows(IllegalStateException.class, () -> unreached.run(call));
+        assertTrue(e.getMessage().startsWith("block b4: x: not computed"), e.getMessage());
     }
 }
