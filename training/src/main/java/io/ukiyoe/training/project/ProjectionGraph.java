@@ -3,6 +3,7 @@ package io.ukiyoe.training.project;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
+import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.runtime.SessionMemory;
@@ -80,12 +81,14 @@ final class ProjectionGraph {
         return noiseSizes;
     }
 
-    /** Losses, the generated image and the gradients of {@code p_loss + mse * weight} w.r.t. ws and each noise map. */
+    /**
+     * Losses, the generated image and the gradients of {@code p_loss + mse * weight} w.r.t. ws and each
+     * noise map. The gradients are lent ({@link Backprop}): read them before the next {@link #run}.
+     */
     record Pass(double pLoss, double mseLoss, INDArray image, INDArray wsGrad, List<INDArray> noiseGrads) {}
 
     Pass run(INDArray ws, List<INDArray> noises, INDArray target) {
-        OutAndGrad r = sd.calculateGradientsAndOutputs(feed(ws, noises, target), List.of(P_LOSS, MSE, IMG),
-                wrt());
+        OutAndGrad r = Backprop.run(sd, feed(ws, noises, target), List.of(P_LOSS, MSE, IMG), wrt());
         List<INDArray> ng = new ArrayList<>();
         for (String n : noiseInputs) {
             ng.add(r.getGradients().get(n));
