@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
+import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.vision.VggFeatures;
@@ -47,7 +48,10 @@ public final class GradientStep {
         }
     }
 
-    /** Losses by upstream name (in {@code losses.json} order), gradients by canonical name, and G(A). */
+    /**
+     * Losses by upstream name (in {@code losses.json} order), gradients by canonical name, and G(A). The
+     * gradients are lent ({@link Backprop}): read them before this object's next {@link #step}.
+     */
     public record Result(LinkedHashMap<String, Double> losses, LinkedHashMap<String, INDArray> gradsG,
                          LinkedHashMap<String, INDArray> gradsD, INDArray fake) {}
 
@@ -184,14 +188,14 @@ public final class GradientStep {
         Map<String, INDArray> ph = Map.of(A, a, B, b);
         List<String> outs = new ArrayList<>(gLosses);
         outs.add(FAKE);
-        OutAndGrad g = gGraph.calculateGradientsAndOutputs(ph, outs, names(gInG));
+        OutAndGrad g = Backprop.run(gGraph, ph, outs, names(gInG));
         gLosses.forEach(n -> losses.put(n, g.getOutputs().get(n).getDouble(0)));
         INDArray fake = g.getOutputs().get(FAKE);
         LinkedHashMap<String, INDArray> gradsG = grads(gInG, g.getGradients());
 
         refresh(dInD, nets.dTensors());
         List<String> dLosses = List.of("loss_D_real", "loss_D_fake", "loss_D");
-        OutAndGrad d = dGraph.calculateGradientsAndOutputs(Map.of(A, a, B, b, FAKE, fake), dLosses, names(dInD));
+        OutAndGrad d = Backprop.run(dGraph, Map.of(A, a, B, b, FAKE, fake), dLosses, names(dInD));
         dLosses.forEach(n -> losses.put(n, d.getOutputs().get(n).getDouble(0)));
         return new Result(losses, gradsG, grads(dInD, d.getGradients()), fake);
     }

@@ -30,6 +30,8 @@ public final class Backprop {
      */
     public static OutAndGrad run(SameDiff sd, Map<String, INDArray> feed, Collection<String> outputs,
                                  Collection<String> wrt) {
+        // the pool, not M2.1's array cache (which can hand one array out twice), must serve the cached call
+        SessionMemory.install();
         if (sd.getFunction("grad") == null) {
             sd.createGradFunction();
         }

@@ -5,6 +5,7 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.cyclegan.NLayerDiscriminator;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.pix2pixhd.GlobalGenerator;
+import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.training.cyclegan.CycleGanNets.Net;
 import java.util.ArrayList;
@@ -170,7 +171,7 @@ public final class CycleGanGraphs {
         load(gGraph, inG);
         List<String> outs = new ArrayList<>(G_LOSSES);
         outs.addAll(images);
-        OutAndGrad r = gGraph.calculateGradientsAndOutputs(Map.of("real_A", realA, "real_B", realB), outs,
+        OutAndGrad r = Backprop.run(gGraph, Map.of("real_A", realA, "real_B", realB), outs,
                 variables(inG, true));
         Map<String, INDArray> o = r.getOutputs();
         Map<String, Double> losses = new LinkedHashMap<>();
@@ -187,7 +188,7 @@ public final class CycleGanGraphs {
         check(fakeA, "fake_A");
         check(fakeB, "fake_B");
         load(dGraph, inD);
-        OutAndGrad r = dGraph.calculateGradientsAndOutputs(Map.of("real_A", realA, "real_B", realB, "fake_A", fakeA,
+        OutAndGrad r = Backprop.run(dGraph, Map.of("real_A", realA, "real_B", realB, "fake_A", fakeA,
                 "fake_B", fakeB), D_LOSSES, variables(inD, false));
         Map<String, Double> losses = new LinkedHashMap<>();
         D_LOSSES.forEach(k -> losses.put(k, r.getOutputs().get(k).getDouble(0)));
