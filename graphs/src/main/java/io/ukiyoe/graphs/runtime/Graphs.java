@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.runtime;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -26,7 +27,10 @@ public final class Graphs {
 
     /**
      * Arrays by name, each stored as given (a view as a copy of itself, as SameDiff's holder does, so a
-     * constant never shares memory with the caller's array), safe to read from several threads.
+     * constant never shares memory with the caller's array), safe to read from several threads. Setting
+     * a name again with an array of the same shape and layout copies the values into the stored array,
+     * as SameDiff's holder does: a graph's gradient function holds the stored arrays themselves, and
+     * must see the new values.
      */
     static final class SingleCopy implements ArrayHolder {
         private final Map<String, INDArray> arrays = new ConcurrentHashMap<>();
@@ -43,6 +47,12 @@ public final class Graphs {
 
         @Override
         public void setArray(String name, INDArray array) {
+            INDArray held = arrays.get(name);
+            if (held != null && held != array && !held.isView()
+                    && Arrays.equals(held.shapeInfoJava(), array.shapeInfoJava())) {
+                held.assign(array);
+                return;
+            }
             arrays.put(name, array.isView() ? array.dup() : array);
         }
 

@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -61,9 +62,9 @@ final class ConstantWeights implements Weights {
     /**
      * {@code layout} of a stored tensor times {@code scale}: the tensor is loaded into {@link #scratch}, so
      * that only the result is a new allocation. Closing a temporary per weight was not enough: glibc
-     * (with the launcher's mmap threshold) did not hand a closed 9.4 MB array's memory to the next one
-     * of that size (20 created and closed arrays raised the resident set by 190 MB, every round), and
-     * at 1024 px the temporaries kept 0.2 GB resident.
+     * (with the launcher's malloc settings and with its defaults) did not hand a closed 9.4 MB array's
+     * memory to the next one of that size (20 created and closed arrays raised the resident set by
+     * 190 MB, every round), and at 1024 px the temporaries kept 0.2 GB resident.
      */
     private INDArray derived(String name, double scale, java.util.function.UnaryOperator<INDArray> layout) {
         return fromLoaded(name, scale, w -> {
@@ -97,6 +98,7 @@ final class ConstantWeights implements Weights {
         }
         INDArray view = scratch.get(NDArrayIndex.interval(0, n));
         new FloatPointer(view.data().addressPointer()).put(t.data(), 0, (int) n);
+        Nd4j.getAffinityManager().tagLocation(view, AffinityManager.Location.HOST);   // written on the host (CUDA)
         return view.reshape('c', t.shape());
     }
 

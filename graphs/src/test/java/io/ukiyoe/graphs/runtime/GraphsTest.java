@@ -58,6 +58,25 @@ class GraphsTest {
     }
 
     @Test
+    void settingAVariableAgainReachesItsGradientFunction() {
+        // as with SameDiff's holder: values of the same shape are copied into the held array, which the
+        // gradient function holds too, so a gradient after the update is taken at the new values
+        SameDiff sd = Graphs.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 2);
+        SDVariable w = sd.var("w", Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}}));
+        x.mmul(w).mul(x.mmul(w)).sum().rename("loss");
+        sd.setLossVariables("loss");
+        INDArray held = w.getArr();
+        Map<String, INDArray> feed = Map.of("x", Nd4j.createFromArray(new float[][] {{1, 2}}));
+        assertArrayEquals(new float[] {2, 4, 4, 8}, sd.calculateGradients(feed, "w").get("w").dup().data().asFloat(), 1e-6f);
+        w.setArray(Nd4j.createFromArray(new float[][] {{2, 0}, {0, 2}}));
+        assertSame(held, w.getArr());
+        assertArrayEquals(new float[] {4, 8, 8, 16}, sd.calculateGradients(feed, "w").get("w").dup().data().asFloat(), 1e-6f);
+        w.setArray(Nd4j.ones(DataType.FLOAT, 2, 3));                       // another shape: held anew
+        assertArrayEquals(new long[] {2, 3}, w.getArr().shape());
+    }
+
+    @Test
     void aViewIsHeldAsItsOwnCopy() {
         SameDiff sd = Graphs.create();
         INDArray base = Nd4j.linspace(1, 64, 64, DataType.FLOAT).reshape(8, 8);
