@@ -89,7 +89,7 @@ public final class StepGradients {
                     throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(t.shape())
                             + ", D has " + java.util.Arrays.toString(params.get(name)));
                 }
-                io.ukiyoe.graphs.stylegan2.PreparedWeights.fill(sd.getVariable(name), t.shape(), t.data());
+                Graphs.setValues(sd.getVariable(name), t.shape(), t.data());
             }
             OutAndGrad o = Backprop.run(sd, Map.of("x", real.castTo(DataType.FLOAT)), List.of("r1"), trainable);
             return new R1(o.getOutputs().get("r1").getDouble(0), tensors(o.getGradients(), params));

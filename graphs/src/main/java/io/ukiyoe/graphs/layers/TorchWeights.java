@@ -1,6 +1,7 @@
 package io.ukiyoe.graphs.layers;
 
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.Ops;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -104,6 +105,21 @@ public final class TorchWeights {
             made.put(id, v);
         }
         return v;
+    }
+
+    /**
+     * Copies {@code tensors}' current values into the variables used so far, in place (a trainer updates
+     * its float arrays; the graph and its gradient function read the same arrays). A tensor whose shape
+     * differs from its variable's is an error naming {@code what} and the tensor.
+     */
+    public void refresh(Map<String, Tensor> tensors, String what) {
+        made.forEach((name, v) -> {
+            Tensor t = tensors.get(name);
+            if (!java.util.Arrays.equals(v.getArr().shape(), t.shape())) {
+                throw new IllegalStateException(what + name + ": shape changed to " + t.shapeString());
+            }
+            Graphs.setValues(v, t.shape(), t.data());
+        });
     }
 
     /** The tensors used so far, canonical name to graph variable, in order of first use. */

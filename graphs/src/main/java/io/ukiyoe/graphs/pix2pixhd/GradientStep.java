@@ -18,7 +18,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One pix2pixHD training step's losses and gradients as {@code pix2pixHD_model.forward} and
@@ -183,8 +182,8 @@ public final class GradientStep {
         check(a, shapeA, "A");
         check(b, shapeB, "B");
         LinkedHashMap<String, Double> losses = new LinkedHashMap<>();
-        refresh(gInG, nets.gTensors());
-        refresh(dInG, nets.dTensors());
+        gInG.refresh(nets.gTensors(), "");
+        dInG.refresh(nets.dTensors(), "");
         Map<String, INDArray> ph = Map.of(A, a, B, b);
         List<String> outs = new ArrayList<>(gLosses);
         outs.add(FAKE);
@@ -193,7 +192,7 @@ public final class GradientStep {
         INDArray fake = g.getOutputs().get(FAKE);
         LinkedHashMap<String, INDArray> gradsG = grads(gInG, g.getGradients());
 
-        refresh(dInD, nets.dTensors());
+        dInD.refresh(nets.dTensors(), "");
         List<String> dLosses = List.of("loss_D_real", "loss_D_fake", "loss_D");
         OutAndGrad d = Backprop.run(dGraph, Map.of(A, a, B, b, FAKE, fake), dLosses, names(dInD));
         dLosses.forEach(n -> losses.put(n, d.getOutputs().get(n).getDouble(0)));
@@ -203,7 +202,7 @@ public final class GradientStep {
     /** G(A) alone at G's current values (sample grids, held-out errors). */
     public INDArray generate(INDArray a) {
         check(a, shapeA, "A");
-        refresh(gInG, nets.gTensors());
+        gInG.refresh(nets.gTensors(), "");
         return gGraph.output(Map.of(A, a), FAKE).get(FAKE);
     }
 
@@ -212,18 +211,6 @@ public final class GradientStep {
             throw new IllegalArgumentException(what + " has shape " + Arrays.toString(x.shape()) + ", the graphs take "
                     + Arrays.toString(shape));
         }
-    }
-
-    /** Copies a network's current values into a graph's variables. */
-    private static void refresh(TorchWeights w, Map<String, Tensor> tensors) {
-        w.used().forEach((name, v) -> {
-            Tensor t = tensors.get(name);
-            INDArray arr = v.getArr();
-            if (!Arrays.equals(arr.shape(), t.shape())) {
-                throw new IllegalStateException(name + ": shape changed to " + t.shapeString());
-            }
-            arr.assign(Nd4j.create(t.data(), t.shape(), DataType.FLOAT));
-        });
     }
 
     private static List<String> names(TorchWeights w) {

@@ -6,8 +6,11 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.autodiff.samediff.ArrayHolder;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Where every SameDiff graph of ours is created. */
 public final class Graphs {
@@ -23,6 +26,22 @@ public final class Graphs {
         sd.setArrayHolders(new SingleCopy(), new SingleCopy(), false);
         sd.setEagerArrays(new SingleCopy());
         return sd;
+    }
+
+    /**
+     * Sets a float32 variable to {@code values} of {@code shape}: into its array where that is a plain one
+     * of the shape (no new native memory; glibc did not reuse the memory of a temporary per weight, see
+     * ConstantWeights), otherwise as a new array (a copy of the values).
+     */
+    public static void setValues(SDVariable var, long[] shape, float[] values) {
+        INDArray current = var.getArr();
+        if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
+                && !current.isView() && current.offset() == 0 && current.data().length() == values.length
+                && Arrays.equals(current.shape(), shape)) {
+            current.data().setData(values);
+        } else {
+            var.setArray(Nd4j.create(values.clone(), shape, DataType.FLOAT));
+        }
     }
 
     /**

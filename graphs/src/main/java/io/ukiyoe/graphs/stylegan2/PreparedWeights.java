@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.runtime.Graphs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -56,22 +56,7 @@ public final class PreparedWeights {
             }
             float[] buf = staging.computeIfAbsent(v, k -> new float[k.size()]);
             v.apply(t.data(), buf);
-            fill(var, v.shape, buf);
-        }
-    }
-
-    /**
-     * Sets a float32 variable to {@code values} of {@code shape}: into its array where that is a plain
-     * one of the shape (no new native memory), otherwise as a new array (a copy of the values).
-     */
-    public static void fill(SDVariable var, long[] shape, float[] values) {
-        INDArray current = var.getArr();
-        if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
-                && !current.isView() && current.offset() == 0 && current.data().length() == values.length
-                && Arrays.equals(current.shape(), shape)) {
-            current.data().setData(values);
-        } else {
-            var.setArray(Ops.array(new Tensor(shape, values.clone())));
+            Graphs.setValues(var, v.shape, buf);
         }
     }
 

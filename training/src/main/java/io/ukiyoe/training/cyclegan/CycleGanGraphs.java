@@ -168,7 +168,7 @@ public final class CycleGanGraphs {
     public GResult generators(INDArray realA, INDArray realB, List<String> images) {
         check(realA, "real_A");
         check(realB, "real_B");
-        load(gGraph, inG);
+        load(inG);
         List<String> outs = new ArrayList<>(G_LOSSES);
         outs.addAll(images);
         OutAndGrad r = Backprop.run(gGraph, Map.of("real_A", realA, "real_B", realB), outs,
@@ -187,7 +187,7 @@ public final class CycleGanGraphs {
         check(realB, "real_B");
         check(fakeA, "fake_A");
         check(fakeB, "fake_B");
-        load(dGraph, inD);
+        load(inD);
         OutAndGrad r = Backprop.run(dGraph, Map.of("real_A", realA, "real_B", realB, "fake_A", fakeA,
                 "fake_B", fakeB), D_LOSSES, variables(inD, false));
         Map<String, Double> losses = new LinkedHashMap<>();
@@ -226,7 +226,7 @@ public final class CycleGanGraphs {
     public Map<String, INDArray> images(INDArray realA, INDArray realB, String... names) {
         check(realA, "real_A");
         check(realB, "real_B");
-        load(gGraph, inG);
+        load(inG);
         return gGraph.output(Map.of("real_A", realA, "real_B", realB), names);
     }
 
@@ -238,15 +238,8 @@ public final class CycleGanGraphs {
     }
 
     /** Copies the networks' current values into a graph's variables. */
-    private void load(SameDiff sd, Map<Net, TorchWeights> weights) {
-        weights.forEach((n, w) -> w.used().forEach((name, v) -> {
-            Tensor t = nets.get(n).get(name);
-            INDArray arr = v.getArr();
-            if (!Arrays.equals(arr.shape(), t.shape())) {
-                throw new IllegalStateException(n + " " + name + ": shape changed to " + t.shapeString());
-            }
-            arr.assign(Nd4j.create(t.data(), t.shape(), DataType.FLOAT));
-        }));
+    private void load(Map<Net, TorchWeights> weights) {
+        weights.forEach((n, w) -> w.refresh(nets.get(n), n + " "));
     }
 
     private static List<String> variables(Map<Net, TorchWeights> weights, boolean generators) {
