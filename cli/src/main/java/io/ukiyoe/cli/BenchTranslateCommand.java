@@ -76,7 +76,7 @@ final class BenchTranslateCommand implements Callable<Integer> {
             return "unknown";
         }
         // what the resident set holds at the end: anonymous memory (heap, arrays, pools) vs mapped files (libraries)
-        return String.format("%.2f GB (peak resident set, VmHWM; at the end %.2f GB anonymous, %.2f GB files)",
+        return String.format("%.2f GiB (peak resident set, VmHWM; at the end %.2f GiB anonymous, %.2f GiB files)",
                 peak / 1048576.0, statusKb("RssAnon:") / 1048576.0, statusKb("RssFile:") / 1048576.0);
     }
 
@@ -87,7 +87,7 @@ final class BenchTranslateCommand implements Callable<Integer> {
     static String memoryNow() {
         long rss = statusKb("VmRSS:");
         Runtime rt = Runtime.getRuntime();
-        return String.format("%spooled %.2f GB, heap %.2f GB", rss < 0 ? "" : String.format("resident %.2f GB, ", rss / 1048576.0),
+        return String.format("%spooled %.2f GiB, heap %.2f GiB", rss < 0 ? "" : String.format("resident %.2f GiB, ", rss / 1048576.0),
                 io.ukiyoe.graphs.runtime.SessionMemory.pooledBytes() / 1073741824.0,
                 (rt.totalMemory() - rt.freeMemory()) / 1073741824.0);
     }

@@ -22,8 +22,8 @@ class BenchCommandTest {
         assertEquals("training step at 16 px, batch 4, channels [12, 12, 8], z/w 8, 2 mapping layers", out.get(0));
         assertTrue(out.get(out.size() - 1).matches("seconds/step: \\d+\\.\\d{3}"), out.toString());
         // each step with the memory in use after it, and the peak before the figure
-        assertTrue(out.get(1).matches("  r1-step 1 \\(warm-up\\): \\d+\\.\\d{3} s \\((resident \\d+\\.\\d\\d GB, )?pooled "
-                + "\\d+\\.\\d\\d GB, heap \\d+\\.\\d\\d GB\\)"), out.toString());
+        assertTrue(out.get(1).matches("  r1-step 1 \\(warm-up\\): \\d+\\.\\d{3} s \\((resident \\d+\\.\\d\\d GiB, )?pooled "
+                + "\\d+\\.\\d\\d GiB, heap \\d+\\.\\d\\d GiB\\)"), out.toString());
         assertTrue(out.get(out.size() - 2).startsWith("peak memory: "), out.toString());
     }
 
