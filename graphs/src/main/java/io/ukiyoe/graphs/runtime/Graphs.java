@@ -40,7 +40,7 @@ public final class Graphs {
                 && Arrays.equals(current.shape(), shape)) {
             current.data().setData(values);
         } else {
-            var.setArray(Nd4j.create(values.clone(), shape, DataType.FLOAT));
+            var.setArray(shape.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values.clone(), shape, DataType.FLOAT));
         }
     }
 

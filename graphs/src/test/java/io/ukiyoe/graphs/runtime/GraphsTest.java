@@ -77,6 +77,23 @@ class GraphsTest {
     }
 
     @Test
+    void valuesAreSetInPlaceWhereTheShapeAllows() {
+        SameDiff sd = Graphs.create();
+        SDVariable w = sd.var("w", Nd4j.zeros(DataType.FLOAT, 2, 2));
+        INDArray held = w.getArr();
+        Graphs.setValues(w, new long[] {2, 2}, new float[] {1, 2, 3, 4});
+        assertSame(held, w.getArr());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, held.data().asFloat(), 0f);
+        Graphs.setValues(w, new long[] {4}, new float[] {5, 6, 7, 8});               // another shape: a new array
+        assertArrayEquals(new long[] {4}, w.getArr().shape());
+        assertArrayEquals(new float[] {5, 6, 7, 8}, w.getArr().data().asFloat(), 0f);
+        SDVariable s = sd.var("s", Nd4j.zeros(DataType.FLOAT, 1));                  // to a scalar: a new array
+        Graphs.setValues(s, new long[0], new float[] {2.5f});
+        assertEquals(0, s.getArr().rank());
+        assertEquals(2.5f, s.getArr().getFloat(0), 0f);
+    }
+
+    @Test
     void aViewIsHeldAsItsOwnCopy() {
         SameDiff sd = Graphs.create();
         INDArray base = Nd4j.linspace(1, 64, 64, DataType.FLOAT).reshape(8, 8);
