@@ -29,6 +29,24 @@ public final class NdArrays {
         return out;
     }
 
+    /**
+     * Writes {@code values} into {@code into} in one bulk copy (DataBuffer.setData copies value by
+     * value): a float32 array, C-ordered from the start of its buffer, which may be longer.
+     */
+    public static void write(float[] values, INDArray into) {
+        // C strides from offset 0 (a vector's view may say 'f' and still be laid out so)
+        if (into.dataType() != DataType.FLOAT || into.offset() != 0
+                || into.data().offset() != 0 || into.length() != values.length
+                || !java.util.Arrays.equals(into.stride(), org.nd4j.linalg.factory.Nd4j.getStrides(into.shape(), 'c'))) {
+            throw new IllegalArgumentException("not a float32 array C-ordered from its buffer's start with "
+                    + values.length + " values: " + into.shapeInfoToString().replace('\n', ' '));
+        }
+        into.data().asNioFloat().put(values);
+        // written on the host: a CUDA backend copies it to the device before the next op reads it
+        org.nd4j.linalg.factory.Nd4j.getAffinityManager().tagLocation(into,
+                org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+    }
+
     /** A float32 tensor of {@code a}'s shape and values. */
     public static Tensor tensor(INDArray a) {
         return new Tensor(a.shape(), floats(a));

@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.runtime;
 
+import io.ukiyoe.core.io.NdArrays;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -38,7 +39,7 @@ public final class Graphs {
         if (current != null && current.dataType() == DataType.FLOAT && current.ordering() == 'c'
                 && !current.isView() && current.offset() == 0 && current.data().length() == values.length
                 && Arrays.equals(current.shape(), shape)) {
-            current.data().setData(values);
+            NdArrays.write(values, current);
         } else {
             var.setArray(shape.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values.clone(), shape, DataType.FLOAT));
         }

@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.stylegan2;
 
+import io.ukiyoe.core.io.NdArrays;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
@@ -7,11 +8,9 @@ import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -97,8 +96,7 @@ final class ConstantWeights implements Weights {
             scratch = Nd4j.createUninitialized(DataType.FLOAT, n);
         }
         INDArray view = scratch.get(NDArrayIndex.interval(0, n));
-        new FloatPointer(view.data().addressPointer()).put(t.data(), 0, (int) n);
-        Nd4j.getAffinityManager().tagLocation(view, AffinityManager.Location.HOST);   // written on the host (CUDA)
+        NdArrays.write(t.data(), view);
         return view.reshape('c', t.shape());
     }
 
