@@ -5,7 +5,6 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.runtime.SessionMemory;
-import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.nio.file.Files;
 import java.nio.file.Path;
