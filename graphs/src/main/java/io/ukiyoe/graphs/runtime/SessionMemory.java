@@ -294,10 +294,12 @@ public final class SessionMemory extends AbstractMemoryMgr {
         public ExecutionResult output(List<String> variables, Map<String, INDArray> placeholders,
                                       Map<String, SDValue> otherPlaceholders, MultiDataSet batch,
                                       Collection<String> requiredActivations, List<Listener> listeners, At at) {
+            long start = System.nanoTime();
             memory.reclaimLeftovers();
             ExecutionResult result = super.output(variables, placeholders, otherPlaceholders, batch,
-                    requiredActivations, listeners, at);
+                    requiredActivations, OpProfile.with(listeners), at);
             memory.endOfCall(result);
+            OpProfile.call(System.nanoTime() - start);
             return result;
         }
     }
