@@ -168,8 +168,27 @@ public final class Layers {
         return sd.nn().relu(x, 0);
     }
 
+    /** torch {@code leaky_relu(x, slope)}. */
     public static SDVariable leakyRelu(SameDiff sd, SDVariable x, double slope) {
-        return sd.nn().leakyRelu(x, slope);
+        return leakyRelu(sd, x, slope, 1);
+    }
+
+    /**
+     * {@code leaky_relu(x, slope) * gain}, computed as {@code x * leakyReluSlope(x)}. libnd4j M2.1's own
+     * kernels branch per element: its leakyrelu takes 7 ms and lrelu_bp 11 ms on 2M floats where sign,
+     * scalar and pairwise ops take 0.15-0.8 ms, so this form is 3-4x faster forward and backward (SameDiff
+     * differentiates it exactly: sign's gradient is zero), and a gain after the activation costs nothing.
+     */
+    public static SDVariable leakyRelu(SameDiff sd, SDVariable x, double slope, double gain) {
+        return x.mul(leakyReluSlope(sd, x, slope, gain));
+    }
+
+    /**
+     * d/dx of {@code leaky_relu(x, slope) * gain}: gain where x > 0, slope * gain where x < 0 (their mean
+     * at exactly 0, where torch takes slope * gain).
+     */
+    public static SDVariable leakyReluSlope(SameDiff sd, SDVariable x, double slope, double gain) {
+        return sd.math().sign(x).mul(gain * (1 - slope) / 2).add(gain * (1 + slope) / 2);
     }
 
     /** torch {@code PReLU(C)}: {@code max(x, 0) + alpha_c * min(x, 0)}, one alpha per channel of NCHW or [N, C] input. */

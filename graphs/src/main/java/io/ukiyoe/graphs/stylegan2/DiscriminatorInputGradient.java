@@ -1,5 +1,7 @@
 package io.ukiyoe.graphs.stylegan2;
 
+import io.ukiyoe.graphs.layers.Layers;
+
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import java.util.HashMap;
@@ -80,11 +82,11 @@ final class DiscriminatorInputGradient {
 
     /** d/dz of clip(lrelu(z) * sqrt(2) * gain, +-clamp * gain). */
     private SDVariable slope(SDVariable z, double gain, Double clamp) {
-        SDVariable s = sd.math().sign(z).mul(0.4).add(0.6).mul(Ops.SQRT2 * gain);
+        SDVariable s = Layers.leakyReluSlope(sd, z, 0.2, Ops.SQRT2 * gain);
         if (clamp == null) {
             return s;
         }
-        SDVariable out = sd.nn().leakyRelu(z, 0.2).mul(Ops.SQRT2 * gain);
+        SDVariable out = z.mul(s);                                            // the activation, before the clamp
         return s.mul(sd.math().sign(sd.math().abs(out).rsub(clamp * gain)).mul(0.5).add(0.5));
     }
 

@@ -1,5 +1,7 @@
 package io.ukiyoe.graphs.stylegan2;
 
+import io.ukiyoe.graphs.layers.Layers;
+
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
@@ -136,8 +138,8 @@ public final class GeneratorInputGradient {
 
     /** d/dz of clip(lrelu(z, 0.2), +-clamp) (the sqrt(2) gain is already inside z). */
     private SDVariable slope(SDVariable z) {
-        SDVariable s = sd.math().sign(z).mul(0.4).add(0.6);
-        return c.convClamp() == null ? s : s.mul(insideClamp(sd.nn().leakyRelu(z, 0.2)));
+        SDVariable s = Layers.leakyReluSlope(sd, z, 0.2, 1);
+        return c.convClamp() == null ? s : s.mul(insideClamp(z.mul(s)));
     }
 
     /** 1 where |v| < clamp (the clamp passes the gradient), 0 where it clips. */

@@ -1,5 +1,7 @@
 package io.ukiyoe.graphs.stylegan2;
 
+import io.ukiyoe.graphs.layers.Layers;
+
 import io.ukiyoe.core.io.Tensor;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -46,10 +48,7 @@ public final class Ops {
      * when a clamp is set.
      */
     public static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp) {
-        SDVariable y = sd.nn().leakyRelu(x, 0.2);
-        if (Math.abs(SQRT2 * gain - 1) > 1e-12) {        // D's conv1 has gain sqrt(1/2): no pass for x 1
-            y = y.mul(SQRT2 * gain);
-        }
+        SDVariable y = Layers.leakyRelu(sd, x, 0.2, SQRT2 * gain);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 
@@ -58,7 +57,7 @@ public final class Ops {
      * to +-conv_clamp when a clamp is set. The same result, one elementwise pass fewer.
      */
     public static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp) {
-        SDVariable y = sd.nn().leakyRelu(xTimesSqrt2, 0.2);
+        SDVariable y = Layers.leakyRelu(sd, xTimesSqrt2, 0.2);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
     }
 
