@@ -54,6 +54,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
      */
     private static volatile FreeBuffers shared;
     private long freshAllocations;
+    private long allocations;
     /**
      * Buffers handed out for the current call and not released yet (never also in the pool), with
      * the length of the array each was handed out as (a pooled buffer may be longer).
@@ -112,6 +113,11 @@ public final class SessionMemory extends AbstractMemoryMgr {
         return f == null ? 0 : f.bytes();
     }
 
+    /** How many session-internal arrays were handed out so far, pooled or fresh (not counting outputs). */
+    public long allocations() {
+        return allocations;
+    }
+
     /** How many session-internal arrays had to be allocated afresh so far (not counting outputs). */
     public long freshAllocations() {
         return freshAllocations;
@@ -133,6 +139,9 @@ public final class SessionMemory extends AbstractMemoryMgr {
         // the pool too (endOfCall keeps the lent ones ours and gives the others to the caller)
         if (detached && LENDING.get() == null || descriptor.isEmpty() || length == 0) {
             return Nd4j.create(descriptor, false);
+        }
+        if (!detached) {
+            allocations++;
         }
         DataBuffer buffer = free.take(descriptor.dataType(), length);
         if (buffer == null) {
@@ -283,6 +292,8 @@ public final class SessionMemory extends AbstractMemoryMgr {
     /** An InferenceSession that hands back, before each call, what SameDiff left unreleased. */
     static final class PooledSession extends InferenceSession {
         private final SessionMemory memory;
+        /** The plans of this session's calls, by outputs and placeholder shapes (empty: not plannable). */
+        private final Map<String, Optional<ExecutionPlan>> plans = new HashMap<>();
 
         PooledSession(SameDiff sd, SessionMemory memory) {
             super(sd);
@@ -296,11 +307,30 @@ public final class SessionMemory extends AbstractMemoryMgr {
                                       Collection<String> requiredActivations, List<Listener> listeners, At at) {
             long start = System.nanoTime();
             memory.reclaimLeftovers();
-            ExecutionResult result = super.output(variables, placeholders, otherPlaceholders, batch,
-                    requiredActivations, OpProfile.with(listeners), at);
+            List<Listener> all = OpProfile.with(listeners);
+            ExecutionPlan plan = plan(variables, placeholders, otherPlaceholders, batch, requiredActivations, all);
+            ExecutionResult result = plan != null ? plan.run(placeholders == null ? Map.of() : placeholders, memory)
+                    : super.output(variables, placeholders, otherPlaceholders, batch, requiredActivations, all, at);
             memory.endOfCall(result);
             OpProfile.call(System.nanoTime() - start);
             return result;
+        }
+
+        /** The plan of a plain call (no listeners that watch ops, batches or non-tensor placeholders), or null. */
+        private ExecutionPlan plan(List<String> variables, Map<String, INDArray> placeholders,
+                                   Map<String, SDValue> otherPlaceholders, MultiDataSet batch,
+                                   Collection<String> requiredActivations, List<Listener> listeners) {
+            if (!ExecutionPlan.enabled || batch != null || !ExecutionPlan.runsWith(listeners)
+                    || otherPlaceholders != null && !otherPlaceholders.isEmpty()
+                    || requiredActivations != null && !variables.containsAll(requiredActivations)) {
+                return null;
+            }
+            Map<String, INDArray> fed = placeholders == null ? Map.of() : placeholders;
+            StringBuilder key = new StringBuilder(sameDiff.getOps().size() + ":" + String.join(",", variables));
+            new TreeMap<>(fed).forEach((name, a) -> key.append('|').append(name).append(a.dataType())
+                    .append(java.util.Arrays.toString(a.shape())));
+            return plans.computeIfAbsent(key.toString(), k -> Optional.ofNullable(
+                    ExecutionPlan.of(sameDiff, variables, fed))).orElse(null);
         }
     }
 

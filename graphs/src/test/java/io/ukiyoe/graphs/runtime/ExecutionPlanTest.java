@@ -1,0 +1,139 @@
+package io.ukiyoe.graphs.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Planned calls give what SameDiff's own session gives, and fall back to it where they cannot be planned. */
+class ExecutionPlanTest {
+    @BeforeAll
+    static void pool() {
+        SessionMemory.install();
+    }
+
+    @AfterEach
+    void restore() {
+        ExecutionPlan.enabled = true;
+    }
+
+    /** A small network with custom ops and legacy scalar, transform, reduce and pairwise ops, and a loss. */
+    private static SameDiff network() {
+        SameDiff sd = Graphs.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 3, 6, 6);
+        SDVariable w = sd.var("w", Nd4j.rand(DataType.FLOAT, 3, 3, 3, 4).subi(0.5));
+        SDVariable b = sd.var("b", Nd4j.rand(DataType.FLOAT, 4));
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        SDVariable h = sd.cnn().conv2d(x, w, cfg).add(b.reshape(1, 4, 1, 1));
+        h = h.mul(sd.math().sign(h).mul(0.4).add(0.6));                           // leaky ReLU
+        SDVariable pooled = h.mean(2, 3);                                             // [N, 4]
+        SDVariable d = sd.var("d", Nd4j.rand(DataType.FLOAT, 4, 2));
+        SDVariable logits = sd.identity("logits", sd.concat(1, pooled.mmul(d), sd.math().square(pooled).sum(true, 1)));
+        sd.identity("loss", logits.mul(2.0).sum()).markAsLoss();
+        return sd;
+    }
+
+    private static <T> T withPlans(boolean on, Supplier<T> call) {
+        ExecutionPlan.enabled = on;
+        try {
+            return call.get();
+        } finally {
+            ExecutionPlan.enabled = true;
+        }
+    }
+
+    @Test
+    void plannedOutputsAndGradientsAreSameDiffsOwn() {
+        SameDiff sd = network();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6).subi(0.5);
+        long before = ExecutionPlan.runs();
+        INDArray planned = withPlans(true, () -> sd.output(Map.of("x", x), "logits").get("logits").dup());
+        INDArray own = withPlans(false, () -> sd.output(Map.of("x", x), "logits").get("logits").dup());
+        assertEquals(before + 1, ExecutionPlan.runs());
+        assertArrayEquals(new long[] {2, 3}, planned.shape());
+        assertEquals(own, planned);
+
+        long beforeGradients = ExecutionPlan.runs();
+        OutAndGrad p = withPlans(true, () -> Backprop.run(sd, Map.of("x", x), List.of("loss"), List.of("w", "b", "d")));
+        assertEquals(beforeGradients + 1, ExecutionPlan.runs());                     // the gradient function, planned
+        Map<String, INDArray> plannedGrads = Map.of("w", p.getGradients().get("w").dup(),
+                "b", p.getGradients().get("b").dup(), "d", p.getGradients().get("d").dup());
+        double plannedLoss = p.getOutputs().get("loss").getDouble(0);
+        OutAndGrad o = withPlans(false, () -> Backprop.run(sd, Map.of("x", x), List.of("loss"), List.of("w", "b", "d")));
+        assertEquals(o.getOutputs().get("loss").getDouble(0), plannedLoss);
+        for (String v : List.of("w", "b", "d")) {
+            assertEquals(o.getGradients().get(v), plannedGrads.get(v), v);
+        }
+    }
+
+    @Test
+    void eachPlaceholderShapeGetsItsOwnPlanAndUpdatedVariablesAreSeen() {
+        SameDiff sd = network();
+        for (int batch : new int[] {1, 3, 1}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 6, 6);
+            INDArray planned = sd.output(Map.of("x", x), "logits").get("logits").dup();
+            INDArray own = withPlans(false, () -> sd.output(Map.of("x", x), "logits").get("logits"));
+            assertEquals(own, planned, "batch " + batch);
+        }
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6);
+        INDArray first = sd.output(Map.of("x", x), "logits").get("logits").dup();
+        sd.getVariable("d").getArr().muli(-1);                                       // in place
+        INDArray negated = sd.output(Map.of("x", x), "logits").get("logits").dup();
+        assertEquals(first.getDouble(0, 0), -negated.getDouble(0, 0), 1e-6);
+        sd.getVariable("d").setArray(Nd4j.zeros(DataType.FLOAT, 4, 2));           // a new array
+        assertEquals(0.0, sd.output(Map.of("x", x), "logits").get("logits").getDouble(0, 1), 0.0);
+        sd.getVariable("d").setArray(Nd4j.rand(DataType.FLOAT, 4, 5));           // and a new shape
+        INDArray wider = sd.output(Map.of("x", x), "logits").get("logits").dup();
+        assertArrayEquals(new long[] {2, 6}, wider.shape());
+        assertEquals(withPlans(false, () -> sd.output(Map.of("x", x), "logits").get("logits")), wider);
+    }
+
+    @Test
+    void callsWithListenersOrRandomOpsGoToSameDiffsSession() {
+        SameDiff sd = network();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6);
+        long before = ExecutionPlan.runs();
+        int[] seen = {0};
+        BaseListener counting = new BaseListener() {
+            @Override
+            public boolean isActive(Operation operation) {
+                return true;
+            }
+
+            @Override
+            public void opExecution(SameDiff s, org.nd4j.autodiff.listeners.At at,
+                                    org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                    org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                    org.nd4j.linalg.api.ops.OpContext ctx, INDArray[] outputs) {
+                seen[0]++;
+            }
+        };
+        sd.output(Map.of("x", x), List.of(counting), "logits");
+        assertNotEquals(0, seen[0]);                                                  // the listener saw the ops
+        assertEquals(before, ExecutionPlan.runs());
+
+        SameDiff random = Graphs.create();
+        SDVariable n = random.random().normal(0, 1, DataType.FLOAT, 4, 4);
+        random.identity("out", n.mul(2.0));
+        INDArray out = random.output(Map.of(), "out").get("out");
+        assertArrayEquals(new long[] {4, 4}, out.shape());
+        assertEquals(before, ExecutionPlan.runs());
+    }
+}
