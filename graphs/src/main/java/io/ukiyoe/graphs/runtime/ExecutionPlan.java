@@ -295,13 +295,13 @@ final class ExecutionPlan {
         OpContext ctx = step.context;
         if (ctx == null) {
             ctx = Nd4j.getExecutioner().buildContext();
+            if (step.op instanceof DynamicCustomOp c) {      // kept by the context (purge clears only arrays)
+                ctx.setIArguments(c.iArgs());
+                ctx.setTArguments(c.tArgs());
+                ctx.setBArguments(c.bArgs());
+                ctx.setDArguments(c.dArgs());
+            }
             step.context = ctx;
-        }
-        if (step.op instanceof DynamicCustomOp c) {     // set on every call: purge clears them with the arrays
-            ctx.setIArguments(c.iArgs());
-            ctx.setTArguments(c.tArgs());
-            ctx.setBArguments(c.bArgs());
-            ctx.setDArguments(c.dArgs());
         }
         ctx.setInputArrays(in);
         if (step.shapes == null || !sameShapes(step.inShapes, in)) {
