@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.listeners.debugging.ControlflowListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -29,16 +31,18 @@ import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.TransformOp;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One call of a graph, planned once and replayed: the ops that the requested outputs need, in a fixed
  * order, each with its own op context, its output shapes found on the first run (and again only when an
- * input's shape changes), and the arrays it consumes for the last time released as soon as it has run. SameDiff M2.1's session does the same
- * work through a dependency tracker and frame/iteration bookkeeping on every op of every call, about
- * 0.1 ms an op here: a fifth of a 64 px training step, a tenth of a 256 px generator pass.
+ * input's shape changes), the arrays it consumes for the last time released as soon as it has run, and
+ * an elementwise op's output written into such an array where the shapes agree. SameDiff M2.1's session
+ * does the same work through a dependency tracker and frame/iteration bookkeeping on every op of every
+ * call, about 0.1 ms an op here: a fifth of a 64 px training step, a tenth of a 256 px generator pass.
  *
- * <p>Only plain dataflow graphs are planned (custom ops and the legacy transform, scalar, reduce and
+ * <p>Listeners hear of each op as from SameDiff's session. Only plain dataflow graphs are planned (custom ops and the legacy transform, scalar, reduce and
  * broadcast ops, without control flow, random ops or ops whose output shape depends on input values);
  * for anything else {@link #of} answers null and the call goes to SameDiff's session. The results are
  * the same arrays SameDiff would give, from the same kernels.
@@ -64,6 +68,7 @@ final class ExecutionPlan {
 
     /** One op of the plan: where its inputs come from, where its outputs go, what it frees. */
     private static final class Step {
+        final SameDiffOp sdOp;
         final DifferentialFunction op;
         final String name;
         /** Slot of each input, or -1 for an array of the graph (constant, variable) or a placeholder. */
@@ -74,12 +79,18 @@ final class ExecutionPlan {
         final boolean[] requested;
         /** Slots whose last consumer this op is (released after it runs). */
         int[] release = new int[0];
+        /**
+         * Inputs whose array this op may write its output into (an elementwise op consuming the array
+         * for the last time; used when the shapes agree), so that activation chains reuse one buffer.
+         */
+        int[] inPlace = new int[0];
         OpContext context;
         List<LongShapeDescriptor> shapes;
         /** The input shapes that {@link #shapes} were found for (a variable may be given a new shape). */
         long[][] inShapes;
 
         Step(SameDiffOp op, int[] inSlots, String[] inNames, int[] outSlots, boolean[] requested) {
+            this.sdOp = op;
             this.op = op.getOp();
             this.name = op.getName();
             this.inSlots = inSlots;
@@ -160,7 +171,18 @@ final class ExecutionPlan {
             }
         }
         for (int i = 0; i < steps.length; i++) {
-            steps[i].release = releases.get(i).stream().mapToInt(Integer::intValue).toArray();
+            Step step = steps[i];
+            step.release = releases.get(i).stream().mapToInt(Integer::intValue).toArray();
+            if (elementwise(step.op) && step.outSlots.length == 1 && !step.requested[0]) {
+                List<Integer> into = new ArrayList<>();
+                for (int j = 0; j < step.inSlots.length; j++) {
+                    int slot = step.inSlots[j];
+                    if (slot >= 0 && lastUse[slot] == i && !requested.contains(nameOfSlot.get(slot))) {
+                        into.add(j);
+                    }
+                }
+                step.inPlace = into.stream().mapToInt(Integer::intValue).toArray();
+            }
         }
         String[] names = outputs.toArray(String[]::new);
         int[] outSlots = Arrays.stream(names).mapToInt(slotOf::get).toArray();
@@ -207,6 +229,17 @@ final class ExecutionPlan {
         return true;
     }
 
+    /** Legacy transforms reading and writing one element at a time, and the pairwise arithmetic ops. */
+    private static final Set<String> ELEMENTWISE = Set.of("add", "subtract", "multiply", "divide", "maximum",
+            "minimum", "squaredsubtract", "sign", "square", "sqrt", "rsqrt", "neg", "abs", "exp", "log", "tanh",
+            "sigmoid", "softplus", "cube", "reciprocal");
+
+    /** Whether the op's output may overwrite an input of its shape (every scalar op, and the ops above). */
+    private static boolean elementwise(DifferentialFunction op) {
+        return op instanceof ScalarOp || ELEMENTWISE.contains(op.opName())
+                && (op instanceof DynamicCustomOp || op instanceof TransformOp);
+    }
+
     private static boolean fitsDeclared(long[] declared, long[] fed) {
         if (declared == null) {
             return true;
@@ -243,13 +276,21 @@ final class ExecutionPlan {
     }
 
     /**
-     * Whether a call with these listeners can be planned: none, or only the op profile (which the plan
-     * feeds itself) and the ControlflowListener that M2.1 puts on every gradient function (it records
-     * loop frames, which plain dataflow graphs do not have).
+     * The listeners a planned call tells about each op (before it, after it, and each of its outputs, as
+     * SameDiff's session does), active for {@code at}: all but the ControlflowListener that M2.1 puts on
+     * every gradient function (it records loop frames, which plain dataflow graphs do not have).
      */
-    static boolean runsWith(List<Listener> listeners) {
-        return listeners == null || listeners.stream().allMatch(l -> l == null || OpProfile.isProfile(l)
-                || l instanceof ControlflowListener);
+    private static List<Listener> watching(List<Listener> listeners, At at) {
+        List<Listener> active = new ArrayList<>();
+        if (listeners != null) {
+            for (Listener l : listeners) {
+                if (l != null && !(l instanceof ControlflowListener)
+                        && l.isActive(at == null ? Operation.INFERENCE : at.operation())) {
+                    active.add(l);
+                }
+            }
+        }
+        return active;
     }
 
     static long runs() {
@@ -257,8 +298,9 @@ final class ExecutionPlan {
     }
 
     /** Runs the plan: the requested outputs by name, their arrays allocated and released through {@code memory}. */
-    ExecutionResult run(Map<String, INDArray> placeholders, SessionMemMgr memory) {
+    ExecutionResult run(Map<String, INDArray> placeholders, SessionMemMgr memory, List<Listener> listeners, At at) {
         RUNS.incrementAndGet();
+        List<Listener> watching = watching(listeners, at);
         INDArray[] values = new INDArray[slots];
         for (Step step : steps) {
             INDArray[] in = new INDArray[step.inSlots.length];
@@ -271,16 +313,14 @@ final class ExecutionPlan {
                     in[j] = fed != null ? fed : sd.getArrForVarName(step.inNames[j]);
                 }
             }
-            long start = OpProfile.ENABLED ? System.nanoTime() : 0;
-            INDArray[] out = execute(step, in, memory);
-            if (OpProfile.ENABLED) {
-                OpProfile.record(step.op.opName(), System.nanoTime() - start);
-            }
+            INDArray[] out = execute(step, in, memory, watching, at);
             for (int j = 0; j < out.length; j++) {
                 values[step.outSlots[j]] = out[j];
             }
             for (int slot : step.release) {
-                memory.release(values[slot]);
+                if (!written(values[slot], out)) {
+                    memory.release(values[slot]);
+                }
                 values[slot] = null;
             }
         }
@@ -291,7 +331,17 @@ final class ExecutionPlan {
         return ExecutionResult.builder().valueOutputs(results).build();
     }
 
-    private static INDArray[] execute(Step step, INDArray[] in, SessionMemMgr memory) {
+    /** Whether {@code array} is one of {@code outputs} (an input the op wrote its output into). */
+    private static boolean written(INDArray array, INDArray[] outputs) {
+        for (INDArray o : outputs) {
+            if (o == array) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private INDArray[] execute(Step step, INDArray[] in, SessionMemMgr memory, List<Listener> listeners, At at) {
         OpContext ctx = step.context;
         if (ctx == null) {
             ctx = Nd4j.getExecutioner().buildContext();
@@ -309,14 +359,35 @@ final class ExecutionPlan {
             step.inShapes = Arrays.stream(in).map(INDArray::shape).toArray(long[][]::new);
         }
         INDArray[] out = new INDArray[step.shapes.size()];
+        for (int j : step.inPlace) {
+            LongShapeDescriptor d = step.shapes.get(0);
+            // the slot arrays are the plan's own, dense from offset 0 (isView() is also true for one the pool
+            // handed out in a longer buffer, which is as good a place for the output)
+            if (in[j].dataType() == d.dataType() && Arrays.equals(in[j].shape(), d.getShape())
+                    && in[j].offset() == 0 && Shape.hasDefaultStridesForShape(in[j])) {
+                out[0] = in[j];
+                break;
+            }
+        }
         for (int j = 0; j < out.length; j++) {
-            out[j] = memory.allocate(step.requested[j], step.shapes.get(j));
+            if (out[j] == null) {
+                out[j] = memory.allocate(step.requested[j], step.shapes.get(j));
+            }
         }
         ctx.setOutputArrays(out);
+        for (Listener l : listeners) {
+            l.preOpExecution(sd, at, step.sdOp, ctx);
+        }
         if (step.op instanceof DynamicCustomOp c) {
             Nd4j.getExecutioner().exec(c, ctx);
         } else {
             Nd4j.getExecutioner().exec((Op) step.op, ctx);
+        }
+        for (Listener l : listeners) {
+            l.opExecution(sd, at, null, step.sdOp, ctx, out);
+            for (int j = 0; j < out.length; j++) {
+                l.activationAvailable(sd, at, null, step.sdOp, step.sdOp.getOutputsOfOp().get(j), out[j]);
+            }
         }
         ctx.purge();             // the context's references would keep the arrays from going back to the pool
         return out;

@@ -59,19 +59,6 @@ public final class OpProfile extends BaseListener {
         }
     }
 
-    /** Counts one execution of an op of type {@code op} that took {@code nanos} (a planned call's op). */
-    static void record(String op, long nanos) {
-        synchronized (INSTANCE) {
-            long[] t = INSTANCE.byOp.computeIfAbsent(op, k -> new long[2]);
-            t[0] += nanos;
-            t[1]++;
-        }
-    }
-
-    static boolean isProfile(org.nd4j.autodiff.listeners.Listener listener) {
-        return listener == INSTANCE;
-    }
-
     @Override
     public boolean isActive(Operation operation) {
         return true;

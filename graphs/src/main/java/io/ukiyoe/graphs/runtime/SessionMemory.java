@@ -308,19 +308,19 @@ public final class SessionMemory extends AbstractMemoryMgr {
             long start = System.nanoTime();
             memory.reclaimLeftovers();
             List<Listener> all = OpProfile.with(listeners);
-            ExecutionPlan plan = plan(variables, placeholders, otherPlaceholders, batch, requiredActivations, all);
-            ExecutionResult result = plan != null ? plan.run(placeholders == null ? Map.of() : placeholders, memory)
+            ExecutionPlan plan = plan(variables, placeholders, otherPlaceholders, batch, requiredActivations);
+            ExecutionResult result = plan != null ? plan.run(placeholders == null ? Map.of() : placeholders, memory, all, at)
                     : super.output(variables, placeholders, otherPlaceholders, batch, requiredActivations, all, at);
             memory.endOfCall(result);
             OpProfile.call(System.nanoTime() - start);
             return result;
         }
 
-        /** The plan of a plain call (no listeners that watch ops, batches or non-tensor placeholders), or null. */
+        /** The plan of a plain call (no batches, non-tensor placeholders or extra activations), or null. */
         private ExecutionPlan plan(List<String> variables, Map<String, INDArray> placeholders,
                                    Map<String, SDValue> otherPlaceholders, MultiDataSet batch,
-                                   Collection<String> requiredActivations, List<Listener> listeners) {
-            if (!ExecutionPlan.enabled || batch != null || !ExecutionPlan.runsWith(listeners)
+                                   Collection<String> requiredActivations) {
+            if (!ExecutionPlan.enabled || batch != null
                     || otherPlaceholders != null && !otherPlaceholders.isEmpty()
                     || requiredActivations != null && !variables.containsAll(requiredActivations)) {
                 return null;

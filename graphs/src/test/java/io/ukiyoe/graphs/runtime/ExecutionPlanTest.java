@@ -106,34 +106,47 @@ class ExecutionPlanTest {
     }
 
     @Test
-    void callsWithListenersOrRandomOpsGoToSameDiffsSession() {
+    void listenersHearOfEveryOpAsFromSameDiffsSession() {
         SameDiff sd = network();
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6);
+        List<String> planned = new java.util.ArrayList<>();
         long before = ExecutionPlan.runs();
-        int[] seen = {0};
-        BaseListener counting = new BaseListener() {
+        sd.output(Map.of("x", x), List.of(recording(planned)), "logits");
+        assertEquals(before + 1, ExecutionPlan.runs());
+        List<String> own = new java.util.ArrayList<>();
+        withPlans(false, () -> sd.output(Map.of("x", x), List.of(recording(own)), "logits"));
+        assertNotEquals(0, planned.size());
+        assertEquals(new java.util.TreeSet<>(own), new java.util.TreeSet<>(planned));   // the same ops and outputs
+        assertEquals(own.size(), planned.size());
+    }
+
+    /** A listener noting "op output" for every activation it is told of. */
+    private static BaseListener recording(List<String> into) {
+        return new BaseListener() {
             @Override
             public boolean isActive(Operation operation) {
                 return true;
             }
 
             @Override
-            public void opExecution(SameDiff s, org.nd4j.autodiff.listeners.At at,
-                                    org.nd4j.linalg.dataset.api.MultiDataSet batch,
-                                    org.nd4j.autodiff.samediff.internal.SameDiffOp op,
-                                    org.nd4j.linalg.api.ops.OpContext ctx, INDArray[] outputs) {
-                seen[0]++;
+            public void activationAvailable(SameDiff s, org.nd4j.autodiff.listeners.At at,
+                                            org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                            org.nd4j.autodiff.samediff.internal.SameDiffOp op, String varName,
+                                            INDArray activation) {
+                into.add(op.getName() + " " + varName);
             }
         };
-        sd.output(Map.of("x", x), List.of(counting), "logits");
-        assertNotEquals(0, seen[0]);                                                  // the listener saw the ops
-        assertEquals(before, ExecutionPlan.runs());
+    }
 
+    @Test
+    void graphsWithRandomOpsGoToSameDiffsSession() {
+        long before = ExecutionPlan.runs();
         SameDiff random = Graphs.create();
         SDVariable n = random.random().normal(0, 1, DataType.FLOAT, 4, 4);
         random.identity("out", n.mul(2.0));
         INDArray out = random.output(Map.of(), "out").get("out");
         assertArrayEquals(new long[] {4, 4}, out.shape());
+        assertNotEquals(0.0, out.sumNumber().doubleValue());
         assertEquals(before, ExecutionPlan.runs());
     }
 }
