@@ -116,7 +116,7 @@ public final class DiscriminatorGraph extends StyleGanGraph {
 
     private SDVariable act(SDVariable z, double gain, Double clamp, String site, Map<String, SDVariable> pre) {
         pre.put(site, z);
-        return Ops.lrelu(sd, z, gain, clamp);
+        return Ops.lrelu(sd, z, gain, clamp, weights.trainable());
     }
 
     /** Equalised k x k conv on NHWC activations (weight / sqrt(fan_in), at use). */

@@ -45,10 +45,19 @@ public final class Ops {
 
     /**
      * leaky_relu(x, 0.2) * sqrt(2) * gain, then (stylegan2-ada bias_act) clamped to +-conv_clamp * gain
-     * when a clamp is set.
+     * when a clamp is set; {@code trainable} graphs use the form whose gradient keeps least memory
+     * ({@link Layers#leakyReluByStep} otherwise).
      */
-    public static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp) {
-        SDVariable y = Layers.leakyRelu(sd, x, 0.2, SQRT2 * gain);
+    public static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp, boolean trainable) {
+        SDVariable y;
+        if (trainable) {
+            y = Layers.leakyRelu(sd, x, 0.2);
+            if (Math.abs(SQRT2 * gain - 1) > 1e-12) {        // D's conv1 has gain sqrt(1/2): no pass for x 1
+                y = y.mul(SQRT2 * gain);
+            }
+        } else {
+            y = Layers.leakyReluByStep(sd, x, 0.2, SQRT2 * gain);
+        }
         return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 
@@ -56,8 +65,8 @@ public final class Ops {
      * {@link #lrelu} with gain 1 for an input already multiplied by sqrt(2): leaky_relu(x, 0.2), clamped
      * to +-conv_clamp when a clamp is set. The same result, one elementwise pass fewer.
      */
-    public static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp) {
-        SDVariable y = Layers.leakyRelu(sd, xTimesSqrt2, 0.2);
+    public static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp, boolean trainable) {
+        SDVariable y = trainable ? Layers.leakyRelu(sd, xTimesSqrt2, 0.2) : Layers.leakyReluByStep(sd, xTimesSqrt2, 0.2, 1);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
     }
 
