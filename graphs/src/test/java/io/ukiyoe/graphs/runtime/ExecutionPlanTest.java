@@ -65,11 +65,14 @@ class ExecutionPlanTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6).subi(0.5);
         long before = ExecutionPlan.runs();
         INDArray planned = withPlans(true, () -> sd.output(Map.of("x", x), "logits").get("logits").dup());
+        INDArray again = withPlans(true, () -> sd.output(Map.of("x", x), "logits").get("logits").dup());
         INDArray own = withPlans(false, () -> sd.output(Map.of("x", x), "logits").get("logits").dup());
-        assertEquals(before + 1, ExecutionPlan.runs());
+        assertEquals(before + 2, ExecutionPlan.runs());
+        assertEquals(planned, again);
         assertArrayEquals(new long[] {2, 3}, planned.shape());
         assertEquals(own, planned);
 
+        Backprop.run(sd, Map.of("x", x), List.of("loss"), List.of("w", "b", "d"));
         long beforeGradients = ExecutionPlan.runs();
         OutAndGrad p = withPlans(true, () -> Backprop.run(sd, Map.of("x", x), List.of("loss"), List.of("w", "b", "d")));
         assertEquals(beforeGradients + 1, ExecutionPlan.runs());                     // the gradient function, planned
