@@ -42,10 +42,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * does the same work through a dependency tracker and frame/iteration bookkeeping on every op of every
  * call, about 0.1 ms an op here: a fifth of a 64 px training step, a tenth of a 256 px generator pass.
  *
- * <p>Listeners hear of each op as from SameDiff's session. Only plain dataflow graphs are planned (custom ops and the legacy transform, scalar, reduce and
- * broadcast ops, without control flow, random ops or ops whose output shape depends on input values);
- * for anything else {@link #of} answers null and the call goes to SameDiff's session. The results are
- * the same arrays SameDiff would give, from the same kernels.
+ * <p>Listeners hear of each op as from SameDiff's session. Only plain dataflow graphs are planned
+ * (custom ops and the legacy transform, scalar, reduce and broadcast ops, without control flow, random
+ * ops or ops whose output shape depends on input values); for anything else {@link #of} answers null and
+ * the call goes to SameDiff's session. The results are the values SameDiff would give, from the same
+ * kernels.
  */
 final class ExecutionPlan {
     /** Whether calls are planned ({@code -Dukiyoe.plan=false} sends every call to SameDiff's session). */
@@ -70,7 +71,6 @@ final class ExecutionPlan {
     private static final class Step {
         final SameDiffOp sdOp;
         final DifferentialFunction op;
-        final String name;
         /** Slot of each input, or -1 for an array of the graph (constant, variable) or a placeholder. */
         final int[] inSlots;
         final String[] inNames;
@@ -92,7 +92,6 @@ final class ExecutionPlan {
         Step(SameDiffOp op, int[] inSlots, String[] inNames, int[] outSlots, boolean[] requested) {
             this.sdOp = op;
             this.op = op.getOp();
-            this.name = op.getName();
             this.inSlots = inSlots;
             this.inNames = inNames;
             this.outSlots = outSlots;
