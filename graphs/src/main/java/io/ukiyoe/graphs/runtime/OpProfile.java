@@ -20,7 +20,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * graphs and their gradient functions alike). Switched on with {@code -Dukiyoe.profile.ops=true}
  * (in {@code UKIYOE_JAVA_OPTS} for the launcher); the table goes to stderr when the JVM exits. An op's time
  * runs from SameDiff's pre-execution hook to its post-execution hook: its output allocation and the
- * kernel; "between ops" is the rest of the calls (the session's own bookkeeping).
+ * kernel; "between ops" is the rest of the calls (the bookkeeping of SameDiff's session or of the
+ * {@link ExecutionPlan}).
  */
 public final class OpProfile extends BaseListener {
     /** Whether the profile is collected (the system property {@code ukiyoe.profile.ops}). */
@@ -31,7 +32,8 @@ public final class OpProfile extends BaseListener {
     private final Map<String, long[]> byOp = new HashMap<>();
     private long callNanos;
     private long calls;
-    private long opStart;
+    /** When the current thread's op started. */
+    private final ThreadLocal<long[]> opStart = ThreadLocal.withInitial(() -> new long[1]);
 
     private OpProfile() {
         if (ENABLED) {
@@ -66,14 +68,14 @@ public final class OpProfile extends BaseListener {
 
     @Override
     public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext opContext) {
-        opStart = System.nanoTime();
+        opStart.get()[0] = System.nanoTime();
     }
 
     @Override
     public synchronized void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
                                          INDArray[] outputs) {
         long[] t = byOp.computeIfAbsent(op.getOp().opName(), k -> new long[2]);
-        t[0] += System.nanoTime() - opStart;
+        t[0] += System.nanoTime() - opStart.get()[0];
         t[1]++;
     }
 
