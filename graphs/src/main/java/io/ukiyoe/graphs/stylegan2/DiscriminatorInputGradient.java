@@ -1,7 +1,6 @@
 package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.layers.Layers;
-
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import java.util.HashMap;

@@ -1,8 +1,7 @@
 package io.ukiyoe.graphs.stylegan2;
 
-import io.ukiyoe.graphs.layers.Layers;
-
 import io.ukiyoe.core.io.Tensor;
+import io.ukiyoe.graphs.layers.Layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
@@ -49,15 +48,7 @@ public final class Ops {
      * ({@link Layers#leakyReluByStep} otherwise).
      */
     public static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp, boolean trainable) {
-        SDVariable y;
-        if (trainable) {
-            y = Layers.leakyRelu(sd, x, 0.2);
-            if (Math.abs(SQRT2 * gain - 1) > 1e-12) {        // D's conv1 has gain sqrt(1/2): no pass for x 1
-                y = y.mul(SQRT2 * gain);
-            }
-        } else {
-            y = Layers.leakyReluByStep(sd, x, 0.2, SQRT2 * gain);
-        }
+        SDVariable y = leaky(sd, x, SQRT2 * gain, trainable);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 
@@ -66,8 +57,17 @@ public final class Ops {
      * to +-conv_clamp when a clamp is set. The same result, one elementwise pass fewer.
      */
     public static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp, boolean trainable) {
-        SDVariable y = trainable ? Layers.leakyRelu(sd, xTimesSqrt2, 0.2) : Layers.leakyReluByStep(sd, xTimesSqrt2, 0.2, 1);
+        SDVariable y = leaky(sd, xTimesSqrt2, 1, trainable);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
+    }
+
+    /** leaky_relu(x, 0.2) * gain in the form for the graph: libnd4j's kernel where it is trained. */
+    private static SDVariable leaky(SameDiff sd, SDVariable x, double gain, boolean trainable) {
+        if (!trainable) {
+            return Layers.leakyReluByStep(sd, x, 0.2, gain);
+        }
+        SDVariable y = Layers.leakyRelu(sd, x, 0.2);
+        return Math.abs(gain - 1) > 1e-12 ? y.mul(gain) : y;       // D's conv1 has gain sqrt(1/2): no pass for x 1
     }
 
     /** Adds a per-channel bias [C] to NCHW activations. */
