@@ -245,9 +245,42 @@ final class ExecutionPlan {
         return out.size() == ops.size() ? out : ops;
     }
 
-    /** Adds the op producing {@code var} after the ops it needs; false where the call cannot be planned. */
+    /**
+     * Adds the op producing {@code var} after the ops it needs (depth-first, post-order, with an explicit
+     * stack: a training graph's dependency chains run thousands of ops deep); false where the call cannot
+     * be planned.
+     */
     private static boolean visit(SameDiff sd, String var, Map<String, SameDiffOp> producer,
                                  Map<String, INDArray> placeholders, Set<String> visited, List<SameDiffOp> order) {
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();      // {op, its inputs, next input}
+        if (!enter(sd, var, producer, placeholders, visited, stack)) {
+            return false;
+        }
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            @SuppressWarnings("unchecked")
+            List<String> deps = (List<String>) top[1];
+            int next = (Integer) top[2];
+            if (next == deps.size()) {
+                order.add((SameDiffOp) top[0]);
+                stack.pop();
+            } else {
+                top[2] = next + 1;
+                if (!enter(sd, deps.get(next), producer, placeholders, visited, stack)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Checks {@code var}: an available constant, variable or placeholder, or the output of a plannable op,
+     * pushed onto {@code stack} unless already visited. False where the call cannot be planned.
+     */
+    private static boolean enter(SameDiff sd, String var, Map<String, SameDiffOp> producer,
+                                 Map<String, INDArray> placeholders, Set<String> visited,
+                                 java.util.ArrayDeque<Object[]> stack) {
         SameDiffOp op = producer.get(var);
         if (op == null) {
             SDVariable v = sd.getVariable(var);
@@ -263,8 +296,8 @@ final class ExecutionPlan {
         if (!visited.add(op.getName())) {
             return true;
         }
-        if (!plannable(op)) {
-            return false;
+        if (!plannable(op) || op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
+            return false;                                            // (op-to-op ordering: left to SameDiff)
         }
         List<String> deps = new ArrayList<>();
         if (op.getInputsToOp() != null) {
@@ -273,15 +306,7 @@ final class ExecutionPlan {
         if (op.getVarControlDeps() != null) {
             deps.addAll(op.getVarControlDeps());
         }
-        if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
-            return false;                                            // op-to-op ordering: left to SameDiff
-        }
-        for (String in : deps) {
-            if (!visit(sd, in, producer, placeholders, visited, order)) {
-                return false;
-            }
-        }
-        order.add(op);
+        stack.push(new Object[] {op, deps, 0});
         return true;
     }
 

@@ -142,6 +142,37 @@ class ExecutionPlanTest {
     }
 
     @Test
+    void aDeepChainIsPlannedOnASmallStack() throws InterruptedException {
+        // planning walks dependencies with its own stack: walked recursively, a training graph's chains
+        // (thousands of ops) need the thread's stack; here 3,000 ops planned on a 128 KB stack
+        SameDiff sd = Graphs.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, 2);
+        for (int i = 0; i < 3_000; i++) {
+            x = x.add(1.0);
+        }
+        sd.identity("out", x);
+        Map<String, INDArray> feed = Map.of("x", Nd4j.createFromArray(0f, 5f));
+        ExecutionPlan[] plan = new ExecutionPlan[1];
+        Throwable[] failed = new Throwable[1];
+        Thread small = new Thread(null, () -> {
+            try {
+                plan[0] = ExecutionPlan.of(sd, List.of("out"), feed);
+            } catch (Throwable t) {
+                failed[0] = t;
+            }
+        }, "small-stack", 128 * 1024);
+        small.start();
+        small.join();
+        assertEquals(null, failed[0]);
+        assertNotEquals(null, plan[0]);
+        long before = ExecutionPlan.runs();
+        INDArray out = sd.output(feed, "out").get("out");
+        assertEquals(before + 1, ExecutionPlan.runs());
+        assertEquals(3_000.0, out.getDouble(0), 0.0);
+        assertEquals(3_005.0, out.getDouble(1), 0.0);
+    }
+
+    @Test
     void graphsWithRandomOpsGoToSameDiffsSession() {
         long before = ExecutionPlan.runs();
         SameDiff random = Graphs.create();
