@@ -46,7 +46,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (custom ops and the legacy transform, scalar, reduce and broadcast ops, without control flow, random
  * ops or ops whose output shape depends on input values); for anything else {@link #of} answers null and
  * the call goes to SameDiff's session. The results are the values SameDiff would give, from the same
- * kernels.
+ * kernels or from {@link FastKernels}' equivalents of slow ones.
  */
 final class ExecutionPlan {
     /** Whether calls are planned ({@code -Dukiyoe.plan=false} sends every call to SameDiff's session). */
@@ -85,6 +85,8 @@ final class ExecutionPlan {
          */
         int[] inPlace = new int[0];
         OpContext context;
+        /** The faster equivalent of the op's libnd4j kernel that runs instead, or null. */
+        final FastKernels.Kernel kernel;
         List<LongShapeDescriptor> shapes;
         /** The input shapes that {@link #shapes} were found for (a variable may be given a new shape). */
         long[][] inShapes;
@@ -96,6 +98,7 @@ final class ExecutionPlan {
             this.inNames = inNames;
             this.outSlots = outSlots;
             this.requested = requested;
+            this.kernel = FastKernels.of(this.op);
         }
     }
 
@@ -176,7 +179,7 @@ final class ExecutionPlan {
         for (int i = 0; i < steps.length; i++) {
             Step step = steps[i];
             step.release = releases.get(i).stream().mapToInt(Integer::intValue).toArray();
-            if (elementwise(step.op) && step.outSlots.length == 1 && !step.requested[0]) {
+            if (elementwise(step.op) && step.kernel == null && step.outSlots.length == 1 && !step.requested[0]) {
                 List<Integer> into = new ArrayList<>();
                 for (int j = 0; j < step.inSlots.length; j++) {
                     int slot = step.inSlots[j];
@@ -459,7 +462,10 @@ final class ExecutionPlan {
         for (Listener l : listeners) {
             l.preOpExecution(sd, at, step.sdOp, ctx);
         }
-        if (step.op instanceof DynamicCustomOp c) {
+        if (step.kernel != null) {
+            step.kernel.run(in, out);
+            FastKernels.RUNS.incrementAndGet();
+        } else if (step.op instanceof DynamicCustomOp c) {
             Nd4j.getExecutioner().exec(c, ctx);
         } else {
             Nd4j.getExecutioner().exec((Op) step.op, ctx);

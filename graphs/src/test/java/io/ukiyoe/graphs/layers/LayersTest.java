@@ -70,6 +70,31 @@ class LayersTest {
     }
 
     @Test
+    void leakyReluIsTorchsToTheBitAndSoIsItsGradient() {
+        INDArray x = random(2, 3, 4, 5);
+        x.putScalar(0, 0.0);
+        x.putScalar(1, -0.0);
+        x.putScalar(2, 1e-30);
+        x.putScalar(3, -1e-30);
+        INDArray r = random(2, 3, 4, 5);
+        SameDiff sd = SameDiff.create();
+        SDVariable xv = sd.var("x", x);
+        SDVariable y = Layers.leakyRelu(sd, xv, 0.2);
+        // a product keeps the upstream gradient per element and a second use of y sums two paths into x
+        y.mul(sd.constant(r)).add(y.mul(0.5)).sum().markAsLoss();
+        INDArray out = y.eval();
+        INDArray grad = sd.calculateGradients(Map.of(), "x").get("x");
+        float slope = 0.2f;
+        for (long i = 0; i < x.length(); i++) {
+            float v = x.getFloat(i);
+            float up = (float) (r.getFloat(i) + 0.5);
+            // torch: x > 0 ? x : x * negval, and its gradient x > 0 ? g : g * negval (the slope at 0)
+            assertEquals(v > 0 ? v : v * slope, out.getFloat(i), 0.0, "value " + i);
+            assertEquals(v > 0 ? up : up * slope, grad.getFloat(i), 1e-6 * Math.abs(up), "gradient " + i);
+        }
+    }
+
+    @Test
     void convTransposeMatchesTorchOutputSizeAndValues() {
         int n = 2, cin = 3, cout = 4, h = 5, w = 3, k = 3, s = 2, p = 1, op = 1;
         INDArray x = random(n, cin, h, w);
