@@ -2,6 +2,7 @@ package io.ukiyoe.graphs.runtime;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 public final class OpProfile extends BaseListener {
     /** Whether the profile is collected (the system property {@code ukiyoe.profile.ops}). */
     public static final boolean ENABLED = Boolean.getBoolean("ukiyoe.profile.ops");
+    /** Whether ops are told apart by their input shapes as well ({@code -Dukiyoe.profile.shapes=true}). */
+    static final boolean SHAPES = Boolean.getBoolean("ukiyoe.profile.shapes");
     private static final OpProfile INSTANCE = new OpProfile();
 
     /** Per op type: nanoseconds and executions. */
@@ -74,7 +77,15 @@ public final class OpProfile extends BaseListener {
     @Override
     public synchronized void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
                                          INDArray[] outputs) {
-        long[] t = byOp.computeIfAbsent(op.getOp().opName(), k -> new long[2]);
+        String key = op.getOp().opName();
+        if (SHAPES && opContext != null) {
+            StringBuilder b = new StringBuilder(key);
+            for (INDArray in : opContext.getInputArrays()) {
+                b.append(' ').append(Arrays.toString(in.shape()));
+            }
+            key = b.toString();
+        }
+        long[] t = byOp.computeIfAbsent(key, k -> new long[2]);
         t[0] += System.nanoTime() - opStart.get()[0];
         t[1]++;
     }
