@@ -462,8 +462,7 @@ final class ExecutionPlan {
         for (Listener l : listeners) {
             l.preOpExecution(sd, at, step.sdOp, ctx);
         }
-        if (step.kernel != null) {
-            step.kernel.run(in, out);
+        if (step.kernel != null && step.kernel.run(in, out, memory)) {
             FastKernels.RUNS.incrementAndGet();
         } else if (step.op instanceof DynamicCustomOp c) {
             Nd4j.getExecutioner().exec(c, ctx);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -11,15 +12,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Each substituted kernel gives libnd4j's values to the bit, and torch's leaky ReLU semantics. */
 class FastKernelsTest {
     private static final double SLOPE = 0.2;
+    private static final NoOpMemoryMgr MEMORY = new NoOpMemoryMgr();
 
     @BeforeAll
     static void pool() {
@@ -59,14 +65,14 @@ class FastKernelsTest {
         FastKernels.Kernel fast = FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE));
         assertNotNull(fast);
         INDArray out = x.ulike();
-        fast.run(new INDArray[] {x}, new INDArray[] {out});
+        assertTrue(fast.run(new INDArray[] {x}, new INDArray[] {out}, MEMORY));
         assertBits(own, out, "leaky ReLU");
 
         INDArray ownGrad = Nd4j.exec(new LeakyReLUBp(x, g, x.ulike(), SLOPE))[0];
         FastKernels.Kernel fastGrad = FastKernels.of(new LeakyReLUBp(x, g, x.ulike(), SLOPE));
         assertNotNull(fastGrad);
         INDArray grad = x.ulike();
-        fastGrad.run(new INDArray[] {x, g}, new INDArray[] {grad});
+        assertTrue(fastGrad.run(new INDArray[] {x, g}, new INDArray[] {grad}, MEMORY));
         assertBits(ownGrad, grad, "leaky ReLU gradient");
         float a = (float) SLOPE;
         for (long i = 0; i < x.length(); i++) {        // torch: x > 0 ? g : g * negval, at 0 too
@@ -97,6 +103,49 @@ class FastKernelsTest {
                 .getGradients().get("x");
         assertBits(ownGrad, fastGrad, "gradient");
         assertTrue(fastGrad.sumNumber().doubleValue() != 0);
+    }
+
+    private static INDArray gaussian(long seed, long... shape) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.FLOAT, shape);
+    }
+
+    /** The gradients of x * y for broadcast operands: libnd4j's multiply_bp against the kernel. */
+    private static void assertBroadcastGradients(long[] xs, long[] ys) {
+        INDArray x = gaussian(3, xs);
+        INDArray y = gaussian(5, ys);
+        INDArray g = gaussian(7, x.mul(y).shape());
+        INDArray[] own = {x.ulike(), y.ulike()};
+        INDArray[] fast = {x.ulike(), y.ulike()};
+        Nd4j.exec((CustomOp) DynamicCustomOp.builder("multiply_bp").addInputs(x, y, g).addOutputs(own).build());
+        FastKernels.Kernel kernel = FastKernels.of(new MulBpOp());
+        assertNotNull(kernel);
+        assertTrue(kernel.run(new INDArray[] {x, y, g}, fast, MEMORY));
+        for (int i = 0; i < 2; i++) {
+            double scale = Math.max(1, own[i].amaxNumber().doubleValue());
+            for (long j = 0; j < own[i].length(); j++) {
+                assertEquals(own[i].getDouble(j), fast[i].getDouble(j), 1e-5 * scale,
+                        "gradient " + i + " of " + Arrays.toString(xs) + " x "
+                                + Arrays.toString(ys) + " at " + j);
+            }
+        }
+    }
+
+    @Test
+    void broadcastGradientsOfProductsAreLibnd4jsToRounding() {
+        long[][][] pairs = {
+            {{4, 6, 6, 8}, {8}},              // a bias over NHWC pixels: a product with ones
+            {{4, 6, 6, 8}, {4, 1, 1, 8}},     // a per-sample channel scale
+            {{4, 6, 6, 8}, {4, 6, 6, 1}},     // a noise map over channels
+            {{8, 10, 12}, {1, 10, 1}},        // style mixing
+            {{1, 6, 6, 8}, {4, 6, 6, 8}},     // the broadcast operand on the left
+            {{3, 5}, {1, 1}}};
+        for (long[][] p : pairs) {
+            assertBroadcastGradients(p[0], p[1]);
+        }
+        INDArray x = gaussian(1, 2, 3);
+        FastKernels.Kernel same = FastKernels.of(new MulBpOp());
+        assertEquals(false, same.run(new INDArray[] {x, x, x}, new INDArray[] {x.ulike(), x.ulike()}, MEMORY));
     }
 
     @Test
