@@ -65,7 +65,9 @@ public final class DiscriminatorGraph extends StyleGanGraph {
     private SDVariable features(SDVariable img, Map<String, SDVariable> pre) {
         int top = c.resolution();
         SDVariable x = img.permute(0, 2, 3, 1);
-        x = act(conv(x, Names.disc(top, "fromrgb/weight"), 3, 1, 1, 0).add(param(Names.disc(top, "fromrgb/bias"))),
+        String fromRgb = Names.disc(top, "fromrgb/weight");
+        x = Ops.pointwiseNhwc(x, weights.hwio(fromRgb, 1 / Math.sqrt(3)), top, 3, c.channels(top));
+        x = act(x.add(param(Names.disc(top, "fromrgb/bias"))),
                 1, c.convClamp(), "fromrgb", pre);
         shapes.expect(x, "fromrgb", BlockShapes.BATCH, top, top, c.channels(top));
         for (int res = top; res >= 8; res /= 2) {
@@ -79,11 +81,11 @@ public final class DiscriminatorGraph extends StyleGanGraph {
         int ch = c.channels(res);
         double half = Math.sqrt(0.5);
         Double clamp = c.convClamp();
-        SDVariable skip = downConv(x, Names.disc(res, "skip/weight"), ch, 1, 1, half);    // gain on the weight
-        SDVariable y = act(conv(x, Names.disc(res, "conv0/weight"), ch, 3, 1, 1).add(param(Names.disc(res, "conv0/bias"))),
+        SDVariable skip = downConv(x, Names.disc(res, "skip/weight"), null, ch, 1, 1, half, res, c.channels(res / 2)); // gain on the weight
+        SDVariable y = act(conv(x, Names.disc(res, "conv0/weight"), param(Names.disc(res, "conv0/bias")), ch, 3, 1, 1),
                 1, clamp, res + "/conv0", pre);
-        y = act(downConv(y, Names.disc(res, "conv1/weight"), ch, 3, 2, 1).add(param(Names.disc(res, "conv1/bias"))),
-                half, clamp, res + "/conv1", pre);
+        y = act(downConv(y, Names.disc(res, "conv1/weight"), param(Names.disc(res, "conv1/bias")), ch, 3, 2, 1, res,
+                c.channels(res / 2)), half, clamp, res + "/conv1", pre);
         return skip.add(y);
     }
 
@@ -119,22 +121,30 @@ public final class DiscriminatorGraph extends StyleGanGraph {
         return Ops.lrelu(sd, z, gain, clamp, weights.trainable());
     }
 
-    /** Equalised k x k conv on NHWC activations (weight / sqrt(fan_in), at use). */
-    private SDVariable conv(SDVariable x, String weight, int cin, int k, int stride, int pad) {
-        return Ops.convNhwc(sd, x, weights.hwio(weight, 1 / Math.sqrt((double) cin * k * k)), k, stride, pad);
+    /** Equalised k x k conv on NHWC activations (weight / sqrt(fan_in), at use), plus {@code bias}. */
+    private SDVariable conv(SDVariable x, String weight, SDVariable bias, int cin, int k, int stride, int pad) {
+        return Ops.convNhwc(sd, x, weights.hwio(weight, 1 / Math.sqrt((double) cin * k * k)), bias, k, stride, pad);
     }
 
     /**
      * The FIR with padding {@code pad}, then the equalised k x k conv with stride 2, times {@code gain}
-     * (on the weight). Training forms fold the FIR into one (k+3) x (k+3) kernel: libnd4j's depthwise-conv
-     * gradient, which the separate blur needs, builds a column buffer 16x the activations.
+     * (on the weight), plus {@code bias} (null: none) [cout]; x is [N, res, res, cin]. The weight form picks
+     * how the FIR runs: folded into one (k+3) x (k+3) kernel, as average pools, or as the reference's
+     * depthwise conv (libnd4j's gradient of which builds a column buffer 16x the activations).
      */
-    private SDVariable downConv(SDVariable x, String weight, int cin, int k, int pad, double gain) {
+    private SDVariable downConv(SDVariable x, String weight, SDVariable bias, int cin, int k, int pad, double gain, int res,
+                                int cout) {
         double scale = gain / Math.sqrt((double) cin * k * k);
         SDVariable folded = weights.firDownKernel(weight, scale, k);
-        return folded != null ? Ops.convNhwc(sd, x, folded, k + 3, 2, pad)
-                : Ops.convNhwc(sd, weights.pooledBlur() ? Ops.pooledBlurNhwc(sd, x, pad, pad, 3, 1)
-                        : Ops.blurNhwc(sd, x, cin, pad, pad, 1), weights.hwio(weight, scale), k, 2, 0);
+        if (folded != null) {
+            return Ops.convNhwc(sd, x, folded, bias, k + 3, 2, pad);
+        }
+        if (k == 1 && bias == null && weights.pooledBlur()) {   // a 1x1 conv commutes with the FIR: downsample first
+            return Ops.pointwiseNhwc(Ops.pooledBlurNhwc(sd, x, pad, pad, 3, 2, 1), weights.hwio(weight, scale), res / 2, cin, cout);
+        }
+        SDVariable blurred = weights.pooledBlur() ? Ops.pooledBlurNhwc(sd, x, pad, pad, 3, 1)
+                : Ops.blurNhwc(sd, x, cin, pad, pad, 1);
+        return Ops.convNhwc(sd, blurred, weights.hwio(weight, scale), bias, k, 2, 0);
     }
 
     private SDVariable dense(SDVariable x, String layer, long in) {

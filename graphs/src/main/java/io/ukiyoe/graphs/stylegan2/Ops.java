@@ -90,9 +90,30 @@ public final class Ops {
 
     /** As {@link #convNhwc(SameDiff, SDVariable, SDVariable, int, int)} with a stride. */
     public static SDVariable convNhwc(SameDiff sd, SDVariable x, SDVariable weightHWIO, int k, int stride, int pad) {
+        return convNhwc(sd, x, weightHWIO, null, k, stride, pad);
+    }
+
+    /**
+     * As {@link #convNhwc(SameDiff, SDVariable, SDVariable, int, int, int)} plus a per-channel bias [O]
+     * (null: none) inside the conv: oneDNN adds it on the way out and sums its gradient with the
+     * weight's, where a separate add and its gradient are two more passes over the map (libnd4j's
+     * add_bp took 2-3 ms for a bias over [16, 64, 64, 32]).
+     */
+    public static SDVariable convNhwc(SameDiff sd, SDVariable x, SDVariable weightHWIO, SDVariable bias, int k,
+                                      int stride, int pad) {
         Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
                 .paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
-        return sd.cnn().conv2d(x, weightHWIO, cfg);
+        return bias == null ? sd.cnn().conv2d(x, weightHWIO, cfg) : sd.cnn().conv2d(x, weightHWIO, bias, cfg);
+    }
+
+    /**
+     * A 1x1 conv of NHWC activations [N, res, res, I] with a [1, 1, I, O] weight, as the matrix product
+     * of the [N res res, I] pixels with the [I, O] weight: [N, res, res, O]. oneDNN's gradient of a 1x1
+     * conv with few channels (fromrgb's 3 in, torgb's 3 out) took 3-5 ms at 64 px, batch 8, where the
+     * products' gradients take a fraction of a millisecond.
+     */
+    public static SDVariable pointwiseNhwc(SDVariable x, SDVariable weightHWIO, long res, long in, long out) {
+        return x.reshape(-1, in).mmul(weightHWIO.reshape(in, out)).reshape(-1, res, res, out);
     }
 
     /**
@@ -122,14 +143,24 @@ public final class Ops {
      * fraction of its depthwise-conv gradient (which builds a column buffer of 16 values per input).
      */
     public static SDVariable pooledBlurNhwc(SameDiff sd, SDVariable x, int pad0, int pad1, int pools, double gain) {
+        return pooledBlurNhwc(sd, x, pad0, pad1, pools, 1, gain);
+    }
+
+    /**
+     * {@link #pooledBlurNhwc(SameDiff, SDVariable, int, int, int, double)} keeping every
+     * {@code lastStride}-th output per axis (the last pool strided): the FIR then a downsampling.
+     */
+    public static SDVariable pooledBlurNhwc(SameDiff sd, SDVariable x, int pad0, int pad1, int pools, int lastStride,
+                                            double gain) {
         SDVariable y = x;
         if (pad0 != 0 || pad1 != 0) {
             SDVariable p = sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {pad0, pad1}, {pad0, pad1}, {0, 0}}));
             y = sd.nn().pad(y, p, PadMode.CONSTANT, 0.0);
         }
-        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(2).kW(2).sH(1).sW(1).pH(0).pW(0)
-                .paddingMode(PaddingMode.VALID).isNHWC(true).type(Pooling2D.Pooling2DType.AVG).build();
         for (int i = 0; i < pools; i++) {
+            int stride = i == pools - 1 ? lastStride : 1;
+            Pooling2DConfig cfg = Pooling2DConfig.builder().kH(2).kW(2).sH(stride).sW(stride).pH(0).pW(0)
+                    .paddingMode(PaddingMode.VALID).isNHWC(true).type(Pooling2D.Pooling2DType.AVG).build();
             y = sd.cnn().avgPooling2d(y, cfg);
         }
         return gain == 1 ? y : y.mul(gain);
