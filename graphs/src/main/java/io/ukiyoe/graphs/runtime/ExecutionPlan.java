@@ -66,6 +66,10 @@ final class ExecutionPlan {
     private final String[] outputNames;
     private final int[] outputSlots;
     private final int slots;
+    /** Slots that a kernel reads only for their shape, possibly after the array is released. */
+    private final boolean[] shapeNeeded;
+    /** For those slots, a data-less array of the shape (see {@link #standIn}). */
+    private final INDArray[] standIns;
 
     /** One op of the plan: where its inputs come from, where its outputs go, what it frees. */
     private static final class Step {
@@ -85,8 +89,10 @@ final class ExecutionPlan {
          */
         int[] inPlace = new int[0];
         OpContext context;
-        /** The faster equivalent of the op's libnd4j kernel that runs instead, or null. */
+        /** The equivalent of the op's libnd4j kernel that runs instead, or null. */
         final FastKernels.Kernel kernel;
+        /** Per input: read by the kernel only for its shape (not kept alive for this op); null if none. */
+        final boolean[] shapeOnly;
         List<LongShapeDescriptor> shapes;
         /** The input shapes that {@link #shapes} were found for (a variable may be given a new shape). */
         long[][] inShapes;
@@ -98,12 +104,24 @@ final class ExecutionPlan {
             this.inNames = inNames;
             this.outSlots = outSlots;
             this.requested = requested;
-            this.kernel = FastKernels.of(this.op);
+            List<String> outs = op.getOutputsOfOp();
+            SDVariable first = outs == null || outs.isEmpty() ? null : op.getOp().getSameDiff().getVariable(outs.get(0));
+            this.kernel = first == null ? null : FastKernels.of(this.op, first.dataType());
+            boolean[] only = new boolean[inSlots.length];
+            boolean any = false;
+            for (int j = 0; kernel != null && j < only.length; j++) {
+                only[j] = kernel.shapeOnly(j);
+                any |= only[j];
+            }
+            this.shapeOnly = any ? only : null;
         }
     }
 
-    private ExecutionPlan(SameDiff sd, Step[] steps, String[] outputNames, int[] outputSlots, int slots) {
+    private ExecutionPlan(SameDiff sd, Step[] steps, String[] outputNames, int[] outputSlots, int slots,
+                          boolean[] shapeNeeded) {
         this.sd = sd;
+        this.shapeNeeded = shapeNeeded;
+        this.standIns = new INDArray[slots];
         this.steps = steps;
         this.outputNames = outputNames;
         this.outputSlots = outputSlots;
@@ -142,6 +160,7 @@ final class ExecutionPlan {
         Step[] steps = new Step[order.size()];
         int[] lastUse = new int[slotOf.size()];
         Arrays.fill(lastUse, -1);
+        boolean[] shapeNeeded = new boolean[slotOf.size()];
         for (int i = 0; i < steps.length; i++) {
             SameDiffOp op = order.get(i);
             List<String> ins = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
@@ -149,9 +168,6 @@ final class ExecutionPlan {
             for (int j = 0; j < inSlots.length; j++) {
                 Integer slot = slotOf.get(ins.get(j));
                 inSlots[j] = slot == null ? -1 : slot;
-                if (slot != null) {
-                    lastUse[slot] = i;
-                }
             }
             List<String> outs = op.getOutputsOfOp();
             int[] outSlots = new int[outs.size()];
@@ -159,11 +175,22 @@ final class ExecutionPlan {
             for (int j = 0; j < outSlots.length; j++) {
                 outSlots[j] = slotOf.get(outs.get(j));
                 isRequested[j] = requested.contains(outs.get(j));
-                if (lastUse[outSlots[j]] < i) {
-                    lastUse[outSlots[j]] = i;                   // never consumed: freed right after its op
-                }
             }
             steps[i] = new Step(op, inSlots, ins.toArray(String[]::new), outSlots, isRequested);
+            for (int j = 0; j < inSlots.length; j++) {
+                if (inSlots[j] >= 0) {
+                    if (steps[i].shapeOnly != null && steps[i].shapeOnly[j]) {
+                        shapeNeeded[inSlots[j]] = true;           // only its shape: recorded, not kept alive
+                    } else {
+                        lastUse[inSlots[j]] = i;
+                    }
+                }
+            }
+            for (int slot : outSlots) {
+                if (lastUse[slot] < i) {
+                    lastUse[slot] = i;                          // never consumed: freed right after its op
+                }
+            }
         }
         List<List<Integer>> releases = new ArrayList<>();
         for (int i = 0; i < steps.length; i++) {
@@ -192,7 +219,7 @@ final class ExecutionPlan {
         }
         String[] names = outputs.toArray(String[]::new);
         int[] outSlots = Arrays.stream(names).mapToInt(slotOf::get).toArray();
-        return new ExecutionPlan(sd, steps, names, outSlots, slotOf.size());
+        return new ExecutionPlan(sd, steps, names, outSlots, slotOf.size(), shapeNeeded);
     }
 
     /**
@@ -391,7 +418,7 @@ final class ExecutionPlan {
             for (int j = 0; j < in.length; j++) {
                 int slot = step.inSlots[j];
                 if (slot >= 0) {
-                    in[j] = values[slot];
+                    in[j] = values[slot] != null ? values[slot] : standIns[slot];
                 } else {
                     INDArray fed = placeholders.get(step.inNames[j]);
                     in[j] = fed != null ? fed : sd.getArrForVarName(step.inNames[j]);
@@ -400,6 +427,11 @@ final class ExecutionPlan {
             INDArray[] out = execute(step, in, memory, watching, at);
             for (int j = 0; j < out.length; j++) {
                 values[step.outSlots[j]] = out[j];
+                int slot = step.outSlots[j];
+                if (shapeNeeded[slot] && (standIns[slot] == null || !Arrays.equals(standIns[slot].shape(), out[j].shape())
+                        || standIns[slot].dataType() != out[j].dataType())) {
+                    standIns[slot] = standIn(out[j]);             // kept across calls: shapes rarely change
+                }
             }
             for (int slot : step.release) {
                 if (!written(values[slot], out)) {
@@ -413,6 +445,15 @@ final class ExecutionPlan {
             results.put(outputNames[i], SDValue.create(values[outputSlots[i]]));
         }
         return ExecutionResult.builder().valueOutputs(results).build();
+    }
+
+    /**
+     * An array of {@code array}'s shape and type that holds no data of its own (every stride 0 over one
+     * value): what a kernel that reads an input only for its shape gets once the array is released.
+     */
+    private static INDArray standIn(INDArray array) {
+        INDArray one = Nd4j.scalar(array.dataType(), 0);
+        return Nd4j.create(one.data(), array.shape(), new long[array.rank()], 0, 'c', array.dataType());
     }
 
     /** Whether {@code array} is one of {@code outputs} (an input the op wrote its output into). */
@@ -439,7 +480,8 @@ final class ExecutionPlan {
         }
         ctx.setInputArrays(in);
         if (step.shapes == null || !sameShapes(step.inShapes, in)) {
-            step.shapes = outputShapes(step.op, ctx, in);
+            step.shapes = step.shapeOnly != null ? kernelShapes(step.kernel, step.outSlots.length, in)
+                    : outputShapes(step.op, ctx, in);
             step.inShapes = Arrays.stream(in).map(INDArray::shape).toArray(long[][]::new);
         }
         INDArray[] out = new INDArray[step.shapes.size()];
@@ -464,6 +506,8 @@ final class ExecutionPlan {
         }
         if (step.kernel != null && step.kernel.run(in, out, memory)) {
             FastKernels.RUNS.incrementAndGet();
+        } else if (step.shapeOnly != null) {
+            throw new IllegalStateException(step.op.opName() + ": a kernel with shape-only inputs declined to run");
         } else if (step.op instanceof DynamicCustomOp c) {
             Nd4j.getExecutioner().exec(c, ctx);
         } else {
@@ -489,6 +533,16 @@ final class ExecutionPlan {
     }
 
     /** The op's output shapes for these inputs. */
+    /** The output shapes of a kernel with shape-only inputs: each that of the input it names. */
+    private static List<LongShapeDescriptor> kernelShapes(FastKernels.Kernel kernel, int outputs, INDArray[] in) {
+        List<LongShapeDescriptor> shapes = new ArrayList<>();
+        for (int i = 0; i < outputs; i++) {
+            INDArray like = in[kernel.outputLike(i)];
+            shapes.add(LongShapeDescriptor.fromShape(like.shape(), like.dataType()));
+        }
+        return shapes;
+    }
+
     private static List<LongShapeDescriptor> outputShapes(DifferentialFunction op, OpContext ctx, INDArray[] in) {
         if (op instanceof DynamicCustomOp c) {
             return Nd4j.getExecutioner().calculateOutputShape(c, ctx);

@@ -14,24 +14,36 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Faster equivalents of slow libnd4j kernels, built from its vectorised elementwise ops, that an
- * {@link ExecutionPlan} runs in their place: the same values to the bit (FastKernelsTest), so a graph
- * computes the same with or without a plan. libnd4j M2.1's leakyrelu and lrelu_bp branch per element
- * and take 7 and 11 ms on 2M floats here, where a scalar or pairwise op takes 0.2-0.5 ms: in a 64 px
- * training step they were an eighth of the op time. {@code -Dukiyoe.kernels=false} runs libnd4j's own.
+ * Equivalents of libnd4j kernels, built from its vectorised ops, that an {@link ExecutionPlan} runs in
+ * their place, for speed or for memory:
+ * <ul>
+ *   <li>leakyrelu and lrelu_bp: libnd4j M2.1's branch per element and take 7 and 11 ms on 2M floats
+ *       here, where a scalar or pairwise op takes 0.2-0.5 ms (an eighth of a 64 px training step's op
+ *       time). The same values to the bit.</li>
+ *   <li>multiply_bp with a broadcast operand: libnd4j's took 40 ms on [8, 64, 64, 32] x [8, 1, 1, 32],
+ *       two products and a sum 1.6 ms.</li>
+ *   <li>add_bp, subtract_bp and the 2x2 stride-1 avgpool2d_bp need only the shapes of their forward
+ *       inputs, which libnd4j's kernels take as arrays: a plan would keep every such array alive until
+ *       the backward pass reached it (each bias's conv output, each blur's pooled maps). These kernels
+ *       never read them ({@link Kernel#shapeOnly}), so the plan frees them after their forward use.</li>
+ * </ul>
+ * Sums are taken in another order than libnd4j's, so kernels that sum agree with it to rounding, not to
+ * the bit (FastKernelsTest). {@code -Dukiyoe.kernels=false} runs libnd4j's own kernels.
  */
 final class FastKernels {
     /** Whether plans substitute these kernels (the system property {@code ukiyoe.kernels}). */
@@ -46,13 +58,27 @@ final class FastKernels {
      */
     interface Kernel {
         boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory);
+
+        /**
+         * Whether input {@code j} is read only for its shape: the plan may then hand the kernel a stand-in
+         * of that shape, and the kernel must then run (it may not answer false) and take each output's
+         * shape from {@link #outputLike}.
+         */
+        default boolean shapeOnly(int j) {
+            return false;
+        }
+
+        /** For kernels with shape-only inputs: the input whose shape and type output {@code i} has. */
+        default int outputLike(int i) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private FastKernels() {}
 
-    /** The faster kernel for {@code op}, or null where libnd4j's own is used. */
-    static Kernel of(DifferentialFunction op) {
-        if (!enabled) {
+    /** The kernel for {@code op}, whose outputs are of {@code type}, or null where libnd4j's own is used (not float32). */
+    static Kernel of(DifferentialFunction op, DataType type) {
+        if (!enabled || type != DataType.FLOAT) {
             return null;
         }
         if (op instanceof LeakyReLU l) {
@@ -63,6 +89,15 @@ final class FastKernels {
         }
         if (op instanceof MulBpOp) {
             return new BroadcastProductGradient();
+        }
+        if (op instanceof AddBpOp) {
+            return new SumGradient(false);
+        }
+        if (op instanceof SubBpOp) {
+            return new SumGradient(true);
+        }
+        if (op instanceof Pooling2DDerivative p && "avgpool2d_bp".equals(p.opName())) {
+            return PoolGradient.of(p.iArgs());
         }
         return null;
     }
@@ -99,23 +134,18 @@ final class FastKernels {
 
     /**
      * The gradients of x * y (multiply_bp) where one operand is broadcast: g y and g x, each summed down
-     * to its operand's shape. libnd4j M2.1's multiply_bp took 40 ms on [8, 64, 64, 32] x [8, 1, 1, 32]
-     * where these products and sums take 1.6 ms. A sum over leading axes is a product with a row of
-     * ones, others are libnd4j's reduce_sum: the sums are taken in another order than libnd4j's, so
-     * they agree to rounding, not to the bit. Same-shape operands keep libnd4j's kernel. (add_bp's sum
-     * of a bias gradient took as long this way as libnd4j's: it is not substituted.)
+     * to its operand's shape. Same-shape operands keep libnd4j's kernel.
      */
     private static final class BroadcastProductGradient implements Kernel {
         private final Sub multiply = new Sub(new MulOp(unit(), unit(), unit()));
-        private final Map<String, Sub> sums = new HashMap<>();
+        private final Reducer reducer = new Reducer();
 
         @Override
         public boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory) {
             INDArray x = in[0];
             INDArray y = in[1];
             INDArray g = in[2];
-            if (Arrays.equals(x.shape(), y.shape()) || g.dataType() != DataType.FLOAT
-                    || x.dataType() != DataType.FLOAT || y.dataType() != DataType.FLOAT) {
+            if (Arrays.equals(x.shape(), y.shape()) || !floats(x, y, g)) {
                 return false;
             }
             gradient(g, y, out[0], memory);
@@ -129,62 +159,150 @@ final class FastKernels {
                 multiply.run(into, g, other);
                 return;
             }
-            INDArray full = memory.allocate(false, LongShapeDescriptor.fromShape(g.shape(), DataType.FLOAT));
+            INDArray full = memory.allocate(false, LongShapeDescriptor.fromShape(g.shape(), g.dataType()));
             multiply.run(full, g, other);
-            sumTo(full, into);
+            reducer.sumTo(full, into);
             memory.release(full);
         }
+    }
 
-        /** into = src summed over the axes where into (aligned right) has extent 1. */
-        private void sumTo(INDArray src, INDArray into) {
+    /**
+     * The gradients of x + y (add_bp) or x - y (subtract_bp): g, and g or -g, each summed down to its
+     * operand's shape. x and y are read only for their shapes.
+     */
+    private static final class SumGradient implements Kernel {
+        private final boolean negateSecond;
+        private final Reducer reducer = new Reducer();
+        private final Sub negate = new Sub(new ScalarMultiplication(unit(), null, unit(), -1.0));
+
+        SumGradient(boolean negateSecond) {
+            this.negateSecond = negateSecond;
+        }
+
+        @Override
+        public boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory) {
+            reducer.sumTo(in[2], out[0]);
+            reducer.sumTo(in[2], out[1]);
+            if (negateSecond) {
+                negate.run(out[1], out[1]);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean shapeOnly(int j) {
+            return j < 2;
+        }
+
+        @Override
+        public int outputLike(int i) {
+            return i;
+        }
+    }
+
+    /**
+     * The gradient of a 2x2 average pool with stride 1, no padding (the blurs' pools): each input pixel
+     * gets the mean of the upstream gradients of the (up to four) windows that hold it, which is the
+     * same pool over the upstream gradient padded by one on every side. The input is read only for its
+     * shape.
+     */
+    private static final class PoolGradient implements Kernel {
+        private final Sub pad;
+        private final Sub pool;
+        private final boolean nhwc;
+
+        /** iArgs: kH, kW, sH, sW, pH, pW, dH, dW, same mode, divisor mode, NHWC. */
+        static PoolGradient of(long[] a) {
+            boolean plain = a.length >= 11 && a[0] == 2 && a[1] == 2 && a[2] == 1 && a[3] == 1 && a[4] == 0 && a[5] == 0
+                    && a[6] == 1 && a[7] == 1 && a[8] == 0;
+            return plain ? new PoolGradient(a, a[10] == 1) : null;
+        }
+
+        private PoolGradient(long[] iArgs, boolean nhwc) {
+            this.nhwc = nhwc;
+            int[][] p = nhwc ? new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}} : new int[][] {{0, 0}, {0, 0}, {1, 1}, {1, 1}};
+            INDArray paddings = Nd4j.createFromArray(p);
+            this.pad = new Sub(DynamicCustomOp.builder("pad").addInputs(unit(), paddings).addOutputs(unit())
+                    .addIntegerArguments(0).addFloatingPointArguments(0.0).build(), paddings);
+            this.pool = new Sub(DynamicCustomOp.builder("avgpool2d").addInputs(unit()).addOutputs(unit())
+                    .addIntegerArguments(Arrays.stream(iArgs).mapToInt(Math::toIntExact).toArray()).build());
+        }
+
+        @Override
+        public boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory) {
+            INDArray g = in[1];
+            long[] s = g.shape().clone();
+            s[nhwc ? 1 : 2] += 2;
+            s[nhwc ? 2 : 3] += 2;
+            INDArray padded = memory.allocate(false, LongShapeDescriptor.fromShape(s, g.dataType()));
+            pad.run(padded, g);
+            pool.run(out[0], padded);
+            memory.release(padded);
+            return true;
+        }
+
+        @Override
+        public boolean shapeOnly(int j) {
+            return j == 0;
+        }
+
+        @Override
+        public int outputLike(int i) {
+            return 0;
+        }
+    }
+
+    private static boolean floats(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sums an array down to a broadcast-compatible shape with libnd4j's reduce_sum, written straight
+     * into the output: a view (reshape) of a pooled array would raise its buffer's use count until the
+     * garbage collector took the view, and the pool does not take back a buffer in use.
+     */
+    private static final class Reducer {
+        private final Map<String, Sub> sums = new HashMap<>();
+        private final Sub copy = new Sub(new ScalarMultiplication(unit(), null, unit(), 1.0));
+
+        /** into = src summed over the axes where into (aligned right) has extent 1 (a copy for equal shapes). */
+        void sumTo(INDArray src, INDArray into) {
             long[] s = src.shape();
             long[] t = into.shape();
             if (Arrays.equals(s, t)) {
-                into.assign(src);
+                copy.run(into, src);                        // x * 1: every value as it is
                 return;
             }
             int lead = s.length - t.length;
             List<Integer> dims = new ArrayList<>();
             List<Long> kept = new ArrayList<>();
+            long[] ones = s.clone();
             for (int i = 0; i < s.length; i++) {
                 long ti = i < lead ? 1 : t[i - lead];
                 if (ti == 1 && s[i] != 1) {
                     dims.add(i);
+                    ones[i] = 1;
                 } else {
                     kept.add(s[i]);
                 }
             }
-            int k = dims.size();
-            boolean leading = k > 0 && dims.get(k - 1) == k - 1;
-            if (leading && src.ordering() == 'c' && Shape.hasDefaultStridesForShape(src)) {
-                long rows = 1;
-                for (int i = 0; i < k; i++) {
-                    rows *= s[i];
-                }
-                INDArray row = src.reshape(rows, src.length() / rows);
-                INDArray target = into.reshape(1, row.columns());
-                Nd4j.gemm(ones(rows), row, target, false, false, 1.0, 0.0);
-                if (target.data() != into.data()) {
-                    into.assign(target.reshape(t));
-                }
-                return;
-            }
+            boolean keepDims = t.length == s.length;
+            long[] result = keepDims ? ones : kept.stream().mapToLong(Long::longValue).toArray();
             int[] axes = dims.stream().mapToInt(Integer::intValue).toArray();
-            Sub sum = sums.computeIfAbsent(Arrays.toString(axes), key -> new Sub(DynamicCustomOp.builder("reduce_sum")
-                    .addInputs(unit()).addOutputs(unit()).addIntegerArguments(axes).addBooleanArguments(false).build()));
-            INDArray target = into.reshape(kept.stream().mapToLong(Long::longValue).toArray());
-            sum.run(target, src);
-            if (target.data() != into.data()) {
-                into.assign(target.reshape(t));
+            Sub sum = sums.computeIfAbsent(Arrays.toString(axes) + keepDims, key -> new Sub(DynamicCustomOp
+                    .builder("reduce_sum").addInputs(unit()).addOutputs(unit()).addIntegerArguments(axes)
+                    .addBooleanArguments(keepDims).build()));
+            if (Arrays.equals(result, t)) {
+                sum.run(into, src);
+            } else {
+                sum.run(into.reshape(result), src);         // (a shape such as [6, 1] of [4, 6, 8]: a view)
             }
         }
-    }
-
-    /** Rows of ones [1, n], shared (read-only) by every kernel. */
-    private static final Map<Long, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static INDArray ones(long n) {
-        return ONES.computeIfAbsent(n, k -> Nd4j.ones(DataType.FLOAT, 1, k));
     }
 
     /** A placeholder array for building an op whose arrays come from its context. */
@@ -196,9 +314,11 @@ final class FastKernels {
     private static final class Sub {
         private final Object op;          // a legacy Op or a CustomOp
         private final OpContext context = Nd4j.getExecutioner().buildContext();
+        private final INDArray[] extra;   // inputs after the run's own (constants such as pad widths)
 
-        Sub(Object op) {
+        Sub(Object op, INDArray... extra) {
             this.op = op;
+            this.extra = extra;
             if (op instanceof DynamicCustomOp c) {
                 context.setIArguments(c.iArgs());
                 context.setTArguments(c.tArgs());
@@ -207,7 +327,13 @@ final class FastKernels {
         }
 
         void run(INDArray out, INDArray... in) {
-            context.setInputArrays(in);
+            if (extra.length == 0) {
+                context.setInputArrays(in);
+            } else {
+                INDArray[] all = Arrays.copyOf(in, in.length + extra.length);
+                System.arraycopy(extra, 0, all, in.length, extra.length);
+                context.setInputArrays(all);
+            }
             context.setOutputArrays(out);
             if (op instanceof CustomOp c) {
                 Nd4j.getExecutioner().exec(c, context);

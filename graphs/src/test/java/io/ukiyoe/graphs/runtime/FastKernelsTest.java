@@ -1,5 +1,6 @@
 package io.ukiyoe.graphs.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +18,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Each substituted kernel gives libnd4j's values to the bit, and torch's leaky ReLU semantics. */
@@ -62,14 +70,14 @@ class FastKernelsTest {
         INDArray g = values(4000, 5);
         INDArray own = x.ulike();
         Nd4j.exec(new LeakyReLU(x, own, SLOPE));
-        FastKernels.Kernel fast = FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE));
+        FastKernels.Kernel fast = FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT);
         assertNotNull(fast);
         INDArray out = x.ulike();
         assertTrue(fast.run(new INDArray[] {x}, new INDArray[] {out}, MEMORY));
         assertBits(own, out, "leaky ReLU");
 
         INDArray ownGrad = Nd4j.exec(new LeakyReLUBp(x, g, x.ulike(), SLOPE))[0];
-        FastKernels.Kernel fastGrad = FastKernels.of(new LeakyReLUBp(x, g, x.ulike(), SLOPE));
+        FastKernels.Kernel fastGrad = FastKernels.of(new LeakyReLUBp(x, g, x.ulike(), SLOPE), DataType.FLOAT);
         assertNotNull(fastGrad);
         INDArray grad = x.ulike();
         assertTrue(fastGrad.run(new INDArray[] {x, g}, new INDArray[] {grad}, MEMORY));
@@ -93,7 +101,7 @@ class FastKernelsTest {
         Map<String, INDArray> fast = Backprop.run(sd, Map.of(), java.util.List.of("loss"), java.util.List.of("x"))
                 .getGradients();
         INDArray fastGrad = fast.get("x").dup();
-        assertEquals(before + 2, FastKernels.RUNS.get());        // leakyrelu forward, lrelu_bp backward
+        assertEquals(before + 3, FastKernels.RUNS.get());        // leakyrelu, lrelu_bp, and the sum's add_bp
         FastKernels.enabled = false;
         SameDiff again = Graphs.create();             // plans keep their kernels: a new graph gets libnd4j's
         SDVariable x2 = again.var("x", values(4000, 7));
@@ -118,7 +126,7 @@ class FastKernelsTest {
         INDArray[] own = {x.ulike(), y.ulike()};
         INDArray[] fast = {x.ulike(), y.ulike()};
         Nd4j.exec((CustomOp) DynamicCustomOp.builder("multiply_bp").addInputs(x, y, g).addOutputs(own).build());
-        FastKernels.Kernel kernel = FastKernels.of(new MulBpOp());
+        FastKernels.Kernel kernel = FastKernels.of(new MulBpOp(), DataType.FLOAT);
         assertNotNull(kernel);
         assertTrue(kernel.run(new INDArray[] {x, y, g}, fast, MEMORY));
         for (int i = 0; i < 2; i++) {
@@ -144,15 +152,104 @@ class FastKernelsTest {
             assertBroadcastGradients(p[0], p[1]);
         }
         INDArray x = gaussian(1, 2, 3);
-        FastKernels.Kernel same = FastKernels.of(new MulBpOp());
+        FastKernels.Kernel same = FastKernels.of(new MulBpOp(), DataType.FLOAT);
         assertEquals(false, same.run(new INDArray[] {x, x, x}, new INDArray[] {x.ulike(), x.ulike()}, MEMORY));
+    }
+
+    /** An array of {@code a}'s shape with no data of its own (as the plan hands a released shape-only input). */
+    private static INDArray standIn(INDArray a) {
+        return Nd4j.create(Nd4j.scalar(0f).data(), a.shape(), new long[a.rank()], 0, 'c', DataType.FLOAT);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        for (long j = 0; j < expected.length(); j++) {
+            assertEquals(expected.getDouble(j), actual.getDouble(j), 1e-5 * scale, what + " at " + j);
+        }
+    }
+
+    @Test
+    void sumGradientsReadTheirOperandsOnlyForShapes() {
+        long[][][] pairs = {{{4, 6, 6, 8}, {8}}, {{4, 6, 6, 8}, {4, 6, 6, 1}}, {{8, 10, 12}, {1, 10, 1}},
+            {{1, 6, 6, 8}, {4, 6, 6, 8}}, {{3, 5}, {3, 5}}};
+        for (String name : new String[] {"add_bp", "subtract_bp"}) {
+            FastKernels.Kernel kernel = FastKernels.of(name.equals("add_bp") ? new AddBpOp() : new SubBpOp(),
+                    DataType.FLOAT);
+            assertTrue(kernel.shapeOnly(0) && kernel.shapeOnly(1) && !kernel.shapeOnly(2));
+            for (long[][] p : pairs) {
+                INDArray x = gaussian(3, p[0]);
+                INDArray y = gaussian(5, p[1]);
+                INDArray g = gaussian(7, x.add(y).shape());
+                INDArray[] own = {x.ulike(), y.ulike()};
+                Nd4j.exec((CustomOp) DynamicCustomOp.builder(name).addInputs(x, y, g).addOutputs(own).build());
+                INDArray[] fast = {x.ulike(), y.ulike()};
+                assertTrue(kernel.run(new INDArray[] {standIn(x), standIn(y), g}, fast, MEMORY));
+                assertClose(own[0], fast[0], name + " dx " + Arrays.toString(p[0]) + " " + Arrays.toString(p[1]));
+                assertClose(own[1], fast[1], name + " dy " + Arrays.toString(p[0]) + " " + Arrays.toString(p[1]));
+            }
+        }
+    }
+
+    @Test
+    void averagePoolGradientReadsTheInputOnlyForItsShape() {
+        for (boolean nhwc : new boolean[] {true, false}) {
+            long[] shape = nhwc ? new long[] {2, 7, 6, 3} : new long[] {2, 3, 7, 6};
+            INDArray x = gaussian(3, shape);
+            Pooling2DConfig cfg = Pooling2DConfig.builder().kH(2).kW(2).sH(1).sW(1).pH(0).pW(0)
+                    .paddingMode(PaddingMode.VALID).isNHWC(nhwc).type(Pooling2D.Pooling2DType.AVG).build();
+            INDArray pooled = Nd4j.exec((CustomOp) new AvgPooling2D(x, null, cfg))[0];
+            INDArray g = gaussian(5, pooled.shape());
+            Pooling2DDerivative bp = new Pooling2DDerivative(x, g, x.ulike(), cfg);
+            INDArray own = x.ulike();
+            Nd4j.exec((CustomOp) DynamicCustomOp.builder("avgpool2d_bp").addInputs(x, g).addOutputs(own)
+                    .addIntegerArguments(Arrays.stream(bp.iArgs()).mapToInt(Math::toIntExact).toArray()).build());
+            FastKernels.Kernel kernel = FastKernels.of(bp, DataType.FLOAT);
+            assertNotNull(kernel, "a 2x2 stride-1 pool's gradient");
+            assertTrue(kernel.shapeOnly(0) && !kernel.shapeOnly(1));
+            INDArray fast = x.ulike();
+            assertTrue(kernel.run(new INDArray[] {standIn(x), g}, new INDArray[] {fast}, MEMORY));
+            assertClose(own, fast, (nhwc ? "NHWC" : "NCHW") + " pool gradient");
+        }
+        INDArray x = gaussian(3, 2, 8, 8, 3);
+        Pooling2DConfig strided = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0)
+                .paddingMode(PaddingMode.VALID).isNHWC(true).type(Pooling2D.Pooling2DType.AVG).build();
+        assertEquals(null, FastKernels.of(new Pooling2DDerivative(x, gaussian(5, 2, 4, 4, 3), x.ulike(), strided), DataType.FLOAT));
+    }
+
+    @Test
+    void plannedGradientsThroughSumsAndPoolsMatchSameDiffsOwn() {
+        java.util.function.Supplier<SameDiff> build = () -> {
+            SameDiff sd = Graphs.create();
+            SDVariable x = sd.var("x", gaussian(11, 2, 9, 9, 4));
+            SDVariable b = sd.var("b", gaussian(13, 4));
+            Pooling2DConfig cfg = Pooling2DConfig.builder().kH(2).kW(2).sH(1).sW(1).pH(0).pW(0)
+                    .paddingMode(PaddingMode.VALID).isNHWC(true).type(Pooling2D.Pooling2DType.AVG).build();
+            SDVariable h = sd.cnn().avgPooling2d(sd.cnn().avgPooling2d(x.add(b), cfg), cfg);
+            SDVariable d = h.sub(h.mean(true, 1, 2));
+            sd.identity("loss", d.mul(d).sum().add(sd.math().square(x.sub(b)).sum())).markAsLoss();
+            return sd;
+        };
+        long before = FastKernels.RUNS.get();
+        Map<String, INDArray> fast = Backprop.run(build.get(), Map.of(), java.util.List.of("loss"),
+                java.util.List.of("x", "b")).getGradients();
+        INDArray fx = fast.get("x").dup();
+        INDArray fb = fast.get("b").dup();
+        assertTrue(FastKernels.RUNS.get() >= before + 5, "add_bp, 2 subtract_bp, 2 avgpool2d_bp");
+        FastKernels.enabled = false;
+        Map<String, INDArray> own = Backprop.run(build.get(), Map.of(), java.util.List.of("loss"),
+                java.util.List.of("x", "b")).getGradients();
+        assertClose(own.get("x"), fx, "x gradient");
+        assertClose(own.get("b"), fb, "b gradient");
     }
 
     @Test
     void slopesOutsideZeroToOneKeepLibnd4jsKernel() {
         INDArray x = values(8, 1);
-        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), 1.5)));
+        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), 1.5), DataType.FLOAT));
         FastKernels.enabled = false;
-        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE)));
+        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT));
+        FastKernels.enabled = true;
+        assertEquals(null, FastKernels.of(new AddBpOp(), DataType.DOUBLE), "float32 only");
     }
 }
