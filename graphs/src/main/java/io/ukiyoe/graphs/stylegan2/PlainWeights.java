@@ -46,11 +46,14 @@ final class PlainWeights implements Weights {
 
     /**
      * Layers with at least this many (input x output) channel pairs run the upsampling and downsampling
-     * convs with the FIR apart: there the folded kernels' extra multiply-adds (36 instead of 16 per
-     * input pixel and channel pair up, 36 instead of 9 down) outweigh the separate blur's op and its
-     * gradient, which grow with the channels, not their square.
+     * convs with the FIR apart, as average pools; narrower ones fold it into their kernels (36 instead of
+     * 16 multiply-adds per input pixel and channel pair up, 36 instead of 9 down). Apart was faster at
+     * every width measured once the pools' gradients ran without keeping their inputs
+     * ({@code FastKernels}): stylegan2-ada's 64 px benchmark network (32-96 channels) and config-f at
+     * 256 px, 23.5 s a step against 29.5 with fewer resident bytes. So every layer; tests raise it to
+     * cover the folded forms.
      */
-    static final long WIDE_PAIRS = 256L * 256;
+    static final long WIDE_PAIRS = 0;
     private static volatile long widePairs = WIDE_PAIRS;     // tests move it to cover both forms on small models
 
     /** Sets the width from which layers count as wide (tests); returns the previous one. */
@@ -76,8 +79,7 @@ final class PlainWeights implements Weights {
 
     @Override
     public ConvForm upConv(int res) {
-        // the gradients of libnd4j's deconv2d and depthwise conv (the blur) cost more than the folded
-        // kernel's extra multiply-adds at training resolutions, except on wide layers
+        // polyphase with pooled blurs (libnd4j's deconv2d and depthwise-conv gradients are slow)
         var c = model.config();
         return wide(c.channels(res), c.channels(res / 2)) ? ConvForm.POLYPHASE_POOLED_UP : ConvForm.FOLDED_UP;
     }
