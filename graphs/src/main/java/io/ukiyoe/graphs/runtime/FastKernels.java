@@ -279,6 +279,10 @@ final class FastKernels {
                 return;
             }
             int lead = s.length - t.length;
+            if (lead < 0 || src.length() == into.length()) {   // only ones added or dropped: the values as they are
+                into.assign(src.reshape(t));
+                return;
+            }
             List<Integer> dims = new ArrayList<>();
             List<Long> kept = new ArrayList<>();
             long[] ones = s.clone();
@@ -299,8 +303,10 @@ final class FastKernels {
                     .addBooleanArguments(keepDims).build()));
             if (Arrays.equals(result, t)) {
                 sum.run(into, src);
-            } else {
-                sum.run(into.reshape(result), src);         // (a shape such as [6, 1] of [4, 6, 8]: a view)
+            } else {                                        // (such as [1] or [6, 1] of [4, 6, 8]: small)
+                INDArray r = result.length == 0 ? Nd4j.scalar(into.dataType(), 0) : Nd4j.create(into.dataType(), result);
+                sum.run(r, src);
+                into.assign(r.reshape(t));
             }
         }
     }

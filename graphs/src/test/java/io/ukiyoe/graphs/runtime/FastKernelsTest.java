@@ -172,7 +172,7 @@ class FastKernelsTest {
     @Test
     void sumGradientsReadTheirOperandsOnlyForShapes() {
         long[][][] pairs = {{{4, 6, 6, 8}, {8}}, {{4, 6, 6, 8}, {4, 6, 6, 1}}, {{8, 10, 12}, {1, 10, 1}},
-            {{1, 6, 6, 8}, {4, 6, 6, 8}}, {{3, 5}, {3, 5}}};
+            {{1, 6, 6, 8}, {4, 6, 6, 8}}, {{3, 5}, {3, 5}}, {{8, 96}, {1}}, {{8, 96}, {}}, {{4, 6, 8}, {6, 1}}, {{1, 1, 5}, {1, 5}}, {{2, 1}, {1, 1, 1}}};
         for (String name : new String[] {"add_bp", "subtract_bp"}) {
             FastKernels.Kernel kernel = FastKernels.of(name.equals("add_bp") ? new AddBpOp() : new SubBpOp(),
                     DataType.FLOAT);
