@@ -61,8 +61,8 @@ final class FastKernels {
 
         /**
          * Whether input {@code j} is read only for its shape: the plan may then hand the kernel a stand-in
-         * of that shape, and the kernel must then run (it may not answer false) and take each output's
-         * shape from {@link #outputLike}.
+         * of that shape (every value 0, which is also what listeners see of it), and the kernel must then
+         * run (it may not answer false) and take each output's shape from {@link #outputLike}.
          */
         default boolean shapeOnly(int j) {
             return false;
