@@ -65,10 +65,11 @@ public final class DiscriminatorGraph extends StyleGanGraph {
     private SDVariable features(SDVariable img, Map<String, SDVariable> pre) {
         int top = c.resolution();
         SDVariable x = img.permute(0, 2, 3, 1);
-        String fromRgb = Names.disc(top, "fromrgb/weight");
-        x = Ops.pointwiseNhwc(x, weights.hwio(fromRgb, 1 / Math.sqrt(3)), top, 3, c.channels(top));
-        x = act(x.add(param(Names.disc(top, "fromrgb/bias"))),
-                1, c.convClamp(), "fromrgb", pre);
+        SDVariable w = weights.hwio(Names.disc(top, "fromrgb/weight"), 1 / Math.sqrt(3));
+        SDVariable b = param(Names.disc(top, "fromrgb/bias"));
+        // trained, a matrix product (cheap gradient); for inference oneDNN's conv (the product's reshapes copy the map)
+        x = weights.trainable() ? Ops.pointwiseNhwc(x, w, top, 3, c.channels(top)).add(b) : Ops.convNhwc(sd, x, w, b, 1, 1, 0);
+        x = act(x, 1, c.convClamp(), "fromrgb", pre);
         shapes.expect(x, "fromrgb", BlockShapes.BATCH, top, top, c.channels(top));
         for (int res = top; res >= 8; res /= 2) {
             x = shapes.expect(block(x, res, pre), "b" + res, BlockShapes.BATCH, res / 2, res / 2, c.channels(res / 2));
