@@ -198,11 +198,11 @@ public final class GeneratorGraph extends StyleGanGraph {
         int cin = c.channels(res);
         SDVariable s = style(ws, idx, layer, 1 / Math.sqrt(cin));
         SDVariable w = weights.hwio(layer + "/weight", 1);
+        // trained, a matrix product (cheap gradient); for inference oneDNN's conv (the product's reshapes copy the map)
         SDVariable y = fused(res)
                 ? Ops.convNhwc(sd, x, FusedModConv.modulate(sd, new SDVariable[] {w}, s, null, false, false, cin, 3)[0], 1, 0)
                 : weights.trainable() ? Ops.pointwiseNhwc(scaleChannels(x, s, res, cin), w, res, cin, 3)
                 : Ops.convNhwc(sd, scaleChannels(x, s, res, cin), w, 1, 0);              // [N, H, W, 3]
-        // (a product's gradient is cheap, but its reshapes copy the map: inference keeps oneDNN's 1x1 conv)
         y = y.add(param(layer + "/bias"));                                               // [3] broadcasts over NHWC
         if (tape != null) {
             tape.rgb(new GeneratorInputGradient.RgbSite(layer, idx, res, cin, x, s, w, y));
