@@ -168,23 +168,13 @@ public final class Layers {
         return sd.nn().relu(x, 0);
     }
 
-    /** torch {@code leaky_relu(x, slope)}: libnd4j's kernel, whose gradient keeps only x. */
+    /**
+     * torch {@code leaky_relu(x, slope)}: libnd4j's op, whose gradient keeps only x. Its kernels branch per
+     * element (7 ms forward, 11 ms backward on 2M floats here); planned calls run vectorised equivalents
+     * with the same values ({@code runtime.FastKernels}).
+     */
     public static SDVariable leakyRelu(SameDiff sd, SDVariable x, double slope) {
         return sd.nn().leakyRelu(x, slope);
-    }
-
-    /**
-     * {@code leaky_relu(x, slope) * gain} for graphs that are mostly run forward, as {@code x *
-     * leakyReluSlope(x)}. libnd4j M2.1's own kernels branch per element: its leakyrelu takes 7 ms and
-     * lrelu_bp 11 ms on 2M floats where step, scalar and pairwise ops take 0.3-0.8 ms, so this form is
-     * 3-4x faster forward and backward (SameDiff differentiates it exactly: step's gradient is zero), and
-     * a gain after the activation costs nothing. With gain 1 the values are torch's to the bit. But a
-     * gradient through it keeps the slope map beside x until the backward pass, one more map per
-     * activation (config-f training at 256 px, batch 4, held 3.5 GB more): training graphs use
-     * {@link #leakyRelu}.
-     */
-    public static SDVariable leakyReluByStep(SameDiff sd, SDVariable x, double slope, double gain) {
-        return x.mul(leakyReluSlope(sd, x, slope, gain));
     }
 
     /** d/dx of {@code leaky_relu(x, slope) * gain} as torch takes it: gain where x > 0, slope * gain elsewhere. */

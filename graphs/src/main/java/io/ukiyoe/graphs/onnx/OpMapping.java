@@ -51,8 +51,6 @@ final class OpMapping {
             case "rsqrt" -> g.node("Reciprocal", List.of(g.temp("Sqrt", List.of(g.tensor(in[0])), out + "/sqrt")), out);
             case "tanh" -> g.node("Tanh", List.of(g.tensor(in[0])), out);
             case "sigmoid" -> g.node("Sigmoid", List.of(g.tensor(in[0])), out);
-            case "step" -> g.node("Cast", List.of(g.temp("Greater", List.of(g.tensor(in[0]),
-                    g.scalar(out + "/cutoff", scalar(op))), out + "/greater")), out, integer("to", 1));   // 1: FLOAT
             case "relu" -> relu(op, in, out);
             case "leakyrelu" -> g.node("LeakyRelu", List.of(g.tensor(in[0])), out, real("alpha", scalar(op)));
             case "ClipByValue", "clipbyvalue" -> clip(op, in, out);

@@ -119,7 +119,7 @@ public final class DiscriminatorGraph extends StyleGanGraph {
 
     private SDVariable act(SDVariable z, double gain, Double clamp, String site, Map<String, SDVariable> pre) {
         pre.put(site, z);
-        return Ops.lrelu(sd, z, gain, clamp, weights.trainable());
+        return Ops.lrelu(sd, z, gain, clamp);
     }
 
     /** Equalised k x k conv on NHWC activations (weight / sqrt(fan_in), at use), plus {@code bias}. */

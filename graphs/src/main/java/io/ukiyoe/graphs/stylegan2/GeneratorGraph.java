@@ -78,8 +78,7 @@ public final class GeneratorGraph extends StyleGanGraph {
             double gain = c.mappingLrMul() / Math.sqrt(in);
             // lrelu(v) sqrt(2) = lrelu(sqrt(2) v): the gain rides on the weight and bias scales
             SDVariable y = weights.dense(x, Names.fc(i, "weight"), gain * Ops.SQRT2);
-            x = Ops.lreluOfScaled(sd, y.add(weights.scaled(Names.fc(i, "bias"), c.mappingLrMul() * Ops.SQRT2)), null,
-                    weights.trainable());
+            x = Ops.lreluOfScaled(sd, y.add(weights.scaled(Names.fc(i, "bias"), c.mappingLrMul() * Ops.SQRT2)), null);
         }
         return shapes.expect(x, "mapping: w", BlockShapes.BATCH, c.wDim());
     }
@@ -189,7 +188,7 @@ public final class GeneratorGraph extends StyleGanGraph {
             tape.conv(new GeneratorInputGradient.ConvSite(layer, idx, res, up, cin, cout, x, s, k[0], demod.squares(),
                     demod.d(), convOut, pre));
         }
-        return Ops.lreluOfScaled(sd, pre, c.convClamp(), weights.trainable());
+        return Ops.lreluOfScaled(sd, pre, c.convClamp());
     }
 
     /** 1x1 modulated conv without demodulation, + bias (no activation), clamped to +-conv_clamp. */

@@ -44,11 +44,10 @@ public final class Ops {
 
     /**
      * leaky_relu(x, 0.2) * sqrt(2) * gain, then (stylegan2-ada bias_act) clamped to +-conv_clamp * gain
-     * when a clamp is set; {@code trainable} graphs use the form whose gradient keeps least memory
-     * ({@link Layers#leakyReluByStep} otherwise).
+     * when a clamp is set.
      */
-    public static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp, boolean trainable) {
-        SDVariable y = leaky(sd, x, SQRT2 * gain, trainable);
+    public static SDVariable lrelu(SameDiff sd, SDVariable x, double gain, Double clamp) {
+        SDVariable y = leaky(sd, x, SQRT2 * gain);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp * gain, clamp * gain);
     }
 
@@ -56,16 +55,13 @@ public final class Ops {
      * {@link #lrelu} with gain 1 for an input already multiplied by sqrt(2): leaky_relu(x, 0.2), clamped
      * to +-conv_clamp when a clamp is set. The same result, one elementwise pass fewer.
      */
-    public static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp, boolean trainable) {
-        SDVariable y = leaky(sd, xTimesSqrt2, 1, trainable);
+    public static SDVariable lreluOfScaled(SameDiff sd, SDVariable xTimesSqrt2, Double clamp) {
+        SDVariable y = leaky(sd, xTimesSqrt2, 1);
         return clamp == null ? y : sd.math().clipByValue(y, -clamp, clamp);
     }
 
-    /** leaky_relu(x, 0.2) * gain in the form for the graph: libnd4j's kernel where it is trained. */
-    private static SDVariable leaky(SameDiff sd, SDVariable x, double gain, boolean trainable) {
-        if (!trainable) {
-            return Layers.leakyReluByStep(sd, x, 0.2, gain);
-        }
+    /** leaky_relu(x, 0.2) * gain (planned calls run the leaky ReLU as {@code FastKernels}). */
+    private static SDVariable leaky(SameDiff sd, SDVariable x, double gain) {
         SDVariable y = Layers.leakyRelu(sd, x, 0.2);
         return Math.abs(gain - 1) > 1e-12 ? y.mul(gain) : y;       // D's conv1 has gain sqrt(1/2): no pass for x 1
     }
