@@ -228,6 +228,9 @@ public final class BenchCommand implements Runnable {
             }
             kinds.forEach(k -> times.put(k, new ArrayList<>()));
             for (int i = 0; i < warmup || !enough(times, kinds, i - warmup); i++) {
+                if (i == warmup) {
+                    io.ukiyoe.graphs.runtime.OpProfile.reset();     // the op profile covers the timed steps
+                }
                 long t0 = System.nanoTime();
                 var l = core.step(reals);
                 double sec = (System.nanoTime() - t0) / 1e9;

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.scalar.PowDerivative;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -87,6 +88,9 @@ final class FastKernels {
         if (op instanceof LeakyReLUBp bp && bp.tArgs().length == 1) {
             return leakyReluGradient(bp.tArgs()[0]);
         }
+        if (op instanceof PowDerivative p && ((ScalarOp) p).scalar().getDouble(0) == 2.0) {
+            return squareDerivative();
+        }
         if (op instanceof MulBpOp) {
             return new BroadcastProductGradient();
         }
@@ -133,6 +137,18 @@ final class FastKernels {
     }
 
     /**
+     * The derivative of x^2 (SameDiff's gradient of square), 2 x^1, as libnd4j's pow derivative computes
+     * it (2 pow(x, 1), the same values as 2 x) without its per-element pow: 0.6 ms on [3, 3, 96, 96].
+     */
+    private static Kernel squareDerivative() {
+        Sub twice = new Sub(new ScalarMultiplication(unit(), null, unit(), 2.0));
+        return (in, out, memory) -> {
+            twice.run(out[0], in[0]);
+            return true;
+        };
+    }
+
+    /**
      * The gradients of x * y (multiply_bp) where one operand is broadcast: g y and g x, each summed down
      * to its operand's shape. Same-shape operands keep libnd4j's kernel.
      */
@@ -161,7 +177,7 @@ final class FastKernels {
             }
             INDArray full = memory.allocate(false, LongShapeDescriptor.fromShape(g.shape(), g.dataType()));
             multiply.run(full, g, other);
-            reducer.sumTo(full, into);
+            reducer.sumTo(full, into, memory);
             memory.release(full);
         }
     }
@@ -181,8 +197,8 @@ final class FastKernels {
 
         @Override
         public boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory) {
-            reducer.sumTo(in[2], out[0]);
-            reducer.sumTo(in[2], out[1]);
+            reducer.sumTo(in[2], out[0], memory);
+            reducer.sumTo(in[2], out[1], memory);
             if (negateSecond) {
                 negate.run(out[1], out[1]);
             }
@@ -267,11 +283,17 @@ final class FastKernels {
      * garbage collector took the view, and the pool does not take back a buffer in use.
      */
     private static final class Reducer {
+        /** Sums over leading axes of at least this many elements are products with ones. */
+        private static final long PRODUCT_FROM = 16384;
+        /** Rows of ones [1, M] by M, shared by every reducer (never written). */
+        private static final Map<Long, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, Sub> sums = new HashMap<>();
         private final Sub copy = new Sub(new ScalarMultiplication(unit(), null, unit(), 1.0));
+        private final Sub product = new Sub(DynamicCustomOp.builder("matmul").addInputs(unit(), unit())
+                .addOutputs(unit()).build());
 
         /** into = src summed over the axes where into (aligned right) has extent 1 (a copy for equal shapes). */
-        void sumTo(INDArray src, INDArray into) {
+        void sumTo(INDArray src, INDArray into, SessionMemMgr memory) {
             long[] s = src.shape();
             long[] t = into.shape();
             if (Arrays.equals(s, t)) {
@@ -281,6 +303,15 @@ final class FastKernels {
             int lead = s.length - t.length;
             if (lead < 0 || src.length() == into.length()) {   // only ones added or dropped: the values as they are
                 into.assign(src.reshape(t));
+                return;
+            }
+            if (src.length() >= PRODUCT_FROM && sumsLeadingAxes(s, t) && dense(src) && dense(into)) {
+                // a bias's gradient: over [M, C] a product ones [1, M] x src, 4-9x faster than reduce_sum
+                // on [8, 64, 64, 32] -> [32]; the same values here up to rounding
+                long m = src.length() / into.length();
+                INDArray ones = ONES.computeIfAbsent(m, k -> Nd4j.ones(DataType.FLOAT, 1, k));
+                product.run(SessionMemory.reshaped(memory, into, 1, into.length()), ones,
+                        SessionMemory.reshaped(memory, src, m, into.length()));
                 return;
             }
             List<Integer> dims = new ArrayList<>();
@@ -309,6 +340,32 @@ final class FastKernels {
                 into.assign(r.reshape(t));
             }
         }
+    }
+
+    /**
+     * Whether summing {@code s} down to {@code t} (aligned right) sums a run of leading axes and keeps
+     * all the others: src is then [M, C] and the sum [C], with C the length of {@code t}.
+     */
+    static boolean sumsLeadingAxes(long[] s, long[] t) {
+        int lead = s.length - t.length;
+        boolean kept = false;                      // past the summed axes
+        for (int i = 0; i < s.length; i++) {
+            long ti = i < lead ? 1 : t[i - lead];
+            if (ti == s[i]) {
+                kept |= s[i] != 1;
+            } else if (ti == 1 && !kept) {
+                continue;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Float32, c order, dense from offset 0 (an array the plan allocated). */
+    private static boolean dense(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
+                && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
     }
 
     /** A placeholder array for building an op whose arrays come from its context. */

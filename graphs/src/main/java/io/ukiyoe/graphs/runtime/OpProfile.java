@@ -64,6 +64,22 @@ public final class OpProfile extends BaseListener {
         }
     }
 
+    /**
+     * Forgets what was counted so far, so that the table covers only what runs after (a benchmark calls
+     * it when its warm-up ends). Nothing happens when the profile is off.
+     */
+    public static void reset() {
+        if (ENABLED) {
+            INSTANCE.clear();
+        }
+    }
+
+    synchronized void clear() {
+        byOp.clear();
+        callNanos = 0;
+        calls = 0;
+    }
+
     @Override
     public boolean isActive(Operation operation) {
         return true;

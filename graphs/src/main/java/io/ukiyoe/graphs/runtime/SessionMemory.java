@@ -107,6 +107,22 @@ public final class SessionMemory extends AbstractMemoryMgr {
         }
     }
 
+    /**
+     * {@code dense} (c order, default strides, from offset 0) as {@code shape} of the same length, over
+     * the same buffer object: unlike {@code reshape}, which makes a view buffer that holds the buffer's
+     * use count until the garbage collector takes the view (so the pool could not take it back). From
+     * this pool's arrays where {@code memory} is one, which remembers it for the buffer.
+     */
+    static INDArray reshaped(org.nd4j.autodiff.samediff.internal.SessionMemMgr memory, INDArray dense, long... shape) {
+        LongShapeDescriptor d = LongShapeDescriptor.fromShape(shape, dense.dataType());
+        if (java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y) != dense.length() || dense.offset() != 0 || dense.ordering() != 'c') {
+            throw new IllegalArgumentException("not a dense array of " + java.util.Arrays.toString(shape)
+                    + "'s length: " + dense.shapeInfoToString());
+        }
+        return memory instanceof SessionMemory m ? m.free.array(dense.data(), d)
+                : Nd4j.create(dense.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', dense.dataType());
+    }
+
     /** Bytes of the buffers pooled for reuse, all sessions together (0 before {@link #install}). */
     public static long pooledBytes() {
         FreeBuffers f = shared;
@@ -150,11 +166,11 @@ public final class SessionMemory extends AbstractMemoryMgr {
             }
             INDArray fresh = Nd4j.create(descriptor, false);
             outstanding.put(fresh.data(), length);
+            free.remember(fresh);
             return fresh;
         }
         outstanding.put(buffer, length);
-        char order = descriptor.getOrder();
-        return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, descriptor.dataType());
+        return free.array(buffer, descriptor);
     }
 
     @Override
@@ -269,6 +285,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
             }
         }
         outstanding.clear();
+        free.forgetArraysOfUnpooled();
     }
 
     private static void addRange(List<long[]> used, INDArray a) {
@@ -355,6 +372,13 @@ public final class SessionMemory extends AbstractMemoryMgr {
         private final long cap;
         private final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> byType = new HashMap<>();
         private long bytes;
+        /**
+         * The arrays last made over each buffer, one per shape (a few): handed out again when the buffer
+         * is, as the same shape. Making one costs 10 us here (a native shape descriptor, and JavaCPP's
+         * check of the process's memory), 15-20 ms of a 64 px training step's 1,800 ops.
+         */
+        private final Map<DataBuffer, INDArray[]> arrays = new IdentityHashMap<>();
+        private static final int SHAPES_PER_BUFFER = 4;
 
         FreeBuffers(long cap) {
             this.cap = cap;
@@ -380,6 +404,52 @@ public final class SessionMemory extends AbstractMemoryMgr {
             }
             bytes -= SessionMemory.bytes(buffer);
             return buffer;
+        }
+
+        /**
+         * An array of {@code descriptor}'s shape over {@code buffer} (dense, from offset 0), the one made
+         * before for this buffer and shape where there is one. Only the one holder of the buffer asks.
+         */
+        synchronized INDArray array(DataBuffer buffer, LongShapeDescriptor descriptor) {
+            long[] shape = descriptor.getShape();
+            char order = descriptor.getOrder();
+            INDArray[] made = arrays.computeIfAbsent(buffer, b -> new INDArray[SHAPES_PER_BUFFER]);
+            for (INDArray a : made) {
+                if (a != null && a.ordering() == order && a.dataType() == descriptor.dataType()
+                        && java.util.Arrays.equals(a.shape(), shape)) {
+                    return a;
+                }
+            }
+            INDArray a = Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, descriptor.dataType());
+            System.arraycopy(made, 0, made, 1, made.length - 1);     // the most recent first
+            made[0] = a;
+            return a;
+        }
+
+        /** Remembers a freshly allocated array (dense, from offset 0) as the one for its buffer and shape. */
+        synchronized void remember(INDArray fresh) {
+            INDArray[] made = arrays.computeIfAbsent(fresh.data(), b -> new INDArray[SHAPES_PER_BUFFER]);
+            System.arraycopy(made, 0, made, 1, made.length - 1);
+            made[0] = fresh;
+        }
+
+        /**
+         * Forgets the arrays of buffers that are not pooled now (given to a caller, freed, or in use by a
+         * call): what is remembered never holds more memory than the pool. Called as a call starts, when
+         * that session's buffers are back in the pool.
+         */
+        synchronized void forgetArraysOfUnpooled() {
+            if (arrays.isEmpty()) {
+                return;
+            }
+            java.util.Set<DataBuffer> pooled = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            byType.values().forEach(byLength -> byLength.values().forEach(pooled::addAll));
+            arrays.keySet().retainAll(pooled);
+        }
+
+        /** Buffers whose arrays are remembered (for tests). */
+        synchronized int buffersWithArrays() {
+            return arrays.size();
         }
 
         /** Keeps an unused buffer; false when that would pass the cap. */

@@ -24,6 +24,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.scalar.PowDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
@@ -88,6 +89,19 @@ class FastKernelsTest {
             assertEquals(xi > 0 ? xi : xi * a, out.getFloat(i), 0.0, "torch value at " + i);
             assertEquals(xi > 0 ? gi : gi * a, grad.getFloat(i), 0.0, "torch gradient at " + i);
         }
+    }
+
+    @Test
+    void squaresDerivativeIsLibnd4jsToTheBit() {
+        INDArray x = values(4000, 13);
+        INDArray own = x.ulike();
+        Nd4j.exec(new PowDerivative(x, own, 2));
+        FastKernels.Kernel fast = FastKernels.of(new PowDerivative(x, x.ulike(), 2), DataType.FLOAT);
+        assertNotNull(fast);
+        INDArray out = x.ulike();
+        assertTrue(fast.run(new INDArray[] {x}, new INDArray[] {out}, MEMORY));
+        assertBits(own, out, "2 x");
+        assertEquals(null, FastKernels.of(new PowDerivative(x, x.ulike(), 3), DataType.FLOAT), "x^3 keeps libnd4j's");
     }
 
     @Test
@@ -172,7 +186,8 @@ class FastKernelsTest {
     @Test
     void sumGradientsReadTheirOperandsOnlyForShapes() {
         long[][][] pairs = {{{4, 6, 6, 8}, {8}}, {{4, 6, 6, 8}, {4, 6, 6, 1}}, {{8, 10, 12}, {1, 10, 1}},
-            {{1, 6, 6, 8}, {4, 6, 6, 8}}, {{3, 5}, {3, 5}}, {{8, 96}, {1}}, {{8, 96}, {}}, {{4, 6, 8}, {6, 1}}, {{1, 1, 5}, {1, 5}}, {{2, 1}, {1, 1, 1}}};
+            {{1, 6, 6, 8}, {4, 6, 6, 8}}, {{3, 5}, {3, 5}}, {{8, 96}, {1}}, {{8, 96}, {}}, {{4, 6, 8}, {6, 1}}, {{1, 1, 5}, {1, 5}}, {{2, 1}, {1, 1, 1}},
+            {{8, 16, 16, 96}, {96}}, {{2, 64, 64, 8}, {1, 1, 64, 8}}, {{2, 64, 64, 8}, {2, 64, 64, 1}}};   // (large: products with ones)
         for (String name : new String[] {"add_bp", "subtract_bp"}) {
             FastKernels.Kernel kernel = FastKernels.of(name.equals("add_bp") ? new AddBpOp() : new SubBpOp(),
                     DataType.FLOAT);
@@ -189,6 +204,17 @@ class FastKernelsTest {
                 assertClose(own[1], fast[1], name + " dy " + Arrays.toString(p[0]) + " " + Arrays.toString(p[1]));
             }
         }
+    }
+
+    @Test
+    void sumsOverLeadingAxesAreRecognised() {
+        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {32}));
+        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {1, 1, 1, 32}));
+        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {64, 32}));
+        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 1, 64, 32}, new long[] {1, 1, 64, 32}));
+        assertEquals(false, FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {8, 1, 1, 32}));
+        assertEquals(false, FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {8, 64, 64, 1}));
+        assertEquals(false, FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {64, 1}));
     }
 
     @Test

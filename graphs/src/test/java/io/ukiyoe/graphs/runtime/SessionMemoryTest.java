@@ -94,6 +94,33 @@ class SessionMemoryTest {
     }
 
     @Test
+    void aBufferHandedOutAgainAsTheSameShapeComesAsTheSameArray() {
+        SessionMemory.FreeBuffers pool = new SessionMemory.FreeBuffers(1L << 30);
+        SessionMemory memory = new SessionMemory(pool);
+        var shape = org.nd4j.linalg.api.shape.LongShapeDescriptor.fromShape(new long[] {4, 8, 8, 2}, DataType.FLOAT);
+        INDArray a = memory.allocate(false, shape);
+        a.assign(3);
+        memory.release(a);
+        INDArray b = memory.allocate(false, shape);
+        assertTrue(a == b, "the array made for the buffer and shape is handed out again");
+        memory.release(b);
+        INDArray flat = memory.allocate(false, org.nd4j.linalg.api.shape.LongShapeDescriptor.fromShape(
+                new long[] {512}, DataType.FLOAT));
+        assertTrue(flat.data() == a.data() && flat != a, "another shape: the same buffer, another array");
+        assertEquals(1, flat.rank());
+        INDArray viewed = SessionMemory.reshaped(memory, flat, 32, 16);
+        assertTrue(viewed.data() == flat.data() && viewed.offset() == 0 && viewed.getFloat(31, 15) == 3f);
+        assertEquals(1, Nd4j.getExecutioner().useCount(flat.data()), "no view buffer holds the use count");
+        memory.reclaimLeftovers();                            // flat is pooled again: its arrays remembered
+        assertEquals(1, pool.buffersWithArrays());
+        INDArray taken = memory.allocate(false, shape);      // taken and then kept (not released), as a
+        memory.endOfCall(org.nd4j.autodiff.samediff.config.ExecutionResult.builder()   // call's output is
+                .valueOutputs(Map.of("out", org.nd4j.autodiff.samediff.config.SDValue.create(taken))).build());
+        memory.reclaimLeftovers();
+        assertEquals(0, pool.buffersWithArrays(), "a buffer given away: its arrays are forgotten");
+    }
+
+    @Test
     void slightlySmallerArraysReuseLargerBuffersAndOutputsKeepTheirOwnLength() {
         SameDiff sd = graph();
         INDArray big = Nd4j.rand(DataType.FLOAT, 16, 64);
