@@ -49,8 +49,7 @@ final class PathLengthGraph {
         this.noise = noise;
         var c = model.config();
         int r = c.resolution();
-        GeneratorGraph gg = new GeneratorGraph(sd, model, prepared ? Weights.Form.PREPARED : Weights.Form.TRAINABLE)
-                .fixedBatch(batch);
+        GeneratorGraph gg = new GeneratorGraph(sd, model, prepared ? Weights.Form.PREPARED : Weights.Form.TRAINABLE);
         SDVariable z = sd.placeHolder("z", DataType.FLOAT, batch, c.zDim());
         SDVariable plNoise = sd.placeHolder("pl_noise", DataType.FLOAT, batch, 3, r, r);
         SDVariable before = sd.placeHolder("pl_mean_before", DataType.FLOAT, 1);

@@ -36,7 +36,7 @@ final class StepGraphs {
         int res = c.resolution();
         int batch = s.batch();
         int group = c.mbstdGroupFor(batch);
-        GeneratorGraph gg = new GeneratorGraph(g, current, Weights.Form.PREPARED).fixedBatch(batch);
+        GeneratorGraph gg = new GeneratorGraph(g, current, Weights.Form.PREPARED);
         int numWs = c.numWs();
         SDVariable z = g.placeHolder("z", DataType.FLOAT, batch, c.zDim());
         SDVariable z2 = g.placeHolder("z2", DataType.FLOAT, batch, c.zDim());

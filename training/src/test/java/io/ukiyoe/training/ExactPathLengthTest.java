@@ -68,7 +68,7 @@ class ExactPathLengthTest {
     }
 
     /**
-     * The trainer's form (prepared weights, fixed batch, noise inputs, moving mean) gives the gradients
+     * The trainer's form (prepared weights, noise inputs, moving mean) gives the gradients
      * of the checking form for the same inputs, and the mean moves by the decay.
      */
     @Test

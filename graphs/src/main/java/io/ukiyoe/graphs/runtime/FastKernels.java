@@ -28,6 +28,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Equivalents of libnd4j kernels, built from its vectorised ops, that an {@link ExecutionPlan} runs in
@@ -283,10 +284,12 @@ final class FastKernels {
      * garbage collector took the view, and the pool does not take back a buffer in use.
      */
     private static final class Reducer {
-        /** Sums over leading axes of at least this many elements are products with ones. */
+        /** Sums of at least this many elements over a run of axes are matrix products (see below). */
         private static final long PRODUCT_FROM = 16384;
-        /** Rows of ones [1, M] by M, shared by every reducer (never written). */
-        private static final Map<Long, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
+        /** At most this many blocks in a product's selector (its size grows with their square). */
+        private static final long MAX_BLOCKS = 64;
+        /** Selectors [K, K R] by "K x R", shared by every reducer (never written). */
+        private static final Map<String, INDArray> SELECTORS = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, Sub> sums = new HashMap<>();
         private final Sub copy = new Sub(new ScalarMultiplication(unit(), null, unit(), 1.0));
         private final Sub product = new Sub(DynamicCustomOp.builder("matmul").addInputs(unit(), unit())
@@ -305,13 +308,21 @@ final class FastKernels {
                 into.assign(src.reshape(t));
                 return;
             }
-            if (src.length() >= PRODUCT_FROM && sumsLeadingAxes(s, t) && dense(src) && dense(into)) {
-                // a bias's gradient: over [M, C] a product ones [1, M] x src, 4-9x faster than reduce_sum
-                // on [8, 64, 64, 32] -> [32]; the same values here up to rounding
-                long m = src.length() / into.length();
-                INDArray ones = ONES.computeIfAbsent(m, k -> Nd4j.ones(DataType.FLOAT, 1, k));
-                product.run(SessionMemory.reshaped(memory, into, 1, into.length()), ones,
-                        SessionMemory.reshaped(memory, src, m, into.length()));
+            long[] krk = src.length() >= PRODUCT_FROM && dense(src) && dense(into) ? sumOfRun(s, t) : null;
+            if (krk != null && krk[0] <= MAX_BLOCKS) {
+                // src as [K R, C] and the sum [K, C] = S [K, K R] x src with S ones on K blocks of R: a
+                // bias's gradient (K = 1) or a per-sample channel scale's (K = N, R = H W). libnd4j's
+                // reduce_sum took 4-9x as long on [8, 64, 64, 32] -> [32]; the same values up to rounding
+                long k = krk[0], r = krk[1], c = krk[2];
+                INDArray selector = SELECTORS.computeIfAbsent(k + "x" + r, key -> {
+                    INDArray m = Nd4j.create(DataType.FLOAT, k, k * r);
+                    for (long i = 0; i < k; i++) {
+                        m.get(NDArrayIndex.point(i), NDArrayIndex.interval(i * r, (i + 1) * r)).assign(1);
+                    }
+                    return m;
+                });
+                product.run(SessionMemory.reshaped(memory, into, k, c), selector,
+                        SessionMemory.reshaped(memory, src, k * r, c));
                 return;
             }
             List<Integer> dims = new ArrayList<>();
@@ -343,23 +354,29 @@ final class FastKernels {
     }
 
     /**
-     * Whether summing {@code s} down to {@code t} (aligned right) sums a run of leading axes and keeps
-     * all the others: src is then [M, C] and the sum [C], with C the length of {@code t}.
+     * Where summing {@code s} down to {@code t} (aligned right) sums one run of axes and keeps all the
+     * others, axes of extent 1 aside: {K, R, C}, the lengths of the kept axes before the run, of the
+     * run and of the kept axes after it (src is then [K, R, C], the sum [K, C]); null otherwise.
      */
-    static boolean sumsLeadingAxes(long[] s, long[] t) {
+    static long[] sumOfRun(long[] s, long[] t) {
         int lead = s.length - t.length;
-        boolean kept = false;                      // past the summed axes
+        long[] krc = {1, 1, 1};
+        int part = 0;                              // 0: kept before the run, 1: in it, 2: kept after it
         for (int i = 0; i < s.length; i++) {
             long ti = i < lead ? 1 : t[i - lead];
-            if (ti == s[i]) {
-                kept |= s[i] != 1;
-            } else if (ti == 1 && !kept) {
+            if (s[i] == 1 && ti == 1) {
                 continue;
-            } else {
-                return false;
             }
+            if (ti == s[i]) {
+                part = part == 0 ? 0 : 2;
+            } else if (ti == 1 && part < 2) {
+                part = 1;
+            } else {
+                return null;
+            }
+            krc[part] *= s[i];
         }
-        return true;
+        return krc[1] > 1 ? krc : null;
     }
 
     /** Float32, c order, dense from offset 0 (an array the plan allocated). */

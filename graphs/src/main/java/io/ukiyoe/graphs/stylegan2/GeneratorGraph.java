@@ -2,7 +2,6 @@ package io.ukiyoe.graphs.stylegan2;
 
 import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanModel;
-import io.ukiyoe.graphs.stylegan2.fast.BatchedChannelScale;
 import io.ukiyoe.graphs.stylegan2.fast.FusedModConv;
 import io.ukiyoe.graphs.stylegan2.fast.Polyphase;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -15,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The StyleGAN2 generator ('skip' architecture) in a SameDiff graph, as in stylegan2-ada's networks.py:
  * a mapping network z -> w, then a synthesis network of one block per resolution (modulated convs with
  * noise, toRGB, the skip image upsampled between blocks). Parameters enter in the caller's
- * {@link Weights} form; the speed-ups a caller may ask for ({@link #fixedBatch}, {@link #singleSample})
+ * {@link Weights} form; the speed-ups a caller may ask for ({@link #singleSample})
  * each replace one step of the plain definition. Feature maps and the skip image run channels-last
  * (NHWC), where oneDNN's convolutions are about twice as fast here; only the output is permuted.
  * Every tensor's shape was checked against the config when the {@link StyleGanModel} was made; the
@@ -31,7 +30,6 @@ public final class GeneratorGraph extends StyleGanGraph {
     }
 
     private final DataType dtype;
-    private BatchedChannelScale fixedBatch;                  // null: any batch size
     private boolean singleSample;                             // inference graph for batches of one
     private GeneratorInputGradient.Tape tape;                // records the forward pass for its adjoint, or null
 
@@ -48,15 +46,6 @@ public final class GeneratorGraph extends StyleGanGraph {
     public GeneratorGraph(SameDiff sd, StyleGanModel model, Weights.Form form, DataType dtype) {
         super(sd, model, form, dtype);
         this.dtype = dtype;
-    }
-
-    /**
-     * Declares that this graph only ever runs batches of {@code n} (training steps): the per-sample
-     * channel scalings take the form of {@link BatchedChannelScale}, whose gradient is cheap.
-     */
-    public GeneratorGraph fixedBatch(int n) {
-        this.fixedBatch = new BatchedChannelScale(sd, n, dtype);
-        return this;
     }
 
     /** Declares an inference graph for batches of one, whose large convs are fused ({@link FusedModConv}). */
@@ -228,7 +217,7 @@ public final class GeneratorGraph extends StyleGanGraph {
 
     /** x [N, H, W, C] times a per-sample, per-channel factor f [N, C]. */
     SDVariable scaleChannels(SDVariable x, SDVariable f, int res, long channels) {
-        return fixedBatch != null ? fixedBatch.apply(x, f, res, channels) : x.mul(f.reshape(-1, 1, 1, channels));
+        return x.mul(f.reshape(-1, 1, 1, channels));
     }
 
     private boolean fused(int res) {

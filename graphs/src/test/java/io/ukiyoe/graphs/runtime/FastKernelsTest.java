@@ -159,6 +159,8 @@ class FastKernelsTest {
             {{4, 6, 6, 8}, {8}},              // a bias over NHWC pixels: a product with ones
             {{4, 6, 6, 8}, {4, 1, 1, 8}},     // a per-sample channel scale
             {{4, 6, 6, 8}, {4, 6, 6, 1}},     // a noise map over channels
+            {{8, 32, 32, 8}, {8, 1, 1, 8}},   // large: the sum as a matrix product
+            {{8, 32, 32, 8}, {8}},
             {{8, 10, 12}, {1, 10, 1}},        // style mixing
             {{1, 6, 6, 8}, {4, 6, 6, 8}},     // the broadcast operand on the left
             {{3, 5}, {1, 1}}};
@@ -187,7 +189,8 @@ class FastKernelsTest {
     void sumGradientsReadTheirOperandsOnlyForShapes() {
         long[][][] pairs = {{{4, 6, 6, 8}, {8}}, {{4, 6, 6, 8}, {4, 6, 6, 1}}, {{8, 10, 12}, {1, 10, 1}},
             {{1, 6, 6, 8}, {4, 6, 6, 8}}, {{3, 5}, {3, 5}}, {{8, 96}, {1}}, {{8, 96}, {}}, {{4, 6, 8}, {6, 1}}, {{1, 1, 5}, {1, 5}}, {{2, 1}, {1, 1, 1}},
-            {{8, 16, 16, 96}, {96}}, {{2, 64, 64, 8}, {1, 1, 64, 8}}, {{2, 64, 64, 8}, {2, 64, 64, 1}}};   // (large: products with ones)
+            {{8, 16, 16, 96}, {96}}, {{2, 64, 64, 8}, {1, 1, 64, 8}}, {{2, 64, 64, 8}, {2, 64, 64, 1}},
+            {{4, 32, 32, 8}, {4, 1, 1, 8}}};   // (large: matrix products)
         for (String name : new String[] {"add_bp", "subtract_bp"}) {
             FastKernels.Kernel kernel = FastKernels.of(name.equals("add_bp") ? new AddBpOp() : new SubBpOp(),
                     DataType.FLOAT);
@@ -207,14 +210,14 @@ class FastKernelsTest {
     }
 
     @Test
-    void sumsOverLeadingAxesAreRecognised() {
-        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {32}));
-        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {1, 1, 1, 32}));
-        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {64, 32}));
-        assertTrue(FastKernels.sumsLeadingAxes(new long[] {8, 1, 64, 32}, new long[] {1, 1, 64, 32}));
-        assertEquals(false, FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {8, 1, 1, 32}));
-        assertEquals(false, FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {8, 64, 64, 1}));
-        assertEquals(false, FastKernels.sumsLeadingAxes(new long[] {8, 64, 64, 32}, new long[] {64, 1}));
+    void sumsOverOneRunOfAxesAreRecognised() {
+        assertArrayEquals(new long[] {1, 8 * 64 * 64, 32}, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {32}));
+        assertArrayEquals(new long[] {1, 8 * 64 * 64, 32}, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {1, 1, 1, 32}));
+        assertArrayEquals(new long[] {8, 64 * 64, 32}, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {8, 1, 1, 32}));
+        assertArrayEquals(new long[] {8 * 64 * 64, 32, 1}, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {8, 64, 64, 1}));
+        assertArrayEquals(new long[] {1, 8, 64 * 32}, FastKernels.sumOfRun(new long[] {8, 1, 64, 32}, new long[] {1, 1, 64, 32}));
+        assertEquals(null, FastKernels.sumOfRun(new long[] {8, 10, 128}, new long[] {1, 10, 1}), "two runs");
+        assertEquals(null, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {64, 1}), "two runs");
     }
 
     @Test

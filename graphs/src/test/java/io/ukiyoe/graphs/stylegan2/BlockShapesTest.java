@@ -22,13 +22,10 @@ class BlockShapesTest {
     private static final StyleGanConfig CONFIG = StyleGanConfig.of(32, 8, 8, 2, Map.of(4, 12, 8, 10, 16, 6, 32, 4));
 
     /** Runs a G graph once, fetching every declared boundary, and checks them; returns how many there were. */
-    private static int checkGenerator(StyleGanModel model, Weights.Form form, boolean fixedBatch, boolean single) {
+    private static int checkGenerator(StyleGanModel model, Weights.Form form, boolean single) {
         int n = single ? 1 : 3;
         SameDiff sd = SameDiff.create();
         GeneratorGraph g = new GeneratorGraph(sd, model, form);
-        if (fixedBatch) {
-            g.fixedBatch(n);
-        }
         if (single) {
             g.singleSample();
         }
@@ -50,11 +47,10 @@ class BlockShapesTest {
         StyleGanModel model = Init.random(CONFIG, 7, true);
         // mapping's w, x and img of blocks 4, 8, 16, 32, the output image
         int declared = 1 + 2 * 4 + 1;
-        assertEquals(declared, checkGenerator(model, Weights.Form.CONSTANT, false, false));
-        assertEquals(declared, checkGenerator(model, Weights.Form.CONSTANT, false, true));
-        assertEquals(declared, checkGenerator(model, Weights.Form.TRAINABLE, false, false));
-        assertEquals(declared, checkGenerator(model, Weights.Form.TRAINABLE, true, false));
-        assertEquals(declared, checkGenerator(model, Weights.Form.PREPARED, true, false));
+        assertEquals(declared, checkGenerator(model, Weights.Form.CONSTANT, false));
+        assertEquals(declared, checkGenerator(model, Weights.Form.CONSTANT, true));
+        assertEquals(declared, checkGenerator(model, Weights.Form.TRAINABLE, false));
+        assertEquals(declared, checkGenerator(model, Weights.Form.PREPARED, false));
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The forms that only trainable graphs take (fixed-batch channel scaling, the FIR folded into the
+ * The forms that only trainable graphs take (the FIR folded into the
  * polyphase up-convs and into D's downsampling convs) against the inference forms.
  */
 class TrainableFormsTest {
@@ -61,12 +61,9 @@ class TrainableFormsTest {
      * built from {@code built}, then loaded with {@code model}.
      */
     private static Map<String, INDArray> generator(StyleGanModel built, StyleGanModel model, INDArray input,
-                                                   INDArray upstream, boolean fixedBatch, boolean prepared) {
+                                                   INDArray upstream, boolean prepared) {
         SameDiff sd = SameDiff.create();
         GeneratorGraph g = new GeneratorGraph(sd, built, prepared ? Weights.Form.PREPARED : Weights.Form.TRAINABLE);
-        if (fixedBatch) {
-            g.fixedBatch(N);
-        }
         SDVariable in = sd.placeHolder("in", DataType.FLOAT, input.shape());
         SDVariable ws = input.rank() == 2 ? g.broadcastAndTruncate(g.mapping(in), 1, CONFIG.numWs()) : in;
         SDVariable img = g.synthesis(ws, GeneratorGraph.Noise.CONST);
@@ -83,18 +80,15 @@ class TrainableFormsTest {
     }
 
     @Test
-    void trainableGeneratorMatchesInferenceInValueAndFixedBatchInGradients() {
+    void trainableGeneratorMatchesInferenceInValue() {
         StyleGanModel model = Init.random(CONFIG, 5, true);
         Nd4j.getRandom().setSeed(21);
         INDArray ws = Nd4j.randn(DataType.FLOAT, N, CONFIG.numWs(), CONFIG.wDim());
         INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
-        Map<String, INDArray> free = generator(model, model, ws, upstream, false, false);
-        Map<String, INDArray> fixed = generator(model, model, ws, upstream, true, false);
+        Map<String, INDArray> trainable = generator(model, model, ws, upstream, false);
         // inference graph: transposed conv + blur below 256 px, constants instead of variables
         INDArray reference = new Generator(model).synthesis(ws, Generator.NoiseMode.CONST, 0);
-        assertClose(reference, free.get("img"), "trainable image");
-        assertClose(reference, fixed.get("img"), "fixed-batch image");
-        free.forEach((name, grad) -> assertClose(grad, fixed.get(name), "gradient of " + name));
+        assertClose(reference, trainable.get("img"), "trainable image");
     }
 
     @Test
@@ -170,16 +164,16 @@ class TrainableFormsTest {
         Nd4j.getRandom().setSeed(25);
         INDArray z = Nd4j.randn(DataType.FLOAT, N, CONFIG.zDim());
         INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
-        Map<String, INDArray> plain = generator(model, model, z, upstream, true, false);
+        Map<String, INDArray> plain = generator(model, model, z, upstream, false);
         // built from another model, then loaded: what a training step does with updated parameters
-        Map<String, INDArray> prepared = generator(other, model, z, upstream, true, true);
+        Map<String, INDArray> prepared = generator(other, model, z, upstream, true);
         assertClose(plain.get("img"), prepared.get("img"), "image");
         assertTrue(plain.size() > 20, "gradients: " + plain.keySet());
         plain.forEach((name, want) -> {
             assertTrue(prepared.containsKey(name), "no gradient of " + name + " from the prepared graph");
             assertClose(want, prepared.get(name), "gradient of " + name);
         });
-        assertTrue(!prepared.get("img").equalsWithEps(generator(other, other, z, upstream, true, true).get("img"), 1e-3),
+        assertTrue(!prepared.get("img").equalsWithEps(generator(other, other, z, upstream, true).get("img"), 1e-3),
                 "loading another model changes the image");
     }
 
@@ -201,10 +195,10 @@ class TrainableFormsTest {
         Map<String, INDArray> wideD;
         long before = PlainWeights.wideLayersFrom(Long.MAX_VALUE);
         try {
-            foldedG = generator(model, model, z, upstream, true, true);
+            foldedG = generator(model, model, z, upstream, true);
             foldedD = discriminate(model, model, a, b, true, true);
             PlainWeights.wideLayersFrom(1);
-            wideG = generator(model, model, z, upstream, true, true);
+            wideG = generator(model, model, z, upstream, true);
             wideD = discriminate(model, model, a, b, true, true);
         } finally {
             PlainWeights.wideLayersFrom(before);
