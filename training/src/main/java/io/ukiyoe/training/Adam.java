@@ -1,7 +1,9 @@
 package io.ukiyoe.training;
 
 import io.ukiyoe.core.io.Tensor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,14 +54,19 @@ public final class Adam {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = Math.sqrt(1 - Math.pow(beta2, t));
+        List<float[][]> tensors = new ArrayList<>();            // {param, grad, m, v}
         params.forEach((name, q) -> {
             float[] g = grads.get(name);
             if (g == null || g.length != q.length) {
                 throw new IllegalArgumentException("gradient of " + name + " missing or of another size");
             }
-            float[] mm = m.computeIfAbsent(name, k -> new float[g.length]);
-            float[] vv = v.computeIfAbsent(name, k -> new float[g.length]);
-            for (int i = 0; i < q.length; i++) {
+            tensors.add(new float[][] {q, g, m.computeIfAbsent(name, k -> new float[g.length]),
+                    v.computeIfAbsent(name, k -> new float[g.length])});
+        });
+        // each element on its own: the same values on any number of threads
+        Chunks.forEach(tensors, (a, from, to) -> {
+            float[] q = a[0], g = a[1], mm = a[2], vv = a[3];
+            for (int i = from; i < to; i++) {
                 mm[i] = (float) (beta1 * mm[i] + (1 - beta1) * g[i]);
                 vv[i] = (float) (beta2 * vv[i] + (1 - beta2) * g[i] * g[i]);
                 double denom = Math.sqrt(vv[i]) / bc2 + eps;

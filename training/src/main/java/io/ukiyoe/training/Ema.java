@@ -33,14 +33,18 @@ final class Ema {
     /** ema <- lerp(g, ema, beta), in place. */
     void update(Map<String, Tensor> g, Map<String, Tensor> ema, long step) {
         double beta = beta(step);
+        java.util.List<float[][]> averaged = new java.util.ArrayList<>();     // {g, ema}
         g.forEach((k, t) -> {
             float[] e = ema.get(k).data();
             if (Names.isBuffer(k) || frozen.test(k)) {
                 System.arraycopy(t.data(), 0, e, 0, e.length);
-                return;
+            } else {
+                averaged.add(new float[][] {t.data(), e});
             }
-            float[] v = t.data();
-            for (int i = 0; i < e.length; i++) {
+        });
+        Chunks.forEach(averaged, (a, from, to) -> {
+            float[] v = a[0], e = a[1];
+            for (int i = from; i < to; i++) {
                 e[i] = (float) (beta * e[i] + (1 - beta) * v[i]);
             }
         });

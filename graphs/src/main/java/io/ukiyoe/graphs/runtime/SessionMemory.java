@@ -166,7 +166,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
             }
             INDArray fresh = Nd4j.create(descriptor, false);
             outstanding.put(fresh.data(), length);
-            free.remember(fresh);
+            free.remember(fresh, descriptor);
             return fresh;
         }
         outstanding.put(buffer, length);
@@ -373,12 +373,12 @@ public final class SessionMemory extends AbstractMemoryMgr {
         private final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> byType = new HashMap<>();
         private long bytes;
         /**
-         * The arrays last made over each buffer, one per shape (a few): handed out again when the buffer
-         * is, as the same shape. Making one costs 10 us here (a native shape descriptor, and JavaCPP's
-         * check of the process's memory), 15-20 ms of a 64 px training step's 1,800 ops.
+         * The arrays made over each buffer, by shape: handed out again when the buffer is, as the same
+         * shape (a pooled buffer serves several shapes in a step). Making one costs 10 us here (a native
+         * shape descriptor, and JavaCPP's check of the process's memory), 15-20 ms of a 64 px training
+         * step's 1,800 ops.
          */
-        private final Map<DataBuffer, INDArray[]> arrays = new IdentityHashMap<>();
-        private static final int SHAPES_PER_BUFFER = 4;
+        private final Map<DataBuffer, Map<LongShapeDescriptor, INDArray>> arrays = new IdentityHashMap<>();
 
         FreeBuffers(long cap) {
             this.cap = cap;
@@ -411,26 +411,16 @@ public final class SessionMemory extends AbstractMemoryMgr {
          * before for this buffer and shape where there is one. Only the one holder of the buffer asks.
          */
         synchronized INDArray array(DataBuffer buffer, LongShapeDescriptor descriptor) {
-            long[] shape = descriptor.getShape();
-            char order = descriptor.getOrder();
-            INDArray[] made = arrays.computeIfAbsent(buffer, b -> new INDArray[SHAPES_PER_BUFFER]);
-            for (INDArray a : made) {
-                if (a != null && a.ordering() == order && a.dataType() == descriptor.dataType()
-                        && java.util.Arrays.equals(a.shape(), shape)) {
-                    return a;
-                }
-            }
-            INDArray a = Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, descriptor.dataType());
-            System.arraycopy(made, 0, made, 1, made.length - 1);     // the most recent first
-            made[0] = a;
-            return a;
+            return arrays.computeIfAbsent(buffer, b -> new HashMap<>()).computeIfAbsent(descriptor, d -> {
+                long[] shape = d.getShape();
+                char order = d.getOrder();
+                return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, d.dataType());
+            });
         }
 
         /** Remembers a freshly allocated array (dense, from offset 0) as the one for its buffer and shape. */
-        synchronized void remember(INDArray fresh) {
-            INDArray[] made = arrays.computeIfAbsent(fresh.data(), b -> new INDArray[SHAPES_PER_BUFFER]);
-            System.arraycopy(made, 0, made, 1, made.length - 1);
-            made[0] = fresh;
+        synchronized void remember(INDArray fresh, LongShapeDescriptor descriptor) {
+            arrays.computeIfAbsent(fresh.data(), b -> new HashMap<>()).put(descriptor, fresh);
         }
 
         /**

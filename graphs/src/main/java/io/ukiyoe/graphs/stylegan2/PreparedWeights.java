@@ -45,18 +45,20 @@ public final class PreparedWeights {
      * (fresh arrays every step would be fresh native memory, which is what costs on this machine).
      */
     public void load(SameDiff sd, Map<String, Tensor> values) {
+        List<WeightView> present = new ArrayList<>();
         for (WeightView v : views) {
-            Tensor t = values.get(v.param);
-            if (t == null) {
-                continue;
+            if (values.containsKey(v.param)) {
+                if (sd.getVariable(v.variable) == null) {
+                    throw new IllegalArgumentException("the graph has no variable " + v.variable);
+                }
+                staging.computeIfAbsent(v, k -> new float[k.size()]);
+                present.add(v);
             }
-            SDVariable var = sd.getVariable(v.variable);
-            if (var == null) {
-                throw new IllegalArgumentException("the graph has no variable " + v.variable);
-            }
-            float[] buf = staging.computeIfAbsent(v, k -> new float[k.size()]);
-            v.apply(t.data(), buf);
-            Graphs.setValues(var, v.shape, buf);
+        }
+        // the layouts in parallel (each view its own staging array), then into the graph one by one
+        present.parallelStream().forEach(v -> v.apply(values.get(v.param).data(), staging.get(v)));
+        for (WeightView v : present) {
+            Graphs.setValues(sd.getVariable(v.variable), v.shape, staging.get(v));
         }
     }
 
@@ -68,6 +70,7 @@ public final class PreparedWeights {
      */
     public Map<String, float[]> gradients(Map<String, INDArray> grads) {
         Map<String, float[]> out = new LinkedHashMap<>();
+        Map<String, List<WeightView>> byParam = new LinkedHashMap<>();
         for (WeightView v : views) {
             INDArray g = grads.get(v.variable);
             if (g == null) {
@@ -77,13 +80,18 @@ public final class PreparedWeights {
                 throw new IllegalStateException(v.variable + ": gradient of shape " + Arrays.toString(g.shape())
                         + ", the view has " + Arrays.toString(v.shape));
             }
-            float[] acc = out.computeIfAbsent(v.param, k -> {
-                float[] a = accumulators.computeIfAbsent(k, n -> new float[v.paramSize()]);
-                Arrays.fill(a, 0f);
-                return a;
-            });
-            v.addAdjoint(NdArrays.floats(g, staging.computeIfAbsent(v, k -> new float[k.size()])), acc);
+            out.computeIfAbsent(v.param, k -> accumulators.computeIfAbsent(k, n -> new float[v.paramSize()]));
+            NdArrays.floats(g, staging.computeIfAbsent(v, k -> new float[k.size()]));
+            byParam.computeIfAbsent(v.param, k -> new ArrayList<>()).add(v);
         }
+        // each parameter's sum in parallel, its views in their order (the same sums on any threads)
+        byParam.entrySet().parallelStream().forEach(e -> {
+            float[] acc = out.get(e.getKey());
+            Arrays.fill(acc, 0f);
+            for (WeightView v : e.getValue()) {
+                v.addAdjoint(staging.get(v), acc);
+            }
+        });
         return out;
     }
 }
