@@ -91,6 +91,11 @@ final class ExecutionPlan {
         OpContext context;
         /** The equivalent of the op's libnd4j kernel that runs instead, or null. */
         final FastKernels.Kernel kernel;
+        /**
+         * Whether the op only gives its input another shape (reshape, squeeze, expand_dims): run as an
+         * array over the input's buffer where the input is dense, with no kernel and no copy.
+         */
+        final boolean reshapes;
         /** Per input: read by the kernel only for its shape (not kept alive for this op); null if none. */
         final boolean[] shapeOnly;
         List<LongShapeDescriptor> shapes;
@@ -107,6 +112,8 @@ final class ExecutionPlan {
             List<String> outs = op.getOutputsOfOp();
             SDVariable first = outs == null || outs.isEmpty() ? null : op.getOp().getSameDiff().getVariable(outs.get(0));
             this.kernel = first == null ? null : FastKernels.of(this.op, first.dataType());
+            this.reshapes = RESHAPES.contains(this.op.opName()) && this.op instanceof DynamicCustomOp
+                    && outSlots.length == 1 && inSlots.length >= 1;
             boolean[] only = new boolean[inSlots.length];
             boolean any = false;
             for (int j = 0; kernel != null && j < only.length; j++) {
@@ -192,15 +199,40 @@ final class ExecutionPlan {
                 }
             }
         }
+        Map<Integer, String> nameOfSlot = new HashMap<>();
+        slotOf.forEach((name, slot) -> nameOfSlot.put(slot, name));
+        // a reshaping op's output may be an array over its input's buffer: the slots that may share a
+        // buffer form a group, which lives until its last member's last use and goes back as one; a
+        // group over an array of the graph or a placeholder (external) is never written in place
+        int[] group = new int[lastUse.length];
+        boolean[] external = new boolean[lastUse.length];
+        for (int slot = 0; slot < group.length; slot++) {
+            group[slot] = slot;
+        }
+        for (Step step : steps) {
+            if (step.reshapes) {
+                int in = step.inSlots[0];
+                if (in >= 0) {
+                    group[step.outSlots[0]] = group[in];
+                } else {
+                    external[step.outSlots[0]] = true;
+                }
+            }
+        }
+        int[] groupLastUse = new int[lastUse.length];
+        boolean[] groupRequested = new boolean[lastUse.length];
+        Arrays.fill(groupLastUse, -1);
+        for (int slot = 0; slot < lastUse.length; slot++) {
+            groupLastUse[group[slot]] = Math.max(groupLastUse[group[slot]], lastUse[slot]);
+            groupRequested[group[slot]] |= requested.contains(nameOfSlot.get(slot));
+        }
         List<List<Integer>> releases = new ArrayList<>();
         for (int i = 0; i < steps.length; i++) {
             releases.add(new ArrayList<>());
         }
-        Map<Integer, String> nameOfSlot = new HashMap<>();
-        slotOf.forEach((name, slot) -> nameOfSlot.put(slot, name));
         for (int slot = 0; slot < lastUse.length; slot++) {
-            if (!requested.contains(nameOfSlot.get(slot))) {
-                releases.get(lastUse[slot]).add(slot);
+            if (!groupRequested[group[slot]]) {
+                releases.get(groupLastUse[group[slot]]).add(slot);
             }
         }
         for (int i = 0; i < steps.length; i++) {
@@ -210,7 +242,8 @@ final class ExecutionPlan {
                 List<Integer> into = new ArrayList<>();
                 for (int j = 0; j < step.inSlots.length; j++) {
                     int slot = step.inSlots[j];
-                    if (slot >= 0 && lastUse[slot] == i && !requested.contains(nameOfSlot.get(slot))) {
+                    if (slot >= 0 && groupLastUse[group[slot]] == i && !groupRequested[group[slot]]
+                            && !external[group[slot]]) {
                         into.add(j);
                     }
                 }
@@ -340,6 +373,9 @@ final class ExecutionPlan {
         return true;
     }
 
+    /** Ops whose output is their first input's values in another shape, in the same order. */
+    private static final Set<String> RESHAPES = Set.of("reshape", "squeeze", "expand_dims");
+
     /** Legacy transforms reading and writing one element at a time, and the pairwise arithmetic ops. */
     private static final Set<String> ELEMENTWISE = Set.of("add", "subtract", "multiply", "divide", "maximum",
             "minimum", "squaredsubtract", "sign", "square", "sqrt", "rsqrt", "neg", "abs", "exp", "log", "tanh",
@@ -434,8 +470,8 @@ final class ExecutionPlan {
                 }
             }
             for (int slot : step.release) {
-                if (!written(values[slot], out)) {
-                    memory.release(values[slot]);
+                if (values[slot] != null && !written(values[slot], out)) {
+                    memory.release(values[slot]);          // (a no-op for arrays over a released buffer)
                 }
                 values[slot] = null;
             }
@@ -456,10 +492,13 @@ final class ExecutionPlan {
         return Nd4j.create(one.data(), array.shape(), new long[array.rank()], 0, 'c', array.dataType());
     }
 
-    /** Whether {@code array} is one of {@code outputs} (an input the op wrote its output into). */
+    /**
+     * Whether {@code array}'s buffer is that of one of {@code outputs} (an input the op wrote its output
+     * into, or another array over that input's buffer).
+     */
     private static boolean written(INDArray array, INDArray[] outputs) {
         for (INDArray o : outputs) {
-            if (o == array) {
+            if (o == array || o.data() == array.data()) {
                 return true;
             }
         }
@@ -485,6 +524,16 @@ final class ExecutionPlan {
             step.inShapes = Arrays.stream(in).map(INDArray::shape).toArray(long[][]::new);
         }
         INDArray[] out = new INDArray[step.shapes.size()];
+        if (step.reshapes && aliasable(in[0], step.shapes.get(0))) {
+            out[0] = SessionMemory.reshaped(memory, in[0], step.shapes.get(0).getShape());
+            for (Listener l : listeners) {
+                l.preOpExecution(sd, at, step.sdOp, ctx);
+                l.opExecution(sd, at, null, step.sdOp, ctx, out);
+                l.activationAvailable(sd, at, null, step.sdOp, step.sdOp.getOutputsOfOp().get(0), out[0]);
+            }
+            ctx.purge();
+            return out;
+        }
         for (int j : step.inPlace) {
             LongShapeDescriptor d = step.shapes.get(0);
             // the slot arrays are the plan's own, dense from offset 0 (isView() is also true for one the pool
@@ -521,6 +570,13 @@ final class ExecutionPlan {
         }
         ctx.purge();             // the context's references would keep the arrays from going back to the pool
         return out;
+    }
+
+    /** Whether {@code in} can be given {@code shape} as an array over its buffer: dense, c order, from offset 0. */
+    private static boolean aliasable(INDArray in, LongShapeDescriptor shape) {
+        return in.offset() == 0 && in.ordering() == 'c' && shape.getOrder() == 'c' && !in.isEmpty()
+                && in.dataType() == shape.dataType() && Shape.hasDefaultStridesForShape(in)
+                && in.length() == Arrays.stream(shape.getShape()).reduce(1, (a, b) -> a * b);
     }
 
     private static boolean sameShapes(long[][] shapes, INDArray[] in) {

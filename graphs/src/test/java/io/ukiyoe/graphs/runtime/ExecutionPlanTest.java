@@ -86,6 +86,45 @@ class ExecutionPlanTest {
         }
     }
 
+    /**
+     * Reshapes run as arrays over their input's buffer. The cases that could go wrong: an elementwise
+     * op after a reshape of a variable (must not write into the variable), after a reshape whose input
+     * is read again later (must not write into that input), a requested output that is a reshape of an
+     * internal array, chains of reshapes, and the backward pass through them.
+     */
+    @Test
+    void reshapesShareTheirInputsBuffersWithoutCorruptingAnything() {
+        Supplier<SameDiff> build = () -> {
+            SameDiff sd = Graphs.create();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, 4, 6);
+            SDVariable w = sd.var("w", Nd4j.linspace(-1, 1, 24, DataType.FLOAT).reshape(4, 6));
+            SDVariable wFlat = w.reshape(24).add(1.0);                     // a reshaped variable, then + 1
+            SDVariable h = x.mul(w).mul(2.0);
+            SDVariable r = h.reshape(2, 12).add(3.0).reshape(24);          // h is read again below
+            SDVariable later = h.mul(h).sum(1);                            // [4]
+            sd.identity("flat", sd.expandDims(r.mul(wFlat), 0).reshape(4, 6));  // requested: a reshape
+            sd.identity("loss", r.mul(wFlat).sum().add(later.sum())).markAsLoss();
+            return sd;
+        };
+        SameDiff planned = build.get();
+        SameDiff own = build.get();
+        INDArray w0 = planned.getVariable("w").getArr().dup();
+        for (int call = 0; call < 3; call++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 4, 6).subi(0.5).muli(call + 1);
+            long before = ExecutionPlan.runs();
+            Map<String, INDArray> p = planned.output(Map.of("x", x), "flat", "loss");
+            assertEquals(before + 1, ExecutionPlan.runs());
+            Map<String, INDArray> o = withPlans(false, () -> own.output(Map.of("x", x), "flat", "loss"));
+            assertEquals(o.get("flat"), p.get("flat"), "call " + call);
+            assertEquals(o.get("loss"), p.get("loss"), "call " + call);
+            OutAndGrad pg = Backprop.run(planned, Map.of("x", x), List.of("loss"), List.of("w"));
+            INDArray plannedGrad = pg.getGradients().get("w").dup();
+            OutAndGrad og = withPlans(false, () -> Backprop.run(own, Map.of("x", x), List.of("loss"), List.of("w")));
+            assertEquals(og.getGradients().get("w"), plannedGrad, "gradient, call " + call);
+            assertEquals(w0, planned.getVariable("w").getArr(), "the variable was written");
+        }
+    }
+
     @Test
     void eachPlaceholderShapeGetsItsOwnPlanAndUpdatedVariablesAreSeen() {
         SameDiff sd = network();
