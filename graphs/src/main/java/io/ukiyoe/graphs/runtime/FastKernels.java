@@ -42,7 +42,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   <li>add_bp, subtract_bp and the 2x2 stride-1 avgpool2d_bp need only the shapes of their forward
  *       inputs, which libnd4j's kernels take as arrays: a plan would keep every such array alive until
  *       the backward pass reached it (each bias's conv output, each blur's pooled maps). These kernels
- *       never read them ({@link Kernel#shapeOnly}), so the plan frees them after their forward use.</li>
+ *       never read them ({@link Kernel#shapeOnly}), so the plan frees them after their forward use.
+ *       Their sums over a run of axes are matrix products (4-9x faster than reduce_sum on a bias's
+ *       gradient at 64 px).</li>
+ *   <li>the derivative of square as 2 x (libnd4j's per-element pow took 0.6 ms on 83,000 floats).</li>
  * </ul>
  * Sums are taken in another order than libnd4j's, so kernels that sum agree with it to rounding, not to
  * the bit (FastKernelsTest). {@code -Dukiyoe.kernels=false} runs libnd4j's own kernels.
@@ -218,43 +221,30 @@ final class FastKernels {
     }
 
     /**
-     * The gradient of a 2x2 average pool with stride 1, no padding (the blurs' pools): each input pixel
-     * gets the mean of the upstream gradients of the (up to four) windows that hold it, which is the
-     * same pool over the upstream gradient padded by one on every side. The input is read only for its
-     * shape.
+     * The gradient of a 2x2 average pool with stride 1, no padding (the blurs' pools), which needs the
+     * input only for its shape: libnd4j's own kernel, handed whatever the plan gives for the input (a
+     * stand-in of the shape once the input is released). It does not read the values of the input of
+     * an average pool: the same values with a stand-in as with the input (FastKernelsTest), and
+     * faster than the pool of the padded gradient it replaced (0.99 against 1.2 ms on [16, 65, 65, 32]).
      */
     private static final class PoolGradient implements Kernel {
-        private final Sub pad;
-        private final Sub pool;
-        private final boolean nhwc;
+        private final Sub gradient;
 
         /** iArgs: kH, kW, sH, sW, pH, pW, dH, dW, same mode, divisor mode, NHWC. */
         static PoolGradient of(long[] a) {
             boolean plain = a.length >= 11 && a[0] == 2 && a[1] == 2 && a[2] == 1 && a[3] == 1 && a[4] == 0 && a[5] == 0
                     && a[6] == 1 && a[7] == 1 && a[8] == 0;
-            return plain ? new PoolGradient(a, a[10] == 1) : null;
+            return plain ? new PoolGradient(a) : null;
         }
 
-        private PoolGradient(long[] iArgs, boolean nhwc) {
-            this.nhwc = nhwc;
-            int[][] p = nhwc ? new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}} : new int[][] {{0, 0}, {0, 0}, {1, 1}, {1, 1}};
-            INDArray paddings = Nd4j.createFromArray(p);
-            this.pad = new Sub(DynamicCustomOp.builder("pad").addInputs(unit(), paddings).addOutputs(unit())
-                    .addIntegerArguments(0).addFloatingPointArguments(0.0).build(), paddings);
-            this.pool = new Sub(DynamicCustomOp.builder("avgpool2d").addInputs(unit()).addOutputs(unit())
+        private PoolGradient(long[] iArgs) {
+            this.gradient = new Sub(DynamicCustomOp.builder("avgpool2d_bp").addInputs(unit(), unit()).addOutputs(unit())
                     .addIntegerArguments(Arrays.stream(iArgs).mapToInt(Math::toIntExact).toArray()).build());
         }
 
         @Override
         public boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory) {
-            INDArray g = in[1];
-            long[] s = g.shape().clone();
-            s[nhwc ? 1 : 2] += 2;
-            s[nhwc ? 2 : 3] += 2;
-            INDArray padded = memory.allocate(false, LongShapeDescriptor.fromShape(s, g.dataType()));
-            pad.run(padded, g);
-            pool.run(out[0], padded);
-            memory.release(padded);
+            gradient.run(out[0], in[0], in[1]);
             return true;
         }
 
