@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The graphs of one training step, built once with prepared weights (the loop loads the parameters
  * into them each step):
  * <ul>
- *   <li>{@code g}: placeholders z, z2 [B, z_dim] and the style-mixing mask mix [1, num_ws, 1] (1 takes the
- *       layer from z), noise inputs -> "img", "w_z" (z's w, for w_avg tracking) and the G loss
+ *   <li>{@code g}: placeholders z_pair [2B, z_dim] (z, then the mixing z2) and the style-mixing mask mix
+ *       [1, num_ws, 1] (1 takes the layer from z), noise inputs -> "img", "w_z" (z's w, for w_avg tracking) and the G loss
  *       "loss_g" = mean softplus(-D(img)) with D inside; with augmentation instead
  *       "loss_g_through_aug" = sum(img * upstream), the upstream gradient fed in;</li>
  *   <li>{@code dInput} (augmentation only): placeholder x -> "loss_g", differentiated w.r.t. x;</li>
@@ -38,11 +38,11 @@ final class StepGraphs {
         int group = c.mbstdGroupFor(batch);
         GeneratorGraph gg = new GeneratorGraph(g, current, Weights.Form.PREPARED);
         int numWs = c.numWs();
-        SDVariable z = g.placeHolder("z", DataType.FLOAT, batch, c.zDim());
-        SDVariable z2 = g.placeHolder("z2", DataType.FLOAT, batch, c.zDim());
+        // z (rows 0..B-1) and the mixing z2 (rows B..2B-1) through the mapping network as one batch:
+        // half the ops (the network is per-sample)
+        SDVariable zPair = g.placeHolder("z_pair", DataType.FLOAT, 2L * batch, c.zDim());
         SDVariable mix = g.placeHolder("mix", DataType.FLOAT, 1, numWs, 1);
-        // z and z2 through the mapping network as one batch: half the ops (the network is per-sample)
-        SDVariable wBoth = gg.mapping(g.concat(0, z, z2));
+        SDVariable wBoth = gg.mapping(zPair);
         SDVariable w1 = g.identity("w_z", wBoth.get(SDIndex.interval(0, batch)));
         SDVariable ws1 = gg.broadcastAndTruncate(w1, 1, numWs);
         SDVariable ws2 = gg.broadcastAndTruncate(wBoth.get(SDIndex.interval(batch, 2 * batch)), 1, numWs);

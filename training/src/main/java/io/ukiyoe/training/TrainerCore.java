@@ -236,12 +236,11 @@ public final class TrainerCore {
         return Nd4j.create(v, shape, DataType.FLOAT);
     }
 
-    /** Inputs of one G pass: z, z2 and the mixing mask (cutoff ~ U{1..num_ws-1} with probability p). */
+    /** Inputs of one G pass: z and z2 (one array) and the mixing mask (cutoff ~ U{1..num_ws-1} with probability p). */
     private Map<String, INDArray> latents() {
         int numWs = config.numWs();
         Map<String, INDArray> m = new LinkedHashMap<>(noise(s.batch()));
-        m.put("z", normal(s.batch(), config.zDim()));
-        m.put("z2", normal(s.batch(), config.zDim()));
+        m.put("z_pair", normal(2L * s.batch(), config.zDim()));    // z, then the mixing z2
         float[] mask = new float[numWs];
         int cutoff = numWs > 1 && rnd.nextDouble() < s.styleMixing() ? 1 + rnd.nextInt(numWs - 1) : numWs;
         for (int i = 0; i < numWs; i++) {

@@ -102,7 +102,7 @@ final class ExecutionPlan {
         /** The input shapes that {@link #shapes} were found for (a variable may be given a new shape). */
         long[][] inShapes;
 
-        Step(SameDiffOp op, int[] inSlots, String[] inNames, int[] outSlots, boolean[] requested) {
+        Step(SameDiffOp op, int[] inSlots, String[] inNames, int[] outSlots, boolean[] requested, boolean[] live) {
             this.sdOp = op;
             this.op = op.getOp();
             this.inSlots = inSlots;
@@ -111,7 +111,7 @@ final class ExecutionPlan {
             this.requested = requested;
             List<String> outs = op.getOutputsOfOp();
             SDVariable first = outs == null || outs.isEmpty() ? null : op.getOp().getSameDiff().getVariable(outs.get(0));
-            this.kernel = first == null ? null : FastKernels.of(this.op, first.dataType());
+            this.kernel = first == null ? null : FastKernels.of(this.op, first.dataType(), live);
             this.reshapes = RESHAPES.contains(this.op.opName()) && this.op instanceof DynamicCustomOp
                     && outSlots.length == 1 && inSlots.length >= 1;
             boolean[] only = new boolean[inSlots.length];
@@ -164,6 +164,13 @@ final class ExecutionPlan {
             }
         }
         Set<String> requested = new HashSet<>(outputs);
+        // outputs that some op reads or the caller asked for: a kernel may skip the others
+        Set<String> read = new HashSet<>(requested);
+        for (SameDiffOp op : order) {
+            if (op.getInputsToOp() != null) {
+                read.addAll(op.getInputsToOp());
+            }
+        }
         Step[] steps = new Step[order.size()];
         int[] lastUse = new int[slotOf.size()];
         Arrays.fill(lastUse, -1);
@@ -183,7 +190,11 @@ final class ExecutionPlan {
                 outSlots[j] = slotOf.get(outs.get(j));
                 isRequested[j] = requested.contains(outs.get(j));
             }
-            steps[i] = new Step(op, inSlots, ins.toArray(String[]::new), outSlots, isRequested);
+            boolean[] live = new boolean[outSlots.length];
+            for (int j = 0; j < live.length; j++) {
+                live[j] = read.contains(outs.get(j));
+            }
+            steps[i] = new Step(op, inSlots, ins.toArray(String[]::new), outSlots, isRequested, live);
             for (int j = 0; j < inSlots.length; j++) {
                 if (inSlots[j] >= 0) {
                     if (steps[i].shapeOnly != null && steps[i].shapeOnly[j]) {

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -207,6 +208,68 @@ class FastKernelsTest {
                 assertClose(own[1], fast[1], name + " dy " + Arrays.toString(p[0]) + " " + Arrays.toString(p[1]));
             }
         }
+    }
+
+    /** conv2d_bp's input gradient against the kernel run when only that gradient is read. */
+    @Test
+    void aConvsInputGradientAloneIsLibnd4jsToTheBit() {
+        // {N, H, Cin, Cout, stride, pad, bias, NHWC}
+        int[][] cases = {{2, 9, 4, 6, 1, 1, 1, 1}, {2, 9, 4, 6, 2, 0, 1, 1}, {2, 8, 4, 6, 1, 1, 0, 1},
+            {2, 9, 4, 6, 2, 0, 0, 0}};
+        for (int[] c : cases) {
+            boolean nhwc = c[7] == 1;
+            int ho = (c[1] + 2 * c[5] - 3) / c[4] + 1;
+            INDArray x = nhwc ? gaussian(3, c[0], c[1], c[1], c[2]) : gaussian(3, c[0], c[2], c[1], c[1]);
+            INDArray w = gaussian(5, 3, 3, c[2], c[3]);
+            INDArray b = gaussian(7, c[3]);
+            INDArray g = nhwc ? gaussian(9, c[0], ho, ho, c[3]) : gaussian(9, c[0], c[3], ho, ho);
+            INDArray[] in = c[6] == 1 ? new INDArray[] {x, w, b, g} : new INDArray[] {x, w, g};
+            INDArray[] own = c[6] == 1 ? new INDArray[] {x.ulike(), w.ulike(), b.ulike()} : new INDArray[] {x.ulike(), w.ulike()};
+            int[] iArgs = {3, 3, c[4], c[4], c[5], c[5], 1, 1, 0, c[7], 0};
+            DynamicCustomOp bp = DynamicCustomOp.builder("conv2d_bp").addInputs(in).addOutputs(own).addIntegerArguments(iArgs).build();
+            Nd4j.exec((CustomOp) bp);
+            Conv2DDerivative op = new Conv2DDerivative();
+            op.addIArgument(iArgs);
+            boolean[] onlyInput = new boolean[own.length];
+            onlyInput[0] = true;
+            assertEquals(null, FastKernels.of(op, DataType.FLOAT), "every gradient read: libnd4j's");
+            FastKernels.Kernel kernel = FastKernels.of(op, DataType.FLOAT, onlyInput);
+            assertNotNull(kernel, Arrays.toString(c));
+            INDArray[] fast = {x.ulike(), w.ulike(), b.ulike()};
+            assertTrue(kernel.run(in, Arrays.copyOf(fast, own.length), MEMORY));
+            assertBits(own[0], fast[0], "input gradient " + Arrays.toString(c));
+        }
+        // stride 2 over an even size leaves the last row out: the transposed conv is a row short
+        INDArray x = gaussian(3, 2, 8, 8, 4);
+        INDArray g = gaussian(9, 2, 3, 3, 6);
+        Conv2DDerivative op = new Conv2DDerivative();
+        op.addIArgument(3, 3, 2, 2, 0, 0, 1, 1, 0, 1, 0);
+        FastKernels.Kernel kernel = FastKernels.of(op, DataType.FLOAT, new boolean[] {true, false});
+        assertEquals(false, kernel.run(new INDArray[] {x, gaussian(5, 3, 3, 4, 6), g}, new INDArray[] {x.ulike(), x.ulike()}, MEMORY));
+    }
+
+    @Test
+    void aPlannedInputGradientThroughAConvSkipsTheWeightsGradient() {
+        java.util.function.Supplier<SameDiff> build = () -> {
+            SameDiff sd = Graphs.create();
+            SDVariable x = sd.var("x", gaussian(11, 2, 9, 9, 4));
+            SDVariable w = sd.var("w", gaussian(13, 3, 3, 4, 6));
+            SDVariable b = sd.var("b", gaussian(15, 6));
+            org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig cfg =
+                    org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig.builder().kH(3).kW(3)
+                            .sH(2).sW(2).pH(0).pW(0).paddingMode(PaddingMode.VALID).dataFormat("NHWC").build();
+            SDVariable y = sd.cnn().conv2d(x, w, b, cfg);
+            sd.identity("loss", y.mul(y).sum()).markAsLoss();
+            return sd;
+        };
+        long before = FastKernels.RUNS.get();
+        INDArray fast = Backprop.run(build.get(), Map.of(), java.util.List.of("loss"), java.util.List.of("x"))
+                .getGradients().get("x").dup();
+        assertTrue(FastKernels.RUNS.get() > before);
+        FastKernels.enabled = false;
+        INDArray own = Backprop.run(build.get(), Map.of(), java.util.List.of("loss"), java.util.List.of("x"))
+                .getGradients().get("x");
+        assertBits(own, fast, "x gradient");
     }
 
     @Test
