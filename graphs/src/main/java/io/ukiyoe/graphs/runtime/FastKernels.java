@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
+import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.PowDerivative;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
@@ -107,6 +108,10 @@ final class FastKernels {
         }
         if (op instanceof LeakyReLUBp bp && bp.tArgs().length == 1) {
             return leakyReluGradient(bp.tArgs()[0]);
+        }
+        if (op instanceof MmulBp m && live != null && live.length == 2 && live[0] != live[1]
+                && Arrays.stream(m.iArgs()).allMatch(a -> a == 0)) {
+            return new ProductGradient(live[0]);
         }
         if (op instanceof PowDerivative p && ((ScalarOp) p).scalar().getDouble(0) == 2.0) {
             return squareDerivative();
@@ -320,6 +325,35 @@ final class FastKernels {
                 }
             }
             transposed.run(out[0], g, w);
+            return true;
+        }
+    }
+
+    /**
+     * One gradient of a matrix product C = A B (matmul_bp, no transposes) where the other is not read:
+     * dA = dC B^T, or dB = A^T dC (a 1x1 conv's weight gradient inside G's step, whose D weights that
+     * step does not train, or D's input gradient of the images in D's step). One product instead of two.
+     */
+    private static final class ProductGradient implements Kernel {
+        private final boolean ofFirst;
+        private final Sub product;
+
+        ProductGradient(boolean ofFirst) {
+            this.ofFirst = ofFirst;
+            this.product = new Sub(DynamicCustomOp.builder("matmul").addInputs(unit(), unit()).addOutputs(unit())
+                    .addIntegerArguments(ofFirst ? new int[] {0, 1, 0} : new int[] {1, 0, 0}).build());
+        }
+
+        @Override
+        public boolean run(INDArray[] in, INDArray[] out, SessionMemMgr memory) {
+            if (in[0].rank() != 2 || in[1].rank() != 2 || in[2].rank() != 2) {
+                return false;
+            }
+            if (ofFirst) {
+                product.run(out[0], in[2], in[1]);     // dC [M, N] x B^T [N, K]
+            } else {
+                product.run(out[1], in[0], in[2]);     // A^T [K, M] x dC [M, N]
+            }
             return true;
         }
     }

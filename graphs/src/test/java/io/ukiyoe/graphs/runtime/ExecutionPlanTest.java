@@ -87,10 +87,11 @@ class ExecutionPlanTest {
     }
 
     /**
-     * Reshapes run as arrays over their input's buffer. The cases that could go wrong: an elementwise
-     * op after a reshape of a variable (must not write into the variable), after a reshape whose input
-     * is read again later (must not write into that input), a requested output that is a reshape of an
-     * internal array, chains of reshapes, and the backward pass through them.
+     * Reshapes in gradient passes run as arrays over their input's buffer (forward passes copy). The
+     * cases that could go wrong: an elementwise op after a reshape of a variable (must not write into
+     * the variable), after a reshape whose input is read again later (must not write into that input),
+     * a requested output that is a reshape of an internal array, chains of reshapes, and the backward
+     * pass through them.
      */
     @Test
     void reshapesShareTheirInputsBuffersWithoutCorruptingAnything() {
@@ -112,15 +113,18 @@ class ExecutionPlanTest {
         for (int call = 0; call < 3; call++) {
             INDArray x = Nd4j.rand(DataType.FLOAT, 4, 6).subi(0.5).muli(call + 1);
             long before = ExecutionPlan.runs();
-            Map<String, INDArray> p = planned.output(Map.of("x", x), "flat", "loss");
+            Map<String, INDArray> p = planned.output(Map.of("x", x), "flat", "loss");    // (copies: no gradients)
             assertEquals(before + 1, ExecutionPlan.runs());
             Map<String, INDArray> o = withPlans(false, () -> own.output(Map.of("x", x), "flat", "loss"));
             assertEquals(o.get("flat"), p.get("flat"), "call " + call);
             assertEquals(o.get("loss"), p.get("loss"), "call " + call);
-            OutAndGrad pg = Backprop.run(planned, Map.of("x", x), List.of("loss"), List.of("w"));
+            // a gradient pass: its reshapes are arrays over their inputs' buffers
+            OutAndGrad pg = Backprop.run(planned, Map.of("x", x), List.of("loss", "flat"), List.of("w"));
             INDArray plannedGrad = pg.getGradients().get("w").dup();
-            OutAndGrad og = withPlans(false, () -> Backprop.run(own, Map.of("x", x), List.of("loss"), List.of("w")));
+            INDArray plannedFlat = pg.getOutputs().get("flat").dup();
+            OutAndGrad og = withPlans(false, () -> Backprop.run(own, Map.of("x", x), List.of("loss", "flat"), List.of("w")));
             assertEquals(og.getGradients().get("w"), plannedGrad, "gradient, call " + call);
+            assertEquals(og.getOutputs().get("flat"), plannedFlat, "flat in the gradient pass, call " + call);
             assertEquals(w0, planned.getVariable("w").getArr(), "the variable was written");
         }
     }

@@ -273,6 +273,25 @@ class FastKernelsTest {
     }
 
     @Test
+    void oneGradientOfAProductAloneIsLibnd4jsToRounding() {
+        INDArray a = gaussian(3, 40, 7);
+        INDArray b = gaussian(5, 7, 5);
+        INDArray g = gaussian(7, 40, 5);
+        INDArray[] own = {a.ulike(), b.ulike()};
+        Nd4j.exec((CustomOp) DynamicCustomOp.builder("matmul_bp").addInputs(a, b, g).addOutputs(own).build());
+        for (int live = 0; live < 2; live++) {
+            FastKernels.Kernel kernel = FastKernels.of(new org.nd4j.linalg.api.ops.impl.reduce.MmulBp(),
+                    DataType.FLOAT, new boolean[] {live == 0, live == 1});
+            assertNotNull(kernel);
+            INDArray[] fast = {a.ulike().assign(Float.NaN), b.ulike().assign(Float.NaN)};
+            assertTrue(kernel.run(new INDArray[] {a, b, g}, fast, MEMORY));
+            assertClose(own[live], fast[live], "gradient " + live);
+        }
+        assertEquals(null, FastKernels.of(new org.nd4j.linalg.api.ops.impl.reduce.MmulBp(), DataType.FLOAT,
+                new boolean[] {true, true}), "both read: libnd4j's");
+    }
+
+    @Test
     void sumsOverOneRunOfAxesAreRecognised() {
         assertArrayEquals(new long[] {1, 8 * 64 * 64, 32}, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {32}));
         assertArrayEquals(new long[] {1, 8 * 64 * 64, 32}, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {1, 1, 1, 32}));
