@@ -41,6 +41,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * an elementwise op's output written into such an array where the shapes agree. SameDiff M2.1's session
  * does the same work through a dependency tracker and frame/iteration bookkeeping on every op of every
  * call, about 0.1 ms an op here: a fifth of a 64 px training step, a tenth of a 256 px generator pass.
+ * In gradient passes a reshape's output is an array over its input's buffer (no copy), and an op of which
+ * only some outputs are read may run a kernel that computes just those ({@link FastKernels}).
  *
  * <p>Listeners hear of each op as from SameDiff's session. Only plain dataflow graphs are planned
  * (custom ops and the legacy transform, scalar, reduce and broadcast ops, without control flow, random
@@ -174,7 +176,8 @@ final class ExecutionPlan {
         }
         // reshapes as arrays over their input's buffer only in gradient passes, whose forward arrays live
         // on for the backward pass anyway: in a forward pass the copy frees its input at once, and the
-        // pool hands that buffer on (1,024 px generation peaked 1.46 GB with the arrays, 1.37 with copies)
+        // pool hands that buffer on (1,024 px generation peaked at 1.39-1.40 GiB with the arrays, 1.30-1.32
+        // with copies)
         boolean backward = order.stream().anyMatch(op -> op.getOp().opName().endsWith("_bp"));
         Step[] steps = new Step[order.size()];
         int[] lastUse = new int[slotOf.size()];
