@@ -148,17 +148,17 @@ final class FastKernels {
         };
     }
 
-    /** lrelu_bp(x, g) = g where x > 0, a g elsewhere (at 0 too): g times the slope step(x) (1 - a) + a. */
+    /**
+     * lrelu_bp(x, g) = g where x > 0, a g elsewhere (at 0 too): g times the slope (1 or a), from libnd4j's
+     * vectorised leaky-ReLU derivative. Two passes; the slope as step(x) (1 - a) + a took four (10.6 -> 6-7
+     * ms of a 64 px step).
+     */
     private static Kernel leakyReluGradient(double a) {
-        Sub step = new Sub(new Step(unit(), unit(), 0.0));
-        Sub times = new Sub(new ScalarMultiplication(unit(), null, unit(), 1 - a));
-        Sub plus = new Sub(new ScalarAdd(unit(), null, unit(), a));
+        Sub slope = new Sub(new org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative(unit(), unit(), a));
         Sub product = new Sub(new MulOp(unit(), unit(), unit()));
         return (in, out, memory) -> {
             INDArray s = out[0];
-            step.run(s, in[0]);
-            times.run(s, s);
-            plus.run(s, s);
+            slope.run(s, in[0]);
             product.run(s, s, in[1]);
             return true;
         };
