@@ -543,15 +543,9 @@ final class ExecutionPlan {
             step.inShapes = Arrays.stream(in).map(INDArray::shape).toArray(long[][]::new);
         }
         INDArray[] out = new INDArray[step.shapes.size()];
-        if (step.reshapes && aliasable(in[0], step.shapes.get(0))) {
+        boolean aliased = step.reshapes && aliasable(in[0], step.shapes.get(0));
+        if (aliased) {
             out[0] = SessionMemory.reshaped(memory, in[0], step.shapes.get(0).getShape());
-            for (Listener l : listeners) {
-                l.preOpExecution(sd, at, step.sdOp, ctx);
-                l.opExecution(sd, at, null, step.sdOp, ctx, out);
-                l.activationAvailable(sd, at, null, step.sdOp, step.sdOp.getOutputsOfOp().get(0), out[0]);
-            }
-            ctx.purge();
-            return out;
         }
         for (int j : step.inPlace) {
             LongShapeDescriptor d = step.shapes.get(0);
@@ -572,7 +566,9 @@ final class ExecutionPlan {
         for (Listener l : listeners) {
             l.preOpExecution(sd, at, step.sdOp, ctx);
         }
-        if (step.kernel != null && step.kernel.run(in, out, memory)) {
+        if (aliased) {
+            // the output is the input's values as they are: nothing to run
+        } else if (step.kernel != null && step.kernel.run(in, out, memory)) {
             FastKernels.RUNS.incrementAndGet();
         } else if (step.shapeOnly != null) {
             throw new IllegalStateException(step.op.opName() + ": a kernel with shape-only inputs declined to run");
@@ -595,7 +591,7 @@ final class ExecutionPlan {
     private static boolean aliasable(INDArray in, LongShapeDescriptor shape) {
         return in.offset() == 0 && in.ordering() == 'c' && shape.getOrder() == 'c' && !in.isEmpty()
                 && in.dataType() == shape.dataType() && Shape.hasDefaultStridesForShape(in)
-                && in.length() == Arrays.stream(shape.getShape()).reduce(1, (a, b) -> a * b);
+                && in.length() == org.nd4j.common.util.ArrayUtil.prodLong(shape.getShape());
     }
 
     private static boolean sameShapes(long[][] shapes, INDArray[] in) {

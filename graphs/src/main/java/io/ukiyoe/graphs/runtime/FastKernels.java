@@ -19,11 +19,10 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.PowDerivative;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
@@ -154,7 +153,7 @@ final class FastKernels {
      * ms of a 64 px step).
      */
     private static Kernel leakyReluGradient(double a) {
-        Sub slope = new Sub(new org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative(unit(), unit(), a));
+        Sub slope = new Sub(new LeakyReLUDerivative(unit(), unit(), a));
         Sub product = new Sub(new MulOp(unit(), unit(), unit()));
         return (in, out, memory) -> {
             INDArray s = out[0];

@@ -115,7 +115,7 @@ public final class SessionMemory extends AbstractMemoryMgr {
      */
     static INDArray reshaped(org.nd4j.autodiff.samediff.internal.SessionMemMgr memory, INDArray dense, long... shape) {
         LongShapeDescriptor d = LongShapeDescriptor.fromShape(shape, dense.dataType());
-        if (java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y) != dense.length() || dense.offset() != 0 || dense.ordering() != 'c') {
+        if (org.nd4j.common.util.ArrayUtil.prodLong(shape) != dense.length() || dense.offset() != 0 || dense.ordering() != 'c') {
             throw new IllegalArgumentException("not a dense array of " + java.util.Arrays.toString(shape)
                     + "'s length: " + dense.shapeInfoToString());
         }
