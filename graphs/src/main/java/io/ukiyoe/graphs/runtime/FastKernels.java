@@ -19,10 +19,11 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.PowDerivative;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
@@ -37,7 +38,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <ul>
  *   <li>leakyrelu and lrelu_bp: libnd4j M2.1's branch per element and take 7 and 11 ms on 2M floats
  *       here, where a scalar or pairwise op takes 0.2-0.5 ms (an eighth of a 64 px training step's op
- *       time). The same values to the bit.</li>
+ *       time). The same values to the bit, but for the gradient at x = 0: torch's a g (libnd4j's: g).</li>
  *   <li>multiply_bp with a broadcast operand: libnd4j's took 40 ms on [8, 64, 64, 32] x [8, 1, 1, 32],
  *       two products and a sum 1.6 ms.</li>
  *   <li>add_bp, subtract_bp and the 2x2 stride-1 avgpool2d_bp need only the shapes of their forward
@@ -148,16 +149,19 @@ final class FastKernels {
     }
 
     /**
-     * lrelu_bp(x, g) = g where x > 0, a g elsewhere (at 0 too): g times the slope (1 or a), from libnd4j's
-     * vectorised leaky-ReLU derivative. Two passes; the slope as step(x) (1 - a) + a took four (10.6 -> 6-7
-     * ms of a 64 px step).
+     * lrelu_bp(x, g) = g where x > 0, a g elsewhere (at 0 too): g times the slope step(x) (1 - a) + a.
+     * (libnd4j's leaky-ReLU derivative makes the slope in one pass but gives 1 at x = 0, not torch's a.)
      */
     private static Kernel leakyReluGradient(double a) {
-        Sub slope = new Sub(new LeakyReLUDerivative(unit(), unit(), a));
+        Sub step = new Sub(new Step(unit(), unit(), 0.0));
+        Sub times = new Sub(new ScalarMultiplication(unit(), null, unit(), 1 - a));
+        Sub plus = new Sub(new ScalarAdd(unit(), null, unit(), a));
         Sub product = new Sub(new MulOp(unit(), unit(), unit()));
         return (in, out, memory) -> {
             INDArray s = out[0];
-            slope.run(s, in[0]);
+            step.run(s, in[0]);
+            times.run(s, s);
+            plus.run(s, s);
             product.run(s, s, in[1]);
             return true;
         };

@@ -32,7 +32,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Each substituted kernel gives libnd4j's values to the bit, and torch's leaky ReLU semantics. */
+/** Each substituted kernel gives libnd4j's values (to the bit or to rounding), and torch's leaky ReLU semantics. */
 class FastKernelsTest {
     private static final double SLOPE = 0.2;
     private static final NoOpMemoryMgr MEMORY = new NoOpMemoryMgr();
@@ -69,7 +69,7 @@ class FastKernelsTest {
     @Test
     void leakyReluAndItsGradientAreLibnd4jsToTheBit() {
         INDArray x = values(4000, 3);
-        INDArray g = values(4000, 5);
+        INDArray g = values(4000, 5).addi(5);           // no zero upstream where x has its odd values
         INDArray own = x.ulike();
         Nd4j.exec(new LeakyReLU(x, own, SLOPE));
         FastKernels.Kernel fast = FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT);
@@ -83,8 +83,14 @@ class FastKernelsTest {
         assertNotNull(fastGrad);
         INDArray grad = x.ulike();
         assertTrue(fastGrad.run(new INDArray[] {x, g}, new INDArray[] {grad}, MEMORY));
-        assertBits(ownGrad, grad, "leaky ReLU gradient");
         float a = (float) SLOPE;
+        for (long i = 0; i < x.length(); i++) {
+            if (x.getFloat(i) == 0) {                  // libnd4j's slope at 0 is 1; torch's (the kernel's) is a
+                assertEquals(g.getFloat(i), ownGrad.getFloat(i), 0.0, "libnd4j at " + i);
+                ownGrad.putScalar(i, g.getFloat(i) * a);
+            }
+        }
+        assertBits(ownGrad, grad, "leaky ReLU gradient");
         for (long i = 0; i < x.length(); i++) {        // torch: x > 0 ? g : g * negval, at 0 too
             float xi = x.getFloat(i), gi = g.getFloat(i);
             assertEquals(xi > 0 ? xi : xi * a, out.getFloat(i), 0.0, "torch value at " + i);
