@@ -2,6 +2,8 @@ package io.ukiyoe.training;
 
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.Names;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -33,7 +35,7 @@ final class Ema {
     /** ema <- lerp(g, ema, beta), in place. */
     void update(Map<String, Tensor> g, Map<String, Tensor> ema, long step) {
         double beta = beta(step);
-        java.util.List<float[][]> averaged = new java.util.ArrayList<>();     // {g, ema}
+        List<float[][]> averaged = new ArrayList<>();     // {g, ema}
         g.forEach((k, t) -> {
             float[] e = ema.get(k).data();
             if (Names.isBuffer(k) || frozen.test(k)) {

@@ -31,7 +31,6 @@ import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.TransformOp;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -552,7 +551,7 @@ final class ExecutionPlan {
             // the slot arrays are the plan's own, dense from offset 0 (isView() is also true for one the pool
             // handed out in a longer buffer, which is as good a place for the output)
             if (in[j].dataType() == d.dataType() && Arrays.equals(in[j].shape(), d.getShape())
-                    && in[j].offset() == 0 && Shape.hasDefaultStridesForShape(in[j])) {
+                    && SessionMemory.isDense(in[j])) {
                 out[0] = in[j];
                 break;
             }
@@ -589,8 +588,7 @@ final class ExecutionPlan {
 
     /** Whether {@code in} can be given {@code shape} as an array over its buffer: dense, c order, from offset 0. */
     private static boolean aliasable(INDArray in, LongShapeDescriptor shape) {
-        return in.offset() == 0 && in.ordering() == 'c' && shape.getOrder() == 'c' && !in.isEmpty()
-                && in.dataType() == shape.dataType() && Shape.hasDefaultStridesForShape(in)
+        return SessionMemory.isDense(in) && shape.getOrder() == 'c' && in.dataType() == shape.dataType()
                 && in.length() == org.nd4j.common.util.ArrayUtil.prodLong(shape.getShape());
     }
 

@@ -48,7 +48,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       Their sums over a run of axes are matrix products (4-9x faster than reduce_sum on a bias's
  *       gradient at 64 px).</li>
  *   <li>the derivative of square as 2 x (libnd4j's per-element pow took 0.6 ms on 83,000 floats).</li>
- *   <li>ops of which the plan reads only some outputs ({@link #of(DifferentialFunction, DataType, boolean[])}):
+ *   <li>ops of which the plan reads only some outputs ({@link #of}):
  *       a conv's input gradient alone as the transposed conv, one gradient of a matrix product alone as
  *       one product.</li>
  * </ul>
@@ -86,14 +86,10 @@ final class FastKernels {
 
     private FastKernels() {}
 
-    /** The kernel for {@code op}, whose outputs are of {@code type}, or null where libnd4j's own is used (not float32). */
-    static Kernel of(DifferentialFunction op, DataType type) {
-        return of(op, type, null);
-    }
-
     /**
-     * As {@link #of(DifferentialFunction, DataType)} for an op of which only the outputs marked in
-     * {@code live} are read (null: all): a kernel may leave the others as they are.
+     * The kernel for {@code op}, whose outputs are of {@code type}, or null where libnd4j's own is used
+     * (not float32). {@code live} marks the outputs that are read (null: all); a kernel may leave the
+     * others as they are.
      */
     static Kernel of(DifferentialFunction op, DataType type, boolean[] live) {
         if (!enabled || type != DataType.FLOAT) {
@@ -403,7 +399,8 @@ final class FastKernels {
                 into.assign(src.reshape(t));
                 return;
             }
-            long[] krk = src.length() >= PRODUCT_FROM && dense(src) && dense(into) ? sumOfRun(s, t) : null;
+            long[] krk = src.length() >= PRODUCT_FROM && SessionMemory.isDense(src) && SessionMemory.isDense(into) && floats(src, into)
+                    ? sumOfRun(s, t) : null;
             if (krk != null && krk[0] <= MAX_BLOCKS) {
                 // src as [K R, C] and the sum [K, C] = S [K, K R] x src with S ones on K blocks of R: a
                 // bias's gradient (K = 1) or a per-sample channel scale's (K = N, R = H W). libnd4j's
@@ -474,11 +471,6 @@ final class FastKernels {
         return krc[1] > 1 ? krc : null;
     }
 
-    /** Float32, c order, dense from offset 0 (an array the plan allocated). */
-    private static boolean dense(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
-                && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
-    }
 
     /** A placeholder array for building an op whose arrays come from its context. */
     private static INDArray unit() {

@@ -38,7 +38,7 @@ public final class OpProfile extends BaseListener {
     /** When the current thread's op started. */
     private final ThreadLocal<long[]> opStart = ThreadLocal.withInitial(() -> new long[1]);
 
-    private OpProfile() {
+    OpProfile() {
         if (ENABLED) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> print(System.err)));
         }
@@ -106,7 +106,7 @@ public final class OpProfile extends BaseListener {
         t[1]++;
     }
 
-    private synchronized void print(PrintStream out) {
+    synchronized void print(PrintStream out) {
         long inOps = byOp.values().stream().mapToLong(t -> t[0]).sum();
         out.printf(Locale.ROOT, "op profile: %d calls, %.1f ms in calls, %.1f ms in ops, %.1f ms between ops%n",
                 calls, callNanos / 1e6, inOps / 1e6, (callNanos - inOps) / 1e6);

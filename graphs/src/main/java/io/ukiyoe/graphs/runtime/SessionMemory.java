@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -115,12 +116,20 @@ public final class SessionMemory extends AbstractMemoryMgr {
      */
     static INDArray reshaped(org.nd4j.autodiff.samediff.internal.SessionMemMgr memory, INDArray dense, long... shape) {
         LongShapeDescriptor d = LongShapeDescriptor.fromShape(shape, dense.dataType());
-        if (org.nd4j.common.util.ArrayUtil.prodLong(shape) != dense.length() || dense.offset() != 0 || dense.ordering() != 'c') {
+        if (org.nd4j.common.util.ArrayUtil.prodLong(shape) != dense.length() || !isDense(dense)) {
             throw new IllegalArgumentException("not a dense array of " + java.util.Arrays.toString(shape)
                     + "'s length: " + dense.shapeInfoToString());
         }
         return memory instanceof SessionMemory m ? m.free.array(dense.data(), d)
                 : Nd4j.create(dense.data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c', dense.dataType());
+    }
+
+    /**
+     * Whether {@code a} is laid out as the arrays this pool hands out: c order, default strides, from
+     * offset 0 of its buffer (the buffer may be longer), not empty.
+     */
+    static boolean isDense(INDArray a) {
+        return !a.isEmpty() && a.ordering() == 'c' && a.offset() == 0 && Shape.hasDefaultStridesForShape(a);
     }
 
     /** Bytes of the buffers pooled for reuse, all sessions together (0 before {@link #install}). */

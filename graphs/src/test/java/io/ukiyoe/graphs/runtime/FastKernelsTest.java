@@ -72,14 +72,14 @@ class FastKernelsTest {
         INDArray g = values(4000, 5).addi(5);           // no zero upstream where x has its odd values
         INDArray own = x.ulike();
         Nd4j.exec(new LeakyReLU(x, own, SLOPE));
-        FastKernels.Kernel fast = FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT);
+        FastKernels.Kernel fast = FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT, null);
         assertNotNull(fast);
         INDArray out = x.ulike();
         assertTrue(fast.run(new INDArray[] {x}, new INDArray[] {out}, MEMORY));
         assertBits(own, out, "leaky ReLU");
 
         INDArray ownGrad = Nd4j.exec(new LeakyReLUBp(x, g, x.ulike(), SLOPE))[0];
-        FastKernels.Kernel fastGrad = FastKernels.of(new LeakyReLUBp(x, g, x.ulike(), SLOPE), DataType.FLOAT);
+        FastKernels.Kernel fastGrad = FastKernels.of(new LeakyReLUBp(x, g, x.ulike(), SLOPE), DataType.FLOAT, null);
         assertNotNull(fastGrad);
         INDArray grad = x.ulike();
         assertTrue(fastGrad.run(new INDArray[] {x, g}, new INDArray[] {grad}, MEMORY));
@@ -103,12 +103,12 @@ class FastKernelsTest {
         INDArray x = values(4000, 13);
         INDArray own = x.ulike();
         Nd4j.exec(new PowDerivative(x, own, 2));
-        FastKernels.Kernel fast = FastKernels.of(new PowDerivative(x, x.ulike(), 2), DataType.FLOAT);
+        FastKernels.Kernel fast = FastKernels.of(new PowDerivative(x, x.ulike(), 2), DataType.FLOAT, null);
         assertNotNull(fast);
         INDArray out = x.ulike();
         assertTrue(fast.run(new INDArray[] {x}, new INDArray[] {out}, MEMORY));
         assertBits(own, out, "2 x");
-        assertEquals(null, FastKernels.of(new PowDerivative(x, x.ulike(), 3), DataType.FLOAT), "x^3 keeps libnd4j's");
+        assertEquals(null, FastKernels.of(new PowDerivative(x, x.ulike(), 3), DataType.FLOAT, null), "x^3 keeps libnd4j's");
     }
 
     @Test
@@ -147,7 +147,7 @@ class FastKernelsTest {
         INDArray[] own = {x.ulike(), y.ulike()};
         INDArray[] fast = {x.ulike(), y.ulike()};
         Nd4j.exec((CustomOp) DynamicCustomOp.builder("multiply_bp").addInputs(x, y, g).addOutputs(own).build());
-        FastKernels.Kernel kernel = FastKernels.of(new MulBpOp(), DataType.FLOAT);
+        FastKernels.Kernel kernel = FastKernels.of(new MulBpOp(), DataType.FLOAT, null);
         assertNotNull(kernel);
         assertTrue(kernel.run(new INDArray[] {x, y, g}, fast, MEMORY));
         for (int i = 0; i < 2; i++) {
@@ -175,7 +175,7 @@ class FastKernelsTest {
             assertBroadcastGradients(p[0], p[1]);
         }
         INDArray x = gaussian(1, 2, 3);
-        FastKernels.Kernel same = FastKernels.of(new MulBpOp(), DataType.FLOAT);
+        FastKernels.Kernel same = FastKernels.of(new MulBpOp(), DataType.FLOAT, null);
         assertEquals(false, same.run(new INDArray[] {x, x, x}, new INDArray[] {x.ulike(), x.ulike()}, MEMORY));
     }
 
@@ -200,7 +200,7 @@ class FastKernelsTest {
             {{4, 32, 32, 8}, {4, 1, 1, 8}}};   // (large: matrix products)
         for (String name : new String[] {"add_bp", "subtract_bp"}) {
             FastKernels.Kernel kernel = FastKernels.of(name.equals("add_bp") ? new AddBpOp() : new SubBpOp(),
-                    DataType.FLOAT);
+                    DataType.FLOAT, null);
             assertTrue(kernel.shapeOnly(0) && kernel.shapeOnly(1) && !kernel.shapeOnly(2));
             for (long[][] p : pairs) {
                 INDArray x = gaussian(3, p[0]);
@@ -238,7 +238,7 @@ class FastKernelsTest {
             op.addIArgument(iArgs);
             boolean[] onlyInput = new boolean[own.length];
             onlyInput[0] = true;
-            assertEquals(null, FastKernels.of(op, DataType.FLOAT), "every gradient read: libnd4j's");
+            assertEquals(null, FastKernels.of(op, DataType.FLOAT, null), "every gradient read: libnd4j's");
             FastKernels.Kernel kernel = FastKernels.of(op, DataType.FLOAT, onlyInput);
             assertNotNull(kernel, Arrays.toString(c));
             INDArray[] fast = {x.ulike(), w.ulike(), b.ulike()};
@@ -321,7 +321,7 @@ class FastKernelsTest {
             INDArray own = x.ulike();
             Nd4j.exec((CustomOp) DynamicCustomOp.builder("avgpool2d_bp").addInputs(x, g).addOutputs(own)
                     .addIntegerArguments(Arrays.stream(bp.iArgs()).mapToInt(Math::toIntExact).toArray()).build());
-            FastKernels.Kernel kernel = FastKernels.of(bp, DataType.FLOAT);
+            FastKernels.Kernel kernel = FastKernels.of(bp, DataType.FLOAT, null);
             assertNotNull(kernel, "a 2x2 stride-1 pool's gradient");
             assertTrue(kernel.shapeOnly(0) && !kernel.shapeOnly(1));
             INDArray fast = x.ulike();
@@ -331,7 +331,7 @@ class FastKernelsTest {
         INDArray x = gaussian(3, 2, 8, 8, 3);
         Pooling2DConfig strided = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0)
                 .paddingMode(PaddingMode.VALID).isNHWC(true).type(Pooling2D.Pooling2DType.AVG).build();
-        assertEquals(null, FastKernels.of(new Pooling2DDerivative(x, gaussian(5, 2, 4, 4, 3), x.ulike(), strided), DataType.FLOAT));
+        assertEquals(null, FastKernels.of(new Pooling2DDerivative(x, gaussian(5, 2, 4, 4, 3), x.ulike(), strided), DataType.FLOAT, null));
     }
 
     @Test
@@ -363,10 +363,10 @@ class FastKernelsTest {
     @Test
     void slopesOutsideZeroToOneKeepLibnd4jsKernel() {
         INDArray x = values(8, 1);
-        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), 1.5), DataType.FLOAT));
+        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), 1.5), DataType.FLOAT, null));
         FastKernels.enabled = false;
-        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT));
+        assertEquals(null, FastKernels.of(new LeakyReLU(x, x.ulike(), SLOPE), DataType.FLOAT, null));
         FastKernels.enabled = true;
-        assertEquals(null, FastKernels.of(new AddBpOp(), DataType.DOUBLE), "float32 only");
+        assertEquals(null, FastKernels.of(new AddBpOp(), DataType.DOUBLE, null), "float32 only");
     }
 }
