@@ -181,12 +181,6 @@ final class ConstantWeights implements Weights {
         return res >= POLYPHASE_MIN_RES ? ConvForm.POLYPHASE_UP : ConvForm.TRANSPOSED_UP;
     }
 
-    /** Inference keeps the blur and the strided conv apart (the reference form). */
-    @Override
-    public SDVariable firDownKernel(String name, double scale, int k) {
-        return null;
-    }
-
     @Override
     public PreparedWeights prepared() {
         throw new IllegalStateException("the graph was not built with prepared weights");

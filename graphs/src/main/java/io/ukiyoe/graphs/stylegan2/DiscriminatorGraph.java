@@ -129,17 +129,13 @@ public final class DiscriminatorGraph extends StyleGanGraph {
 
     /**
      * The FIR with padding {@code pad}, then the equalised k x k conv with stride 2, times {@code gain}
-     * (on the weight), plus {@code bias} (null: none) [cout]; x is [N, res, res, cin]. The weight form picks
-     * how the FIR runs: folded into one (k+3) x (k+3) kernel, as average pools, or as the reference's
-     * depthwise conv (libnd4j's gradient of which builds a column buffer 16x the activations).
+     * (on the weight), plus {@code bias} (null: none) [cout]; x is [N, res, res, cin]. Trainable graphs run
+     * the FIR as average pools, inference as the reference's depthwise conv (libnd4j's gradient of which
+     * builds a column buffer 16x the activations).
      */
     private SDVariable downConv(SDVariable x, String weight, SDVariable bias, int cin, int k, int pad, double gain, int res,
                                 int cout) {
         double scale = gain / Math.sqrt((double) cin * k * k);
-        SDVariable folded = weights.firDownKernel(weight, scale, k);
-        if (folded != null) {
-            return Ops.convNhwc(sd, x, folded, bias, k + 3, 2, pad);
-        }
         if (k == 1 && bias == null && weights.pooledBlur()) {   // a 1x1 conv commutes with the FIR: downsample first
             return Ops.pointwiseNhwc(Ops.pooledBlurNhwc(sd, x, pad, pad, 3, 2, 1), weights.hwio(weight, scale), res / 2, cin, cout);
         }

@@ -44,44 +44,21 @@ final class PlainWeights implements Weights {
         return prepared ? Form.PREPARED : Form.TRAINABLE;
     }
 
-    /**
-     * Layers with at least this many (input x output) channel pairs run the upsampling and downsampling
-     * convs with the FIR apart, as average pools; narrower ones fold it into their kernels (36 instead of
-     * 16 multiply-adds per input pixel and channel pair up, 36 instead of 9 down). Apart was faster at
-     * every width measured once the pools' gradients ran without keeping their inputs
-     * ({@code FastKernels}): stylegan2-ada's 64 px benchmark network (32-96 channels) and config-f at
-     * 256 px, 23.5 s a step against 29.5 with fewer resident bytes. So every layer; tests raise it to
-     * cover the folded forms.
-     */
-    static final long WIDE_PAIRS = 0;
-    private static volatile long widePairs = WIDE_PAIRS;     // tests move it to cover both forms on small models
-
-    /** Sets the width from which layers count as wide (tests); returns the previous one. */
-    static long wideLayersFrom(long pairs) {
-        long before = widePairs;
-        widePairs = pairs;
-        return before;
-    }
-
-    private boolean wide(String weight) {
-        long[] s = model.tensor(weight).shape();
-        return wide(s[0], s[1]);
-    }
-
-    private static boolean wide(long outs, long ins) {
-        return outs * ins >= widePairs;
-    }
-
     @Override
     public boolean pooledBlur() {
         return true;
     }
 
+    /**
+     * Polyphase with pooled blurs (libnd4j's deconv2d and depthwise-conv gradients are slow). The FIR folded
+     * into the kernels instead (36 multiply-adds per input pixel and channel pair, not 16) was slower at
+     * every width measured once the pools' gradients ran without keeping their inputs ({@code FastKernels}):
+     * stylegan2-ada's 64 px network and config-f at 256 px (23.5 s a step against 29.5). Only the
+     * path-length tape's adjoint takes the folded form.
+     */
     @Override
     public ConvForm upConv(int res) {
-        // polyphase with pooled blurs (libnd4j's deconv2d and depthwise-conv gradients are slow)
-        var c = model.config();
-        return wide(c.channels(res), c.channels(res / 2)) ? ConvForm.POLYPHASE_POOLED_UP : ConvForm.FOLDED_UP;
+        return ConvForm.POLYPHASE_POOLED_UP;
     }
 
     @Override
@@ -106,11 +83,6 @@ final class PlainWeights implements Weights {
     @Override
     public SDVariable constNoise(String layer, int res, double gain) {
         return get(Names.noiseConst(layer)).reshape(1, res, res, 1).mul(scaled(Names.noiseStrength(layer), gain));
-    }
-
-    @Override
-    public SDVariable firDownKernel(String name, double scale, int k) {
-        return wide(name) ? null : firConv(name, scale, k);
     }
 
     @Override
@@ -241,19 +213,6 @@ final class PlainWeights implements Weights {
         }
         return view(name, name + "@up_rows" + py, new long[] {2, 2, in, 2L * o}, o, in, 9, taps, scale,
                 new WeightView.Layout(2L * o, col -> ((long) (col >> 1) * in * 2 + (col & 1)) * o));
-    }
-
-    /** The kernel of "FIR, then a k x k stride-2 conv" ({@link Polyphase#firConvKernel}) for a [O, I, k, k] weight times {@code scale}. */
-    private SDVariable firConv(String name, double scale, int k) {
-        long[] s = model.tensor(name).shape();
-        if (!prepared) {
-            return Polyphase.firConvKernel(sd, scaled(name, scale), s[0], s[1], k);
-        }
-        int o = (int) s[0];
-        int in = (int) s[1];
-        int m = k + 3;
-        return view(name, name + "@fir", new long[] {m, m, in, o}, o, in, k * k, Polyphase.firConvTapMatrix(k), scale,
-                new WeightView.Layout(o, col -> (long) col * in * o));
     }
 
     private SDVariable view(String param, String variable, long[] shape, int outs, int ins, int taps, double[][] matrix,

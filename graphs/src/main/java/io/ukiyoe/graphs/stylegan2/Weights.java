@@ -84,12 +84,6 @@ public interface Weights {
     /** The fastest upsampling conv form for this weight form at output resolution {@code res}. */
     ConvForm upConv(int res);
 
-    /**
-     * The kernel of "FIR (gain 1), then a k x k stride-2 conv" as one (k+3) x (k+3) conv, or null where
-     * the blur and the conv run as two ops (the reference form).
-     */
-    SDVariable firDownKernel(String name, double scale, int k);
-
     /** The prepared views of a {@link Form#PREPARED} graph's parameters (after building). */
     PreparedWeights prepared();
 }

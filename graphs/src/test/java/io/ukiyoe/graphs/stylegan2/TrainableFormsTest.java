@@ -19,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The forms that only trainable graphs take (the FIR folded into the
- * polyphase up-convs and into D's downsampling convs) against the inference forms.
+ * The forms that only trainable graphs take (polyphase up-convs and D's downsampling FIR as average
+ * pools, prepared weight views, D's pair of batches) against the inference forms and plain calls.
  */
 class TrainableFormsTest {
     private static final int N = 3;
@@ -119,7 +119,7 @@ class TrainableFormsTest {
             sd.identity("logits", new DiscriminatorGraph(sd, model, i == 0).logits(in, 2));
             logits[i] = sd.output(Map.of("x", x), "logits").get("logits");
         }
-        assertClose(logits[1], logits[0], "trainable (FIR folded into the convs) vs inference logits");
+        assertClose(logits[1], logits[0], "trainable (FIR as average pools) vs inference logits");
     }
 
     /** [D(a), D(b), gradients of sum(D(a)) + 2 sum(D(b)) by parameter], as a pair or as two calls. */
@@ -175,37 +175,6 @@ class TrainableFormsTest {
         });
         assertTrue(!prepared.get("img").equalsWithEps(generator(other, other, z, upstream, true).get("img"), 1e-3),
                 "loading another model changes the image");
-    }
-
-    /**
-     * Wide layers' forms (polyphase up-convs, the FIR apart from D's downsampling convs) against the
-     * folded ones, in values and gradients, prepared as a training step uses them.
-     */
-    @Test
-    void wideLayerFormsGiveTheSameValuesAndGradients() {
-        StyleGanModel model = Init.random(CONFIG, 13, true);
-        Nd4j.getRandom().setSeed(26);
-        INDArray z = Nd4j.randn(DataType.FLOAT, N, CONFIG.zDim());
-        INDArray upstream = Nd4j.randn(DataType.FLOAT, N, 3, 16, 16);
-        INDArray a = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
-        INDArray b = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16);
-        Map<String, INDArray> foldedG;
-        Map<String, INDArray> foldedD;
-        Map<String, INDArray> wideG;
-        Map<String, INDArray> wideD;
-        long before = PlainWeights.wideLayersFrom(Long.MAX_VALUE);
-        try {
-            foldedG = generator(model, model, z, upstream, true);
-            foldedD = discriminate(model, model, a, b, true, true);
-            PlainWeights.wideLayersFrom(1);
-            wideG = generator(model, model, z, upstream, true);
-            wideD = discriminate(model, model, a, b, true, true);
-        } finally {
-            PlainWeights.wideLayersFrom(before);
-        }
-        assertTrue(foldedG.size() > 20 && foldedD.size() > 10, "gradients: " + foldedG.keySet() + foldedD.keySet());
-        foldedG.forEach((name, want) -> assertClose(want, wideG.get(name), "G " + name + " (wide forms)"));
-        foldedD.forEach((name, want) -> assertClose(want, wideD.get(name), "D " + name + " (wide forms)"));
     }
 
     /** The D pair and, with prepared weights (built from another model, then loaded), the pair again against two plain calls. */

@@ -185,34 +185,6 @@ public final class Polyphase {
     }
 
     /**
-     * The kernel of "FIR, then a k x k conv" as one conv: the full convolution of the (scaled)
-     * [Cout, Cin, k, k] weight with the 2-D [1,3,3,1] FIR (gain 1), in SameDiff's [k+3, k+3, Cin, Cout]
-     * layout. Correlating a map padded by p with it equals blurring with padding p, then the conv.
-     */
-    public static SDVariable firConvKernel(SameDiff sd, SDVariable weightOIkk, long cout, long cin, int k) {
-        int m = k + 3;
-        SDVariable t = sd.constant(matrix(firConvTapMatrix(k)).castTo(weightOIkk.dataType()));
-        return weightOIkk.reshape(cout * cin, (long) k * k).mmul(t).reshape(cout, cin, m, m).permute(2, 3, 1, 0);
-    }
-
-    /** [k * k, (k+3)^2]: a k x k kernel's taps (ky, kx) to the taps (my, mx) of its full convolution with the FIR. */
-    public static double[][] firConvTapMatrix(int k) {
-        int m = k + 3;
-        INDArray f = Ops.fir(1).reshape(4, 4);
-        double[][] taps = new double[k * k][m * m];
-        for (int ky = 0; ky < k; ky++) {
-            for (int kx = 0; kx < k; kx++) {
-                for (int ty = 0; ty < 4; ty++) {
-                    for (int tx = 0; tx < 4; tx++) {
-                        taps[ky * k + kx][(ky + ty) * m + kx + tx] = f.getFloat(ty, tx);
-                    }
-                }
-            }
-        }
-        return taps;
-    }
-
-    /**
      * upfirdn2d(x, f, up=2, pad=(2,1), gain 4) — the skip-image upsampling — for NHWC images in
      * polyphase form: output 2m+p takes input m+d through FIR tap t = 2d + 2 - p, so one 3x3 conv per
      * output-row phase to 2*C channels (each channel on its own), interleaved.
