@@ -3,8 +3,10 @@ package io.ukiyoe.graphs.layers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -15,6 +17,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Each shared layer against a plain-loop definition of the PyTorch op it stands for. */
 class LayersTest {
     private static final Random RNG = new Random(7);
+
+    /**
+     * Calls run as every ukiyoe call does, from an execution plan with its kernels: without it SameDiff
+     * runs libnd4j's lrelu_bp, whose slope at x = 0 is 1, not torch's (this test passed or failed with the
+     * order in which the module's tests ran).
+     */
+    @BeforeAll
+    static void planned() {
+        SessionMemory.install();
+    }
 
     private static INDArray random(long... shape) {
         INDArray a = Nd4j.create(DataType.FLOAT, shape);
