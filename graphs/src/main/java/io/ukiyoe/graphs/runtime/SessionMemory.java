@@ -22,7 +22,6 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -125,11 +124,27 @@ public final class SessionMemory extends AbstractMemoryMgr {
     }
 
     /**
-     * Whether {@code a} is laid out as the arrays this pool hands out: c order, default strides, from
-     * offset 0 of its buffer (the buffer may be longer), not empty.
+     * Whether {@code a} is laid out as the arrays this pool hands out: c order, its elements one after
+     * another from offset 0 of its buffer (the buffer may be longer), not empty. Axes of extent 1 may
+     * carry any stride (ND4J's own test, {@code Shape.hasDefaultStridesForShape}, wants strictly
+     * descending strides and so refuses [8, 1, 1, 32] as ND4J itself makes it: [32, 32, 32, 1]).
      */
     static boolean isDense(INDArray a) {
-        return !a.isEmpty() && a.ordering() == 'c' && a.offset() == 0 && Shape.hasDefaultStridesForShape(a);
+        if (a.isEmpty() || a.ordering() != 'c' || a.offset() != 0) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1) {
+                if (stride[i] != expected) {
+                    return false;
+                }
+                expected *= shape[i];
+            }
+        }
+        return true;
     }
 
     /** Bytes of the buffers pooled for reuse, all sessions together (0 before {@link #install}). */

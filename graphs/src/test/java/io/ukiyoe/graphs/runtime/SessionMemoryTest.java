@@ -11,6 +11,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Pooled session memory: buffers are reused across calls, and nothing a caller holds is overwritten. */
 class SessionMemoryTest {
@@ -91,6 +92,20 @@ class SessionMemoryTest {
         }
         assertEquals(before, memory.freshAllocations(), "steady-state calls allocate nothing new inside");
         assertTrue(addresses.size() < held.size(), "lent gradients' memory is reused: " + addresses.size() + " buffers");
+    }
+
+    /** Dense: c order, elements one after another from offset 0; axes of extent 1 may have any stride. */
+    @Test
+    void denseArraysAreThoseLaidOutOneElementAfterAnother() {
+        assertTrue(SessionMemory.isDense(Nd4j.create(DataType.FLOAT, 8, 1, 1, 32)), "[8, 1, 1, 32] as ND4J makes it");
+        assertTrue(SessionMemory.isDense(Nd4j.create(DataType.FLOAT, 1, 1, 1, 64)));
+        assertTrue(SessionMemory.isDense(Nd4j.create(DataType.FLOAT, 2, 3)));
+        INDArray m = Nd4j.create(DataType.FLOAT, 4, 6);
+        assertTrue(!SessionMemory.isDense(m.transpose()), "transposed");
+        assertTrue(!SessionMemory.isDense(Nd4j.create(DataType.FLOAT, new long[] {4, 6}, 'f')), "f order");
+        assertTrue(!SessionMemory.isDense(m.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all())), "rows from an offset");
+        assertTrue(!SessionMemory.isDense(m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3))), "columns: gaps");
+        assertTrue(SessionMemory.isDense(m.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all())), "leading rows");
     }
 
     @Test
