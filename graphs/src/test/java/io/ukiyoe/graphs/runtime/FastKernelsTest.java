@@ -308,6 +308,29 @@ class FastKernelsTest {
         assertEquals(null, FastKernels.sumOfRun(new long[] {8, 64, 64, 32}, new long[] {64, 1}), "two runs");
     }
 
+    /** Means over one run of axes, dimensions kept, against libnd4j's reduce_mean; other means keep libnd4j's. */
+    @Test
+    void meansOverOneRunOfAxesAreProductsThatAgreeWithLibnd4j() {
+        org.nd4j.linalg.api.ops.impl.reduce.floating.Mean kept =
+                new org.nd4j.linalg.api.ops.impl.reduce.floating.Mean(gaussian(1, 2, 3), true, 1);
+        assertNotNull(FastKernels.of(kept, DataType.FLOAT, null), "dimensions kept");
+        assertEquals(null, FastKernels.of(new org.nd4j.linalg.api.ops.impl.reduce.floating.Mean(gaussian(1, 2, 3), false, 1),
+                DataType.FLOAT, null), "dimensions dropped: the shapes do not say which axes");
+        FastKernels.Kernel kernel = FastKernels.of(kept, DataType.FLOAT, null);
+        // instance norm's statistics of channels-last maps: over H and W, per sample and channel
+        for (long[] shape : new long[][] {{1, 40, 48, 64}, {3, 24, 20, 96}}) {
+            INDArray x = gaussian(7, shape).addi(3);                       // a mean well away from 0
+            INDArray own = x.mean(true, 1, 2);
+            INDArray fast = Nd4j.create(DataType.FLOAT, own.shape());            // as the plan allocates outputs
+            assertTrue(kernel.run(new INDArray[] {x}, new INDArray[] {fast}, MEMORY), "product for " + Arrays.toString(shape));
+            assertClose(own, fast, "mean over H, W of " + Arrays.toString(shape));
+        }
+        INDArray small = gaussian(7, 2, 8, 8, 4);                            // under the product's size: libnd4j's
+        assertTrue(!kernel.run(new INDArray[] {small}, new INDArray[] {small.mean(true, 1, 2)}, MEMORY));
+        INDArray nchw = gaussian(7, 1, 64, 512, 512);                        // K = 64 blocks of 262,144: selector too large
+        assertTrue(!kernel.run(new INDArray[] {nchw}, new INDArray[] {nchw.mean(true, 2, 3)}, MEMORY));
+    }
+
     @Test
     void averagePoolGradientReadsTheInputOnlyForItsShape() {
         for (boolean nhwc : new boolean[] {true, false}) {
