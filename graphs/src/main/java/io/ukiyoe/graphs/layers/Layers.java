@@ -25,6 +25,30 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Layers {
     private Layers() {}
 
+    /**
+     * Where rank-4 activations keep their channels: torch's NCHW (the default of every layer here), or
+     * channels-last NHWC, in which oneDNN's convolutions on large maps run up to twice as fast (a 3x3 conv
+     * over [1, 128, 256, 256]: 70 against 125-129 ms here).
+     */
+    public enum Layout {
+        NCHW(2, 3),
+        NHWC(1, 2);
+
+        /** The axes of height and width. */
+        public final int h;
+        public final int w;
+
+        Layout(int h, int w) {
+            this.h = h;
+            this.w = w;
+        }
+
+        /** A per-channel vector [C] shaped to broadcast over these activations. */
+        SDVariable channels(SDVariable v, long c) {
+            return this == NCHW ? v.reshape(1, c, 1, 1) : v;
+        }
+    }
+
     // ---- convolutions ---------------------------------------------------------------------------
 
     /** torch {@code conv2d(x, w, b, stride, padding)} with zero padding, square stride and padding. */
@@ -32,12 +56,23 @@ public final class Layers {
         return conv2d(sd, x, weightOIHW, bias, stride, stride, pad, pad, 1);
     }
 
+    /** As {@link #conv2d(SameDiff, SDVariable, SDVariable, SDVariable, int, int)} on activations in {@code layout}. */
+    public static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias, int stride, int pad,
+                                    Layout layout) {
+        return conv2d(sd, x, weightOIHW, bias, stride, stride, pad, pad, 1, layout);
+    }
+
     /** torch {@code conv2d} with per-axis stride and zero padding, and a dilation. */
     public static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias,
                                     int strideH, int strideW, int padH, int padW, int dilation) {
+        return conv2d(sd, x, weightOIHW, bias, strideH, strideW, padH, padW, dilation, Layout.NCHW);
+    }
+
+    private static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias,
+                                     int strideH, int strideW, int padH, int padW, int dilation, Layout layout) {
         long[] w = shapeOf(weightOIHW, 4, "conv2d weight");
         Conv2DConfig cfg = Conv2DConfig.builder().kH(w[2]).kW(w[3]).sH(strideH).sW(strideW).pH(padH).pW(padW)
-                .dH(dilation).dW(dilation).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+                .dH(dilation).dW(dilation).paddingMode(PaddingMode.VALID).dataFormat(layout.name()).build();
         SDVariable hwio = weightOIHW.permute(2, 3, 1, 0);
         return bias == null ? sd.cnn().conv2d(x, hwio, cfg) : sd.cnn().conv2d(x, hwio, bias, cfg);
     }
@@ -51,24 +86,32 @@ public final class Layers {
      */
     public static SDVariable convTranspose2d(SameDiff sd, SDVariable x, SDVariable weightIOHW, SDVariable bias,
                                              int stride, int padding, int outputPadding) {
+        return convTranspose2d(sd, x, weightIOHW, bias, stride, padding, outputPadding, Layout.NCHW);
+    }
+
+    /** As {@link #convTranspose2d(SameDiff, SDVariable, SDVariable, SDVariable, int, int, int)} on activations in {@code layout}. */
+    public static SDVariable convTranspose2d(SameDiff sd, SDVariable x, SDVariable weightIOHW, SDVariable bias,
+                                             int stride, int padding, int outputPadding, Layout layout) {
         long[] w = shapeOf(weightIOHW, 4, "conv_transpose2d weight");
         if (outputPadding >= stride) {
             throw new IllegalArgumentException("output_padding must be smaller than stride");
         }
         DeConv2DConfig cfg = DeConv2DConfig.builder().kH(w[2]).kW(w[3]).sH(stride).sW(stride).pH(0).pW(0)
-                .isSameMode(false).dataFormat("NCHW").build();
+                .isSameMode(false).dataFormat(layout.name()).build();
         SDVariable kkoi = weightIOHW.permute(2, 3, 1, 0);                 // [kh, kw, O, I]
         SDVariable y = sd.cnn().deconv2d(x, kkoi, cfg);                  // (H - 1) * s + k
         int end = padding - outputPadding;
         if (end < 0) {
-            y = sd.nn().pad(y, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {0, -end}, {0, -end}})),
-                    PadMode.CONSTANT, 0.0);
+            int[][] pads = new int[4][2];
+            pads[layout.h][1] = -end;
+            pads[layout.w][1] = -end;
+            y = sd.nn().pad(y, sd.constant(Nd4j.createFromArray(pads)), PadMode.CONSTANT, 0.0);
             end = 0;
         }
         if (padding > 0 || end > 0) {
-            y = cropHW(y, padding, end, padding, end);
+            y = cropHW(y, padding, end, padding, end, layout);
         }
-        return bias == null ? y : y.add(bias.reshape(1, w[1], 1, 1));
+        return bias == null ? y : y.add(layout.channels(bias, w[1]));
     }
 
     /** torch {@code linear(x, w, b)} for {@code x [N, in]}, {@code w [out, in]}. */
@@ -82,6 +125,11 @@ public final class Layers {
     /** torch {@code ReflectionPad2d(pad)}. */
     public static SDVariable reflectPad(SameDiff sd, SDVariable x, int pad) {
         return reflectPad(sd, x, pad, pad, pad, pad);
+    }
+
+    /** As {@link #reflectPad(SameDiff, SDVariable, int)} on activations in {@code layout}. */
+    public static SDVariable reflectPad(SameDiff sd, SDVariable x, int pad, Layout layout) {
+        return reflectAxis(sd, reflectAxis(sd, x, layout.h, pad, pad), layout.w, pad, pad);
     }
 
     /**
@@ -134,10 +182,20 @@ public final class Layers {
 
     /** Drops rows and columns at the borders of NCHW activations. */
     public static SDVariable cropHW(SDVariable x, int top, int bottom, int left, int right) {
-        long[] begin = {0, 0, top, left};
-        long[] end = {0, 0, -bottom, -right};
-        int endMask = 0b0011 | (bottom == 0 ? 0b0100 : 0) | (right == 0 ? 0b1000 : 0);
-        return x.getSameDiff().stridedSlice(x, begin, end, new long[] {1, 1, 1, 1}, 0b0011, endMask, 0, 0, 0);
+        return cropHW(x, top, bottom, left, right, Layout.NCHW);
+    }
+
+    /** Drops rows and columns at the borders of activations in {@code layout}. */
+    public static SDVariable cropHW(SDVariable x, int top, int bottom, int left, int right, Layout layout) {
+        long[] begin = new long[4];
+        long[] end = new long[4];
+        begin[layout.h] = top;
+        begin[layout.w] = left;
+        end[layout.h] = -bottom;
+        end[layout.w] = -right;
+        int whole = 0b1111 & ~(1 << layout.h) & ~(1 << layout.w);     // masks: the whole range on N and C
+        int endMask = whole | (bottom == 0 ? 1 << layout.h : 0) | (right == 0 ? 1 << layout.w : 0);
+        return x.getSameDiff().stridedSlice(x, begin, end, new long[] {1, 1, 1, 1}, whole, endMask, 0, 0, 0);
     }
 
     // ---- normalisation ---------------------------------------------------------------------------
@@ -147,9 +205,14 @@ public final class Layers {
      * channel, {@code (x - mean) / sqrt(var + eps)} with the biased variance.
      */
     public static SDVariable instanceNorm(SameDiff sd, SDVariable x, double eps) {
-        SDVariable mean = x.mean(true, 2, 3);
+        return instanceNorm(sd, x, eps, Layout.NCHW);
+    }
+
+    /** As {@link #instanceNorm(SameDiff, SDVariable, double)} on activations in {@code layout}. */
+    public static SDVariable instanceNorm(SameDiff sd, SDVariable x, double eps, Layout layout) {
+        SDVariable mean = x.mean(true, layout.h, layout.w);
         SDVariable centred = x.sub(mean);
-        SDVariable var = centred.mul(centred).mean(true, 2, 3);
+        SDVariable var = centred.mul(centred).mean(true, layout.h, layout.w);
         return centred.mul(sd.math().rsqrt(var.add(eps)));
     }
 

@@ -1,6 +1,7 @@
 package io.ukiyoe.graphs.pix2pixhd;
 
 import io.ukiyoe.graphs.layers.Layers;
+import io.ukiyoe.graphs.layers.Layers.Layout;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -16,16 +17,24 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 final class Convs {
     private Convs() {}
 
-    /** torch {@code conv2d} (zero padding {@code pad}) with the weight and bias under {@code prefix}. */
+    /** torch {@code conv2d} (zero padding {@code pad}) with the weight and bias under {@code prefix}, NCHW. */
     static SDVariable conv2d(SameDiff sd, SDVariable x, TorchWeights w, String prefix, int stride, int pad) {
+        return conv2d(sd, x, w, prefix, stride, pad, Layout.NCHW);
+    }
+
+    /**
+     * torch {@code conv2d} (zero padding {@code pad}) with the weight and bias under {@code prefix}, on
+     * activations in {@code layout}.
+     */
+    static SDVariable conv2d(SameDiff sd, SDVariable x, TorchWeights w, String prefix, int stride, int pad, Layout layout) {
         SDVariable bias = w.optional(prefix + "bias");
         if (!w.constants()) {
-            return Layers.conv2d(sd, x, w.get(prefix + "weight"), bias, stride, pad);
+            return Layers.conv2d(sd, x, w.get(prefix + "weight"), bias, stride, pad, layout);
         }
         SDVariable hwio = w.constantLayout(prefix + "weight", "hwio", a -> a.permute(2, 3, 1, 0).dup('c'));
         long[] s = hwio.getShape();
         Conv2DConfig cfg = Conv2DConfig.builder().kH(s[0]).kW(s[1]).sH(stride).sW(stride).pH(pad).pW(pad)
-                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+                .paddingMode(PaddingMode.VALID).dataFormat(layout.name()).build();
         return bias == null ? sd.cnn().conv2d(x, hwio, cfg) : sd.cnn().conv2d(x, hwio, bias, cfg);
     }
 }

@@ -1,5 +1,7 @@
 package io.ukiyoe.graphs.pix2pixhd;
 
+import static io.ukiyoe.graphs.layers.Layers.Layout.NCHW;
+
 import io.ukiyoe.graphs.layers.Layers;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -26,13 +28,13 @@ public final class Generator {
         for (int n = 1; n <= levels; n++) {
             String first = "model" + n + "_1/";
             String second = "model" + n + "_2/";
-            SDVariable y = GlobalGenerator.convInRelu(sd, Layers.reflectPad(sd, pyramid[levels - n], 3), w, first + "1/", 1, 0);
-            y = GlobalGenerator.convInRelu(sd, y, w, first + "4/", 2, 1).add(out);
+            SDVariable y = GlobalGenerator.convInRelu(sd, Layers.reflectPad(sd, pyramid[levels - n], 3), w, first + "1/", 1, 0, NCHW);
+            y = GlobalGenerator.convInRelu(sd, y, w, first + "4/", 2, 1, NCHW).add(out);
             for (int b = 0; b < c.nBlocksLocal(); b++) {
                 y = ResnetBlock.forward(sd, y, w, second + b + "/");
             }
-            y = GlobalGenerator.upConvInRelu(sd, y, w, second + c.nBlocksLocal() + "/");
-            out = n == levels ? GlobalGenerator.head(sd, y, w, second + (c.nBlocksLocal() + 4) + "/") : y;
+            y = GlobalGenerator.upConvInRelu(sd, y, w, second + c.nBlocksLocal() + "/", NCHW);
+            out = n == levels ? GlobalGenerator.head(sd, y, w, second + (c.nBlocksLocal() + 4) + "/", NCHW) : y;
         }
         return out;
     }
