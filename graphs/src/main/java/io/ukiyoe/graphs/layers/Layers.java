@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The PyTorch layers the image-to-image and vision networks are made of (pix2pixHD, CycleGAN,
- * ESRGAN, Inception, VGG, MTCNN), as SameDiff ops with PyTorch's semantics: activations NCHW,
+ * ESRGAN, Inception, VGG, MTCNN), as SameDiff ops with PyTorch's semantics: activations NCHW (some layers
+ * also channels-last, {@link Layout}),
  * weights in PyTorch layouts ({@code [O, I, kh, kw]} for conv, {@code [I, O, kh, kw]} for transposed
  * conv, {@code [out, in]} for linear), biases {@code [C]} or null.
  *
