@@ -299,7 +299,13 @@ public final class Layers {
 
     /** torch {@code Upsample(scale_factor=s, mode='nearest')} on NCHW activations. */
     public static SDVariable upsampleNearest(SameDiff sd, SDVariable x, int scale) {
-        return sd.cnn().upsampling2d(x, scale, scale, true);   // the 4-argument form: (x, 2) is broken on M2.1
+        return upsampleNearest(sd, x, scale, Layout.NCHW);
+    }
+
+    /** As {@link #upsampleNearest(SameDiff, SDVariable, int)} on activations in {@code layout}. */
+    public static SDVariable upsampleNearest(SameDiff sd, SDVariable x, int scale, Layout layout) {
+        // the 4-argument form: (x, 2) is broken on M2.1
+        return sd.cnn().upsampling2d(x, scale, scale, layout == Layout.NCHW);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
