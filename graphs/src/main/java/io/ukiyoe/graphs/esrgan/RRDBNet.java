@@ -17,8 +17,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 
 /**
  * ESRGAN's generator as a SameDiff inference graph (xinntao/ESRGAN {@code RRDBNet_arch.py}): conv_first,
@@ -135,10 +133,7 @@ public final class RRDBNet implements Upscaler {
         String key = originalName.replace('.', '/');
         SDVariable w = sd.constant(key + "/weight", Ops.array(t.get(key + "/weight")).permute(2, 3, 1, 0).dup('c'));
         SDVariable b = sd.constant(key + "/bias", Ops.array(t.get(key + "/bias")));
-        long[] s = w.getShape();
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(s[0]).kW(s[1]).sH(1).sW(1).pH(1).pW(1)
-                .paddingMode(PaddingMode.VALID).dataFormat(NHWC.name()).build();
-        return sd.cnn().conv2d(x, w, b, cfg);
+        return Layers.conv2dPrepared(sd, x, w, b, 1, 1, NHWC);
     }
 
     private SDVariable lrelu(SDVariable x) {

@@ -69,6 +69,19 @@ public final class Layers {
         return conv2d(sd, x, weightOIHW, bias, strideH, strideW, padH, padW, dilation, Layout.NCHW);
     }
 
+    /**
+     * torch {@code conv2d} (zero padding {@code pad}) with a weight already laid out as SameDiff's
+     * [kh, kw, I, O] (an inference graph's constant, laid out once rather than permuted on every pass), on
+     * activations in {@code layout}.
+     */
+    public static SDVariable conv2dPrepared(SameDiff sd, SDVariable x, SDVariable weightHWIO, SDVariable bias, int stride,
+                                            int pad, Layout layout) {
+        long[] w = shapeOf(weightHWIO, 4, "conv2d weight");
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(w[0]).kW(w[1]).sH(stride).sW(stride).pH(pad).pW(pad)
+                .paddingMode(PaddingMode.VALID).dataFormat(layout.name()).build();
+        return bias == null ? sd.cnn().conv2d(x, weightHWIO, cfg) : sd.cnn().conv2d(x, weightHWIO, bias, cfg);
+    }
+
     private static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias,
                                      int strideH, int strideW, int padH, int padW, int dilation, Layout layout) {
         long[] w = shapeOf(weightOIHW, 4, "conv2d weight");

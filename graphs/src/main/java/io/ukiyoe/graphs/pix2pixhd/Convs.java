@@ -5,8 +5,6 @@ import io.ukiyoe.graphs.layers.Layers.Layout;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 
 /**
  * The one seam between the pix2pixHD graphs and how their convs run. Trainable graphs use
@@ -32,9 +30,6 @@ final class Convs {
             return Layers.conv2d(sd, x, w.get(prefix + "weight"), bias, stride, pad, layout);
         }
         SDVariable hwio = w.constantLayout(prefix + "weight", "hwio", a -> a.permute(2, 3, 1, 0).dup('c'));
-        long[] s = hwio.getShape();
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(s[0]).kW(s[1]).sH(stride).sW(stride).pH(pad).pW(pad)
-                .paddingMode(PaddingMode.VALID).dataFormat(layout.name()).build();
-        return bias == null ? sd.cnn().conv2d(x, hwio, cfg) : sd.cnn().conv2d(x, hwio, bias, cfg);
+        return Layers.conv2dPrepared(sd, x, hwio, bias, stride, pad, layout);
     }
 }
