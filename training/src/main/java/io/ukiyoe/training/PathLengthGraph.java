@@ -6,7 +6,6 @@ import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
 import io.ukiyoe.graphs.stylegan2.PreparedWeights;
 import io.ukiyoe.graphs.stylegan2.Weights;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +44,6 @@ final class PathLengthGraph {
      *                 fast form; false: variables under canonical names (for checking)
      */
     PathLengthGraph(StyleGanModel model, int batch, double decay, GeneratorGraph.Noise noise, boolean prepared) {
-        SessionMemory.install();
         this.noise = noise;
         var c = model.config();
         int r = c.resolution();

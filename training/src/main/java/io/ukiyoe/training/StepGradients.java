@@ -9,7 +9,6 @@ import io.ukiyoe.graphs.stylegan2.DiscriminatorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
 import io.ukiyoe.graphs.stylegan2.GeneratorInputGradient;
 import io.ukiyoe.graphs.runtime.Backprop;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,6 @@ public final class StepGradients {
     private final StyleGanModel model;
 
     public StepGradients(StyleGanModel model) {
-        SessionMemory.install();
         if (!model.hasDiscriminator()) {
             throw new io.ukiyoe.core.UserError("the model has no discriminator: gradients of D need one");
         }

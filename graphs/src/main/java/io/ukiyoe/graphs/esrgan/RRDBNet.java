@@ -7,7 +7,6 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.Layers;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.runtime.Graphs;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.stylegan2.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +37,6 @@ public final class RRDBNet implements Upscaler {
 
     public RRDBNet(EsrganConfig config, Map<String, Tensor> canonicalTensors) {
         this.config = config;
-        SessionMemory.install();       // planned calls, pooled activations and FastKernels' leaky ReLU
         this.sd = Graphs.create();
         build(canonicalTensors);
     }

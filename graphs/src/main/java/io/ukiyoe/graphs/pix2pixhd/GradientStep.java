@@ -4,7 +4,6 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.Graphs;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.vision.VggFeatures;
 import io.ukiyoe.graphs.vision.VggLoss;
 import java.util.ArrayList;
@@ -71,7 +70,6 @@ public final class GradientStep {
 
     /** The two graphs for label batches of {@code shapeA} [N, C, H, W] and target batches of {@code shapeB}. */
     public GradientStep(Nets nets, long[] shapeA, long[] shapeB) {
-        SessionMemory.install();
         checkShapes(nets, shapeA, shapeB);
         this.nets = nets;
         this.shapeA = shapeA.clone();

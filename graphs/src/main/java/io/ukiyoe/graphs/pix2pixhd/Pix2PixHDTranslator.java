@@ -4,7 +4,6 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.Export;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.onnx.OnnxExport;
 import io.ukiyoe.graphs.onnx.OnnxPort;
 import io.ukiyoe.graphs.translate.Translator;
@@ -34,7 +33,6 @@ public final class Pix2PixHDTranslator implements Translator {
     }
 
     private Pix2PixHDTranslator(GeneratorConfig config, java.util.function.Function<SameDiff, TorchWeights> weights) {
-        SessionMemory.install();       // activations from a pool: repeated passes reuse their buffers
         this.config = config;
         this.parameters = config.parameterCount();
         this.graph = Graphs.create();   // each constant held once (730 MB less for the 512 px benchmark's generator)

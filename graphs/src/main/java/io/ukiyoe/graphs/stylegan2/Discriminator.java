@@ -3,7 +3,6 @@ package io.ukiyoe.graphs.stylegan2;
 import io.ukiyoe.core.UserError;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.runtime.Graphs;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -22,7 +21,6 @@ public final class Discriminator {
         if (!model.hasDiscriminator()) {
             throw new UserError("the model has no discriminator (import a checkpoint that carries one)");
         }
-        SessionMemory.install();            // repeated passes reuse their activations' memory
         this.model = model;
     }
 

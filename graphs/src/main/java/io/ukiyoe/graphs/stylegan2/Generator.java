@@ -4,7 +4,6 @@ import io.ukiyoe.graphs.model.Names;
 import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.runtime.Graphs;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +32,6 @@ public final class Generator {
     private final Map<GeneratorGraph.Noise, CheckedGraph> singleSynthesis = new EnumMap<>(GeneratorGraph.Noise.class);
 
     public Generator(StyleGanModel model) {
-        SessionMemory.install();            // repeated passes reuse their activations' memory
         this.model = model;
     }
 

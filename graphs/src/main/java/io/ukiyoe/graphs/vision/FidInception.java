@@ -6,7 +6,6 @@ import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.model.NetworkFile;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.Ops;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.pickle.Pickles;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.nio.file.Files;
@@ -36,7 +35,6 @@ public final class FidInception {
         if (!FidInceptionFamily.FORMAT.equals(file.format())) {
             throw new IllegalArgumentException("not an inception model file: " + file.format());
         }
-        SessionMemory.install();
         graph = graph(file.tensorsView());   // also checks that every tensor is there and fits
     }
 

@@ -4,7 +4,6 @@ import io.ukiyoe.core.UserError;
 import io.ukiyoe.core.io.Tensor;
 import io.ukiyoe.graphs.layers.TorchWeights;
 import io.ukiyoe.graphs.runtime.Graphs;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import io.ukiyoe.graphs.pickle.StateDicts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +184,6 @@ public final class Lpips {
 
     private SameDiff hostGraph() {
         if (hostGraph == null) {
-            SessionMemory.install();
             SameDiff sd = Graphs.create();
             SDVariable x0 = sd.placeHolder(X0, DataType.FLOAT, -1, 3, -1, -1);
             SDVariable x1 = sd.placeHolder(X1, DataType.FLOAT, -1, 3, -1, -1);

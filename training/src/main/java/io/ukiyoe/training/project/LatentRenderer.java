@@ -7,7 +7,6 @@ import io.ukiyoe.graphs.model.StyleGanConfig;
 import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +27,6 @@ public final class LatentRenderer {
 
     public LatentRenderer(StyleGanModel model) {
         this.c = model.config();
-        SessionMemory.install();
         sd = Graphs.create();
         var ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         sd.identity(IMG, new GeneratorGraph(sd, model, false).synthesis(ws, GeneratorGraph.Noise.INPUT));

@@ -6,7 +6,6 @@ import io.ukiyoe.graphs.model.StyleGanModel;
 import io.ukiyoe.graphs.runtime.Backprop;
 import io.ukiyoe.graphs.runtime.Graphs;
 import io.ukiyoe.graphs.stylegan2.GeneratorGraph;
-import io.ukiyoe.graphs.runtime.SessionMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +42,6 @@ final class ProjectionGraph {
     ProjectionGraph(StyleGanModel model, PerceptualLoss perceptual, double mseWeight) {
         this.c = model.config();
         this.perceptual = perceptual;
-        SessionMemory.install();
         sd = Graphs.create();
         SDVariable ws = sd.placeHolder(WS, DataType.FLOAT, 1, c.numWs(), c.wDim());
         int cmp = compareSize(c.resolution());
