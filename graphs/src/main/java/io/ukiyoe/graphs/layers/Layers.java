@@ -77,17 +77,21 @@ public final class Layers {
     public static SDVariable conv2dPrepared(SameDiff sd, SDVariable x, SDVariable weightHWIO, SDVariable bias, int stride,
                                             int pad, Layout layout) {
         long[] w = shapeOf(weightHWIO, 4, "conv2d weight");
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(w[0]).kW(w[1]).sH(stride).sW(stride).pH(pad).pW(pad)
-                .paddingMode(PaddingMode.VALID).dataFormat(layout.name()).build();
-        return bias == null ? sd.cnn().conv2d(x, weightHWIO, cfg) : sd.cnn().conv2d(x, weightHWIO, bias, cfg);
+        return conv2dHwio(sd, x, weightHWIO, bias, w[0], w[1], stride, stride, pad, pad, 1, layout);
     }
 
     private static SDVariable conv2d(SameDiff sd, SDVariable x, SDVariable weightOIHW, SDVariable bias,
                                      int strideH, int strideW, int padH, int padW, int dilation, Layout layout) {
         long[] w = shapeOf(weightOIHW, 4, "conv2d weight");
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(w[2]).kW(w[3]).sH(strideH).sW(strideW).pH(padH).pW(padW)
+        return conv2dHwio(sd, x, weightOIHW.permute(2, 3, 1, 0), bias, w[2], w[3], strideH, strideW, padH, padW, dilation,
+                layout);
+    }
+
+    /** SameDiff's conv2d with a [kh, kw, I, O] weight, zero padding, on activations in {@code layout}. */
+    private static SDVariable conv2dHwio(SameDiff sd, SDVariable x, SDVariable hwio, SDVariable bias, long kh, long kw,
+                                         int strideH, int strideW, int padH, int padW, int dilation, Layout layout) {
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(kh).kW(kw).sH(strideH).sW(strideW).pH(padH).pW(padW)
                 .dH(dilation).dW(dilation).paddingMode(PaddingMode.VALID).dataFormat(layout.name()).build();
-        SDVariable hwio = weightOIHW.permute(2, 3, 1, 0);
         return bias == null ? sd.cnn().conv2d(x, hwio, cfg) : sd.cnn().conv2d(x, hwio, bias, cfg);
     }
 

@@ -304,9 +304,8 @@ final class FastKernels {
             if (krc == null) {
                 return false;
             }
-            reducer.sumTo(in[0], out[0], memory);
-            long r = krc[1];
-            scales.computeIfAbsent(r, n -> new Sub(new ScalarMultiplication(unit(), null, unit(), 1.0 / n)))
+            reducer.sumByProduct(in[0], out[0], krc, memory);
+            scales.computeIfAbsent(krc[1], r -> new Sub(new ScalarMultiplication(unit(), null, unit(), 1.0 / r)))
                     .run(out[0], out[0]);
             return true;
         }
@@ -419,7 +418,7 @@ final class FastKernels {
                 .addOutputs(unit()).build());
 
         /**
-         * {K, R, C} where {@link #sumTo} takes src down to into as a matrix product (see there), null where
+         * {K, R, C} where {@link #sumTo} takes src down to into as a matrix product ({@link #sumByProduct}), null where
          * it runs libnd4j's reduce_sum.
          */
         long[] productRun(INDArray src, INDArray into) {
@@ -428,6 +427,24 @@ final class FastKernels {
             }
             long[] krc = sumOfRun(src.shape(), into.shape());
             return krc != null && krc[0] <= MAX_BLOCKS && krc[0] * krc[0] * krc[1] <= MAX_SELECTOR ? krc : null;
+        }
+
+        /**
+         * into = src summed as a matrix product, {@code krc} from {@link #productRun}: src as [K R, C] and the
+         * sum [K, C] = S [K, K R] x src with S ones on K blocks of R: a bias's gradient (K = 1) or a
+         * per-sample channel scale's (K = N, R = H W). libnd4j's reduce_sum took 4-9x as long on
+         * [8, 64, 64, 32] -> [32]; the same values up to rounding.
+         */
+        void sumByProduct(INDArray src, INDArray into, long[] krc, SessionMemMgr memory) {
+            long k = krc[0], r = krc[1], c = krc[2];
+            INDArray selector = SELECTORS.computeIfAbsent(k + "x" + r, key -> {
+                INDArray m = Nd4j.create(DataType.FLOAT, k, k * r);
+                for (long i = 0; i < k; i++) {
+                    m.get(NDArrayIndex.point(i), NDArrayIndex.interval(i * r, (i + 1) * r)).assign(1);
+                }
+                return m;
+            });
+            product.run(SessionMemory.reshaped(memory, into, k, c), selector, SessionMemory.reshaped(memory, src, k * r, c));
         }
 
         /** into = src summed over the axes where into (aligned right) has extent 1 (a copy for equal shapes). */
@@ -443,21 +460,9 @@ final class FastKernels {
                 into.assign(src.reshape(t));
                 return;
             }
-            long[] krk = productRun(src, into);
-            if (krk != null) {
-                // src as [K R, C] and the sum [K, C] = S [K, K R] x src with S ones on K blocks of R: a
-                // bias's gradient (K = 1) or a per-sample channel scale's (K = N, R = H W). libnd4j's
-                // reduce_sum took 4-9x as long on [8, 64, 64, 32] -> [32]; the same values up to rounding
-                long k = krk[0], r = krk[1], c = krk[2];
-                INDArray selector = SELECTORS.computeIfAbsent(k + "x" + r, key -> {
-                    INDArray m = Nd4j.create(DataType.FLOAT, k, k * r);
-                    for (long i = 0; i < k; i++) {
-                        m.get(NDArrayIndex.point(i), NDArrayIndex.interval(i * r, (i + 1) * r)).assign(1);
-                    }
-                    return m;
-                });
-                product.run(SessionMemory.reshaped(memory, into, k, c), selector,
-                        SessionMemory.reshaped(memory, src, k * r, c));
+            long[] krc = productRun(src, into);
+            if (krc != null) {
+                sumByProduct(src, into, krc, memory);
                 return;
             }
             List<Integer> dims = new ArrayList<>();
