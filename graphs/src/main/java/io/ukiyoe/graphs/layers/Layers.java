@@ -142,12 +142,12 @@ public final class Layers {
 
     /** torch {@code ReflectionPad2d(pad)}. */
     public static SDVariable reflectPad(SameDiff sd, SDVariable x, int pad) {
-        return reflectPad(sd, x, pad, pad, pad, pad);
+        return reflectPad(sd, x, pad, Layout.NCHW);
     }
 
     /** As {@link #reflectPad(SameDiff, SDVariable, int)} on activations in {@code layout}. */
     public static SDVariable reflectPad(SameDiff sd, SDVariable x, int pad, Layout layout) {
-        return reflectAxis(sd, reflectAxis(sd, x, layout.h, pad, pad), layout.w, pad, pad);
+        return reflectPad(sd, x, pad, pad, pad, pad, layout);
     }
 
     /**
@@ -155,8 +155,11 @@ public final class Layers {
      * M2.1's REFLECT mode of {@code pad} returns a wrong gradient. Needs each pad smaller than its axis.
      */
     public static SDVariable reflectPad(SameDiff sd, SDVariable x, int top, int bottom, int left, int right) {
-        SDVariable y = reflectAxis(sd, x, 2, top, bottom);
-        return reflectAxis(sd, y, 3, left, right);
+        return reflectPad(sd, x, top, bottom, left, right, Layout.NCHW);
+    }
+
+    private static SDVariable reflectPad(SameDiff sd, SDVariable x, int top, int bottom, int left, int right, Layout layout) {
+        return reflectAxis(sd, reflectAxis(sd, x, layout.h, top, bottom), layout.w, left, right);
     }
 
     private static SDVariable reflectAxis(SameDiff sd, SDVariable x, int axis, int before, int after) {
